@@ -1,0 +1,166 @@
+"""Typed access to the catalog files in `lcity_data/catalog/`.
+
+Thresholds, indicator definitions, units, district names and citations live in TOML files so that
+a domain expert can correct them without touching code; this module only reads and types them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+DATA_DIR = Path(__file__).parent / "data"
+
+STATUSES = ("official", "derived", "illustrative")
+
+
+@cache
+def _read(name: str) -> dict[str, Any]:
+    with (CATALOG_DIR / name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as written in returns, with its factor to the base unit."""
+
+    id: str
+    base: str
+    factor: Decimal
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalog indicator: names in both languages, base unit and framework mapping."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+    unit: str
+    input_units: tuple[str, ...]
+    direction: str
+    aggregate: str
+    definition_zh: str
+    definition_en: str
+    default_source: str
+    unesco: str | None = None
+    zhejiang: str | None = None
+    weight: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    derived: bool = False
+    max: float | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A per-capita standard: which indicators it divides, on which population basis, its thresholds."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    numerator: str
+    denominator: str
+    basis: str
+    per: int
+    unit: str
+    minimum: Decimal
+    target: Decimal | None
+    precision: int
+    source: str
+    output_names: dict[str, str]
+    default: bool = False
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation for shipped figures."""
+
+    id: str
+    citation: str
+    url: str
+    authority: str
+    quote: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.citation} {self.url}".strip()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the catalogs define, loaded once."""
+
+    units: dict[str, Unit]
+    unit_display: dict[str, dict[str, str]]
+    indicators: dict[str, Indicator]
+    standards: dict[str, Standard]
+    sources: dict[str, Source]
+    basis_names: dict[str, dict[str, str]]
+    status_styles: dict[str, dict[str, str]]
+    kflc: dict[str, dict[str, str]] = field(default_factory=dict)
+    zhejiang: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.indicators[indicator_id]
+
+    def standard(self, standard_id: str | None = None) -> Standard:
+        """The named standard, or the default one (Ningbo's household-basis rule)."""
+        if standard_id is None:
+            return next(s for s in self.standards.values() if s.default)
+        return self.standards[standard_id]
+
+    def unit_label(self, base_unit: str, lang: str) -> str:
+        return self.unit_display[base_unit][lang]
+
+
+@cache
+def load_catalog() -> Catalog:
+    """Read and type all catalog files (cached: they never change while the app runs)."""
+    units_raw = _read("units.toml")
+    units = {
+        uid: Unit(uid, u["base"], Decimal(u["factor"]), tuple(u["labels"]))
+        for uid, u in units_raw["unit"].items()
+    }
+    ind_raw = _read("indicators.toml")
+    indicators = {}
+    for raw in ind_raw["indicator"]:
+        data = dict(raw)
+        data["aliases"] = tuple(data["aliases"])
+        data["input_units"] = tuple(data["input_units"])
+        indicators[data["id"]] = Indicator(**data)
+    std_raw = _read("standards.toml")
+    standards = {}
+    for raw in std_raw["standard"]:
+        data = dict(raw)
+        data["minimum"] = Decimal(data["minimum"])
+        data["target"] = Decimal(data["target"]) if "target" in data else None
+        standards[data["id"]] = Standard(**data)
+    sources = {
+        sid: Source(sid, s["citation"], s.get("url", ""), s.get("authority", ""), s.get("quote", ""))
+        for sid, s in _read("sources.toml")["source"].items()
+    }
+    return Catalog(
+        units=units,
+        unit_display=units_raw["display"],
+        indicators=indicators,
+        standards=standards,
+        sources=sources,
+        basis_names=std_raw["basis"],
+        status_styles=std_raw["status"],
+        kflc=ind_raw["kflc"],
+        zhejiang=ind_raw["zhejiang"],
+    )

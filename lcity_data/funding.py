@@ -1,0 +1,132 @@
+"""Per-capita standards: community-education funding per person (and the staffing ratio).
+
+per_capita = numerator / denominator × per, on the standard's population basis (Ningbo's rule uses
+household-registered 户籍 population, the national one resident 常住 population). The division is
+done in Decimal on the stored values and rounded half-up to the reporting precision before it is
+compared, so 626.3万元 / 62.63万人 is exactly 10.00 and meets a 10-yuan target. A missing input gives
+`no_data`, never 0.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from lcity_data.catalog import Standard, load_catalog
+from lcity_data.registry import load_registry
+from lcity_data.units import as_decimal
+
+STATUS_ORDER = ("below_minimum", "meets_minimum", "meets_target", "no_data")
+
+
+def per_capita(numerator: float | None, denominator: float | None, standard: Standard) -> Decimal | None:
+    """The ratio at reporting precision, or None when an input is missing or the population is 0."""
+    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
+        return None
+    if denominator <= 0:
+        return None
+    ratio = as_decimal(numerator) * standard.per / as_decimal(denominator)
+    return ratio.quantize(Decimal(1).scaleb(-standard.precision), rounding=ROUND_HALF_UP)
+
+
+def classify(value: Decimal | None, minimum: Decimal, target: Decimal | None) -> str:
+    """Status of a per-capita value against thresholds (the standard's, or what-if ones)."""
+    if value is None:
+        return "no_data"
+    if target is not None and value >= target:
+        return "meets_target"
+    return "meets_minimum" if value >= minimum else "below_minimum"
+
+
+def _combined_status(statuses: list[str]) -> str:
+    return "illustrative" if "illustrative" in statuses else "derived"
+
+
+def per_capita_table(df: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """One row per (unit, year) that has either input: inputs, ratio, status of the inputs, sources."""
+    parts = {}
+    for role, ind in (("num", standard.numerator), ("den", standard.denominator)):
+        sub = df[df["indicator"] == ind].set_index(["adcode", "year"])
+        parts[role] = sub[["value", "status", "source"]].add_prefix(f"{role}_")
+    wide = parts["num"].join(parts["den"], how="outer").reset_index()
+    wide["per_capita"] = [
+        per_capita(n, d, standard) for n, d in zip(wide["num_value"], wide["den_value"], strict=True)
+    ]
+    wide["status_of_inputs"] = [
+        _combined_status([a, b]) if pc is not None else None
+        for a, b, pc in zip(wide["num_status"], wide["den_status"], wide["per_capita"], strict=True)
+    ]
+    wide["source"] = [
+        a if a == b else f"{a} ÷ {b}"
+        for a, b in zip(wide["num_source"].fillna(""), wide["den_source"].fillna(""), strict=True)
+    ]
+    cat = load_catalog()
+    num, den = cat.indicator(standard.numerator), cat.indicator(standard.denominator)
+    wide["formula_note"] = f"{num.name_zh} ÷ {den.name_zh} / {num.name_en} ÷ {den.name_en}"
+    return wide
+
+
+def funding_check(
+    df: pd.DataFrame,
+    year: int | None = None,
+    standard_id: str | None = None,
+    minimum: Decimal | None = None,
+    target: Decimal | None = None,
+) -> pd.DataFrame:
+    """Status of every current district for `year` (default: latest year with the numerator).
+
+    All 10 districts appear, with `no_data` where an input is missing. `minimum`/`target` override the
+    standard's thresholds for what-if views. Columns: adcode, district_zh, district_en, year,
+    numerator, denominator, population_basis, per_capita, status, input statuses and sources.
+    """
+    cat = load_catalog()
+    std = cat.standard(standard_id)
+    minimum = std.minimum if minimum is None else minimum
+    target = std.target if target is None else target
+    if year is None:
+        years = df.loc[df["indicator"] == std.numerator, "year"]
+        year = int(years.max()) if len(years) else int(df["year"].max())
+    table = per_capita_table(df[df["year"] == year], std).set_index("adcode")
+    reg = load_registry()
+    rows = []
+    for adcode in reg.adcodes:
+        d = reg.district(adcode)
+        r = table.loc[adcode] if adcode in table.index else None
+
+        def get(col: str, row: pd.Series | None = r) -> object:
+            return None if row is None or pd.isna(row[col]) else row[col]
+
+        pc = get("per_capita")
+        rows.append({
+            "adcode": adcode, "district_zh": d.name_zh, "district_en": d.name_en, "year": year,
+            "standard": std.id, "numerator": get("num_value"), "denominator": get("den_value"),
+            "population_basis": std.basis, "per_capita": pc, "minimum": minimum, "target": target,
+            "status": classify(pc, minimum, target),
+            "numerator_status": get("num_status"), "denominator_status": get("den_status"),
+            "numerator_source": get("num_source"), "denominator_source": get("den_source"),
+        })
+    return pd.DataFrame(rows)
+
+
+def status_counts(df: pd.DataFrame, standard_id: str | None = None) -> pd.DataFrame:
+    """Districts per status for every year in the data (for the 'over time' chart)."""
+    years = sorted(df["year"].unique())
+    counts = [
+        funding_check(df, int(y), standard_id)["status"].value_counts().reindex(STATUS_ORDER, fill_value=0)
+        .rename(int(y))
+        for y in years
+    ]
+    return pd.DataFrame(counts).rename_axis("year")
+
+
+def city_per_capita(check: pd.DataFrame, standard_id: str | None = None) -> tuple[Decimal | None, int]:
+    """City-wide ratio = Σ numerator / Σ denominator over districts with both inputs, and their count.
+
+    Population-weighted by construction: the right aggregate for a per-person figure.
+    """
+    std = load_catalog().standard(standard_id)
+    both = check.dropna(subset=["numerator", "denominator"])
+    if both.empty:
+        return None, 0
+    return per_capita(float(both["numerator"].sum()), float(both["denominator"].sum()), std), len(both)

@@ -1,0 +1,60 @@
+"""Loading the shipped indicator table and adding derived indicators.
+
+Files are read once per process (the app adds `st.cache_data` on top); callers get a copy so that an
+upload overlay can never change the shipped data.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from lcity_data.catalog import DATA_DIR, load_catalog
+from lcity_data.funding import per_capita_table
+from lcity_data.validation import COLUMNS, validate_table
+
+SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
+
+
+def read_long_csv(path) -> pd.DataFrame:
+    """Read a table already in the canonical long format (base units) and validate it."""
+    df = pd.read_csv(path, dtype={"adcode": str, "note": str, "source": str}, keep_default_na=False,
+                     na_values={"value": [""]})
+    df["note"] = df["note"].fillna("")
+    return validate_table(df)
+
+
+@cache
+def _shipped() -> pd.DataFrame:
+    return with_derived(read_long_csv(SHIPPED_TABLE))
+
+
+def load_shipped() -> pd.DataFrame:
+    """The shipped sample table plus derived indicators (a fresh copy every call)."""
+    return _shipped().copy()
+
+
+def with_derived(df: pd.DataFrame) -> pd.DataFrame:
+    """Add rows for derived catalog indicators (e.g. funding_per_capita), replacing any given ones.
+
+    A derived value is `derived` only when every input is official or derived; if any input is
+    illustrative, so is the result: made-up inputs never yield an official-looking number.
+    """
+    cat = load_catalog()
+    derived_ids = [i.id for i in cat.indicators.values() if i.derived]
+    out = [df[~df["indicator"].isin(derived_ids)]]
+    for ind_id in derived_ids:
+        ind = cat.indicator(ind_id)
+        std = next(s for s in cat.standards.values()
+                   if s.numerator == ind.numerator and s.denominator == ind.denominator)
+        pc = per_capita_table(df, std).dropna(subset=["per_capita"])
+        if pc.empty:
+            continue
+        out.append(pd.DataFrame({
+            "adcode": pc["adcode"], "year": pc["year"], "indicator": ind_id,
+            "value": pc["per_capita"].astype(float), "unit": ind.unit, "status": pc["status_of_inputs"],
+            "source": pc["source"], "note": pc["formula_note"],
+        }))
+    return pd.concat(out, ignore_index=True)[COLUMNS].sort_values(
+        ["indicator", "adcode", "year"], ignore_index=True)

@@ -1,0 +1,54 @@
+"""The schema of the long indicator table, checked with pandera.
+
+Every table the app shows (shipped or uploaded) passes through here, so a page can rely on: known
+units (current districts or flagged pre-2016 units), known indicators in their base unit, a status
+from the fixed list, a source on every row, and one value per unit-year-indicator.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+import pandera.pandas as pa
+
+from lcity_data.catalog import STATUSES, load_catalog
+from lcity_data.registry import load_registry
+
+COLUMNS = ["adcode", "year", "indicator", "value", "unit", "status", "source", "note"]
+FIRST_YEAR = 1990
+
+
+def last_year() -> int:
+    return _dt.date.today().year
+
+
+def _schema() -> pa.DataFrameSchema:
+    cat = load_catalog()
+    reg = load_registry()
+    units = sorted(reg.districts) + sorted(reg.historical)
+    unit_of = {i.id: i.unit for i in cat.indicators.values()}
+    return pa.DataFrameSchema(
+        {
+            "adcode": pa.Column(str, pa.Check.isin(units)),
+            "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, last_year())),
+            "indicator": pa.Column(str, pa.Check.isin(sorted(unit_of))),
+            "value": pa.Column(float, pa.Check.ge(0)),
+            "unit": pa.Column(str),
+            "status": pa.Column(str, pa.Check.isin(STATUSES)),
+            "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "note": pa.Column(str, nullable=True),
+        },
+        checks=[
+            pa.Check(lambda df: df["unit"] == df["indicator"].map(unit_of), error="unit is the indicator's base unit"),
+        ],
+        unique=["adcode", "year", "indicator"],
+        strict=True,
+        ordered=False,
+        coerce=True,
+    )
+
+
+def validate_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with canonical dtypes, or raise pandera's SchemaErrors listing every failure."""
+    return _schema().validate(df[COLUMNS], lazy=True)
