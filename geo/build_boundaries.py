@@ -67,7 +67,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 if __package__ in (None, ""):  # run as `python geo/build_boundaries.py`: make the `geo` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.gcj02 import gcj02_to_wgs84, max_roundtrip_residual  # noqa: E402
+from geo.gcj02 import gcj02_to_wgs84, max_roundtrip_residual
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG = REPO_ROOT / "lcity_data" / "catalog" / "districts.toml"
@@ -114,10 +114,7 @@ def load_catalog(path: Path = CATALOG) -> dict[str, dict[str, str]]:
     """adcode -> {name_zh, name_en, kind} for the 10 current county-level divisions."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    out = {
-        d["adcode"]: {"name_zh": d["name_zh"], "name_en": d["name_en"], "kind": d["kind"]}
-        for d in data["district"]
-    }
+    out = {d["adcode"]: {"name_zh": d["name_zh"], "name_en": d["name_en"], "kind": d["kind"]} for d in data["district"]}
     if set(out) != set(ADCODES):
         raise ValueError(f"catalog adcodes {sorted(out)} != expected {sorted(ADCODES)}")
     for code, props in out.items():
@@ -140,8 +137,7 @@ def source_names(root: Path) -> dict[str, str]:
     con = sqlite3.connect(f"file:{root / SOURCE_INDEX_DB}?mode=ro", uri=True)
     try:
         rows = con.execute(
-            "SELECT path, district, city FROM ADMINISTRATIVE WHERE source = '高德' AND kind = '陆地' "
-            "AND path LIKE ?",
+            "SELECT path, district, city FROM ADMINISTRATIVE WHERE source = '高德' AND kind = '陆地' AND path LIKE ?",
             (f"{SOURCE_SUBDIR.removeprefix('data/datasets/')}/3302%",),
         ).fetchall()
     finally:

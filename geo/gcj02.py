@@ -2,9 +2,9 @@
 
 Why this exists: Chinese web-map providers (AMap/高德, Tencent, ...) publish coordinates in GCJ-02, a
 deliberately obfuscated datum whose offset from WGS84 varies smoothly with position (around Ningbo
-a GCJ-02 coordinate lies roughly 400 m east and 290 m south of the true WGS84 position). Every web basemap the dashboard uses
-(OpenStreetMap, Carto, Mapbox) is WGS84, so boundaries taken from AMap must be shifted back or the
-coast and district borders visibly miss the basemap.
+a GCJ-02 coordinate lies roughly 400 m east and 290 m south of the true WGS84 position). Every web
+basemap the dashboard uses (OpenStreetMap, Carto, Mapbox) is WGS84, so boundaries taken from AMap must
+be shifted back or the coast and district borders visibly miss the basemap.
 
 ``wgs84_to_gcj02`` is the published forward formula (Krasovsky-ellipsoid constants ``A`` and
 ``EE``). It has no closed-form inverse, so ``gcj02_to_wgs84`` solves ``forward(w) = g`` by
@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-
-__all__ = ["A", "EE", "gcj02_to_wgs84", "max_roundtrip_residual", "out_of_china", "wgs84_to_gcj02"]
 
 A = 6378245.0
 """Semi-major axis (m) of the Krasovsky 1940 ellipsoid used by the GCJ-02 formula."""

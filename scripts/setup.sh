@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up .venv for the app (default) or for the test suite (`test`), on a fresh machine.
+# Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
+# Debian's chromium and fonts-noto-cjk (Chinese glyphs), installed here when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-app}"
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required" >&2; exit 1; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if [ "$mode" = "test" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+fi
