@@ -56,6 +56,8 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     derived: bool = False
+    per: int = 1
+    precision: int = 2
     max: float | None = None
 
     def name(self, lang: str) -> str:

@@ -1,33 +1,27 @@
 """Per-capita standards: community-education funding per person (and the staffing ratio).
 
 per_capita = numerator / denominator × per, on the standard's population basis (Ningbo's rule uses
-household-registered 户籍 population, the national one resident 常住 population). The division is
-done in Decimal on the stored values and rounded half-up to the reporting precision before it is
-compared, so 626.3万元 / 62.63万人 is exactly 10.00 and meets a 10-yuan target. A missing input gives
-`no_data`, never 0.
+household-registered 户籍 population, the national one resident 常住 population). Ratios are exact
+at the reporting precision (lcity_data/ratios.py), so 626.3万元 / 62.63万人 is exactly 10.00 and
+meets a 10-yuan target. A missing input gives `no_data`, never 0.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from lcity_data.catalog import Standard, load_catalog
+from lcity_data.ratios import ratio, ratio_table
 from lcity_data.registry import load_registry
-from lcity_data.units import as_decimal
 
 STATUS_ORDER = ("below_minimum", "meets_minimum", "meets_target", "no_data")
 
 
 def per_capita(numerator: float | None, denominator: float | None, standard: Standard) -> Decimal | None:
-    """The ratio at reporting precision, or None when an input is missing or the population is 0."""
-    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
-        return None
-    if denominator <= 0:
-        return None
-    ratio = as_decimal(numerator) * standard.per / as_decimal(denominator)
-    return ratio.quantize(Decimal(1).scaleb(-standard.precision), rounding=ROUND_HALF_UP)
+    """The standard's ratio at its reporting precision, or None when an input is missing."""
+    return ratio(numerator, denominator, standard.per, standard.precision)
 
 
 def classify(value: Decimal | None, minimum: Decimal, target: Decimal | None) -> str:
@@ -39,32 +33,9 @@ def classify(value: Decimal | None, minimum: Decimal, target: Decimal | None) ->
     return "meets_minimum" if value >= minimum else "below_minimum"
 
 
-def _combined_status(statuses: list[str]) -> str:
-    return "illustrative" if "illustrative" in statuses else "derived"
-
-
 def per_capita_table(df: pd.DataFrame, standard: Standard) -> pd.DataFrame:
-    """One row per (unit, year) that has either input: inputs, ratio, status of the inputs, sources."""
-    parts = {}
-    for role, ind in (("num", standard.numerator), ("den", standard.denominator)):
-        sub = df[df["indicator"] == ind].set_index(["adcode", "year"])
-        parts[role] = sub[["value", "status", "source"]].add_prefix(f"{role}_")
-    wide = parts["num"].join(parts["den"], how="outer").reset_index()
-    wide["per_capita"] = [
-        per_capita(n, d, standard) for n, d in zip(wide["num_value"], wide["den_value"], strict=True)
-    ]
-    wide["status_of_inputs"] = [
-        _combined_status([a, b]) if pc is not None else None
-        for a, b, pc in zip(wide["num_status"], wide["den_status"], wide["per_capita"], strict=True)
-    ]
-    wide["source"] = [
-        a if a == b else f"{a} ÷ {b}"
-        for a, b in zip(wide["num_source"].fillna(""), wide["den_source"].fillna(""), strict=True)
-    ]
-    cat = load_catalog()
-    num, den = cat.indicator(standard.numerator), cat.indicator(standard.denominator)
-    wide["formula_note"] = f"{num.name_zh} ÷ {den.name_zh} / {num.name_en} ÷ {den.name_en}"
-    return wide
+    """The standard's ratio for every (unit, year) with either input (see ratios.ratio_table)."""
+    return ratio_table(df, standard.numerator, standard.denominator, standard.per, standard.precision)
 
 
 def funding_check(

@@ -11,7 +11,7 @@ from functools import cache
 import pandas as pd
 
 from lcity_data.catalog import DATA_DIR, load_catalog
-from lcity_data.funding import per_capita_table
+from lcity_data.ratios import ratio_table
 from lcity_data.validation import COLUMNS, validate_table
 
 SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
@@ -38,6 +38,9 @@ def load_shipped() -> pd.DataFrame:
 def with_derived(df: pd.DataFrame) -> pd.DataFrame:
     """Add rows for derived catalog indicators (e.g. funding_per_capita), replacing any given ones.
 
+    Derived values are always recomputed from their inputs, so an uploaded per-capita column can never
+    disagree with the uploaded funding and population it should come from.
+
     A derived value is `derived` only when every input is official or derived; if any input is
     illustrative, so is the result: made-up inputs never yield an official-looking number.
     """
@@ -46,9 +49,7 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
     out = [df[~df["indicator"].isin(derived_ids)]]
     for ind_id in derived_ids:
         ind = cat.indicator(ind_id)
-        std = next(s for s in cat.standards.values()
-                   if s.numerator == ind.numerator and s.denominator == ind.denominator)
-        pc = per_capita_table(df, std).dropna(subset=["per_capita"])
+        pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision).dropna(subset=["per_capita"])
         if pc.empty:
             continue
         out.append(pd.DataFrame({
