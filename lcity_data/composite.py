@@ -43,7 +43,7 @@ class IndexConfig:
     def effective_weights(self) -> pd.Series:
         """Weight of each indicator in the index: dimension share × share within the dimension."""
         dims = {i: self.dimension_of(i) for i in self.indicators}
-        used = {d for d in dims.values()}
+        used = set(dims.values())
         dim_w = {d: self.dimensions.get(d, 0.0) for d in used}
         dim_total = sum(dim_w.values()) or 1.0
         within = {d: sum(w for i, w in self.indicators.items() if dims[i] == d) or 1.0 for d in used}

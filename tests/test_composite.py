@@ -59,8 +59,9 @@ def test_ties_share_a_rank():
 
 
 def test_more_than_20_percent_missing_gives_no_index_not_zero():
-    cfg = IndexConfig(indicators={f: 1.0 for f in ["funding_per_capita", "teachers_per_10k", "participation_rate",
-                                                     "elderly_enrolment_per_10k", "learning_points_per_10k"]},
+    inputs = ["funding_per_capita", "teachers_per_10k", "participation_rate", "elderly_enrolment_per_10k",
+              "learning_points_per_10k"]
+    cfg = IndexConfig(indicators=dict.fromkeys(inputs, 1.0),
                       dimensions={"government": 1, "learners": 1, "society": 1})
     values = {}
     for a, base in (("330203", 1.0), ("330205", 2.0), ("330206", 3.0)):
