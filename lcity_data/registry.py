@@ -121,6 +121,11 @@ class Registry:
             carries = unit.get("carries_to")
             if carries:
                 return self._current(carries)
+            if year is not None and year > unit["valid_until"]:
+                raise UnknownDistrictError(
+                    unit["name_zh"], f"{unit['name_zh']}在{year}年已不存在：{unit.get('note_zh', '')}",
+                    f"{unit['name_en']} no longer existed in {year}: {unit.get('note_en', '')}",
+                )
             return self._historical(unit_id)
         if year is not None and year < cutoff:
             for hid, unit in self.historical.items():

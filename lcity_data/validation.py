@@ -8,6 +8,7 @@ from the fixed list, a source on every row, and one value per unit-year-indicato
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -23,6 +24,7 @@ def last_year() -> int:
     return _dt.date.today().year
 
 
+@cache
 def _schema() -> pa.DataFrameSchema:
     cat = load_catalog()
     reg = load_registry()

@@ -42,8 +42,10 @@ def test_pre_2016_units_are_historical(reg, name, unit):
 def test_post_2016_names_are_current(reg):
     assert reg.resolve("海曙区", 2016).unit_id == "330203"
     assert reg.resolve("鄞州区", 2024).unit_id == "330212"
-    # Jiangdong no longer exists: even a recent year keeps it a flagged historical unit.
-    assert reg.resolve("江东区", 2020).historical is True
+    # Jiangdong no longer exists after 2016: data for it in a later year is an error, not a guess.
+    with pytest.raises(UnknownDistrictError) as err:
+        reg.resolve("江东区", 2020)
+    assert "no longer existed in 2020" in err.value.reason_en
 
 
 @pytest.mark.parametrize("zone", ["宁波高新区", "高新区", "前湾新区", "东钱湖", "大榭", "保税区", "杭州湾新区"])

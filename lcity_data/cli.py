@@ -1,0 +1,228 @@
+"""The command line: `python -m lcity_data funding ...` and `python -m lcity_data check FILE`.
+
+Why: the same checks the dashboard shows, scriptable by a statistics office (check a return before
+sending it; print the funding table). Output is bilingual; errors are one line on stderr, never a
+traceback. Exit codes: 0 ok, 1 the file has rejected rows, 2 usage or input error (unreadable or
+missing file, unknown standard, year without data), 3 an unexpected internal error.
+New subcommands are added as another `subparsers.add_parser(...)` with its own handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+from typing import NoReturn
+
+import pandas as pd
+
+from lcity_data.catalog import Standard, load_catalog
+from lcity_data.funding import funding_check
+from lcity_data.importer import ImportReport, UnreadableFileError, import_file
+from lcity_data.loading import load_shipped, with_derived
+from lcity_data.validation import COLUMNS
+
+EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one bilingual line, exit code 2."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(f"{message_zh} / {message_en}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument becomes one bilingual line instead of usage + exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"参数错误：{message}（用 --help 查看用法）", f"bad arguments: {message} (see --help)")
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(prog="python -m lcity_data", description="宁波学习型城市监测 / Ningbo Learning City Monitor")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    funding = subparsers.add_parser("funding", help="人均社区教育经费达标情况 / per-capita funding check")
+    funding.add_argument("--year", type=int, help="年份（默认：数据中最新的经费年份）/ year (default: latest)")
+    funding.add_argument("--data", nargs="+", action="extend", metavar="FILE",
+                         help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+    funding.add_argument("--standard", help="标准编号 / standard id (default: ningbo_household)")
+    funding.add_argument("--format", choices=("table", "json"), default="table")
+    funding.set_defaults(handler=_funding)
+
+    check = subparsers.add_parser("check", help="检查一份报表文件 / check a return before uploading it")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--year", type=int, help="没有年份列时使用的年份 / year for rows without one")
+    check.add_argument("--sheet", help="工作表名称或序号（从1起）/ worksheet name or 1-based number")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code (never raises, never prints a traceback)."""
+    try:
+        args = _build_parser().parse_args(argv)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except (CliError, UnreadableFileError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: users get one line, not a traceback
+        print(f"内部错误 / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# ---------------------------------------------------------------------------------------------------
+# funding
+
+
+def _load(files: list[str] | None) -> pd.DataFrame:
+    """Shipped data, or the given returns combined (a later file wins on the same unit-year-indicator)."""
+    if not files:
+        return load_shipped()
+    tables = []
+    for path in files:
+        report = import_file(path)
+        if report.rejected:
+            print(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
+                  f"{len(report.rejected)} rejected cells left out (run `check` for details)", file=sys.stderr)
+        tables.append(report.table)
+    combined = pd.concat(tables, ignore_index=True)[COLUMNS]
+    combined = combined.drop_duplicates(["adcode", "year", "indicator"], keep="last")
+    if combined.empty:
+        raise CliError("文件中没有可用的数据", "the files hold no usable data")
+    return with_derived(combined)
+
+
+def _number(value: object, decimals: int | None = None) -> int | float | None:
+    """A JSON number: missing -> None, whole numbers as int, else rounded to `decimals`."""
+    if value is None or (not isinstance(value, Decimal) and pd.isna(value)):
+        return None
+    if decimals is not None:
+        return round(float(value), decimals)
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _funding_records(check: pd.DataFrame, std: Standard) -> list[dict]:
+    styles = load_catalog().status_styles
+    names = std.output_names
+    records = []
+    for r in check.to_dict("records"):
+        sources = [s for s in (r["numerator_source"], r["denominator_source"]) if s]
+        records.append({
+            "adcode": r["adcode"], "district_zh": r["district_zh"], "district_en": r["district_en"],
+            "year": int(r["year"]), "standard": std.id,
+            names["numerator"]: _number(r["numerator"]), names["denominator"]: _number(r["denominator"]),
+            "population_basis": r["population_basis"], names["ratio"]: _number(r["per_capita"], std.precision),
+            "status": r["status"], "minimum": _number(r["minimum"]), "target": _number(r["target"]),
+            "status_zh": styles[r["status"]]["zh"], "status_en": styles[r["status"]]["en"],
+            "sources": list(dict.fromkeys(sources)),
+        })
+    return records
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _funding_table(records: list[dict], std: Standard) -> str:
+    cat = load_catalog()
+    names = std.output_names
+    num, den = cat.indicator(std.numerator), cat.indicator(std.denominator)
+    header = [
+        "地区", f"{num.name_zh}（{cat.unit_label(num.unit, 'zh')}）",
+        f"{cat.basis_names[std.basis]['zh']}（{cat.unit_label(den.unit, 'zh')}）",
+        f"比值（{cat.unit_label(std.unit, 'zh')}）", "状态 / status",
+    ]
+    rows = []
+    for r in records:
+        style = cat.status_styles[r["status"]]
+        ratio = r[names["ratio"]]
+        rows.append([
+            r["district_zh"],
+            "—" if r[names["numerator"]] is None else f"{r[names['numerator']]:,}",
+            "—" if r[names["denominator"]] is None else f"{r[names['denominator']]:,}",
+            "—" if ratio is None else f"{ratio:.{std.precision}f}",
+            f"{style['icon']} {style['zh']} / {style['en']}",
+        ])
+    widths = [max(_width(line[i]) for line in [header, *rows]) for i in range(len(header))]
+    numeric = {1, 2, 3}
+    lines = [f"{std.name_zh}", f"{std.name_en}", f"{records[0]['year']}年 / year {records[0]['year']}", ""]
+    for line in [header, *rows]:
+        lines.append("  ".join(_pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(line)).rstrip())
+    return "\n".join(lines)
+
+
+def _funding(args: argparse.Namespace) -> int:
+    cat = load_catalog()
+    if args.standard is not None and args.standard not in cat.standards:
+        known = ", ".join(cat.standards)
+        raise CliError(f"未知标准“{args.standard}”（可用：{known}）",
+                       f"unknown standard '{args.standard}' (known: {known})")
+    df = _load(args.data)
+    if args.year is not None and args.year not in set(df["year"]):
+        raise CliError(f"没有{args.year}年的数据", f"no data for {args.year}")
+    std = cat.standard(args.standard)
+    records = _funding_records(funding_check(df, args.year, std.id), std)
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        print(_funding_table(records, std))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------------
+# check
+
+
+def _report_text(report: ImportReport) -> str:
+    where = f"工作表 sheet “{report.sheet}”" if report.sheet else f"编码 encoding {report.encoding}"
+    layout = "长表 / long" if report.layout == "long" else "宽表 / wide"
+    lines = [
+        f"文件 / file: {report.file}（{where}；表头第{report.header_row}行 / header row {report.header_row}；"
+        f"{layout}）",
+        f"共 {report.rows_total} 行 / rows: 接受 accepted {report.accepted}（{report.values} 个数值 / values），"
+        f"跳过 skipped {len(report.skipped)}，拒绝 rejected {len(report.rejected_rows)}",
+    ]
+    if report.partial_rows:
+        rows = ", ".join(map(str, report.partial_rows))
+        lines.append(f"部分拒绝的行（其余数值已接受）/ partially rejected rows (other values accepted): {rows}")
+    if report.rejected:
+        lines.append("拒绝 / rejected:")
+        lines += [f"  第{r.row}行 row {r.row} [{r.column}] “{r.value}”: {r.reason_zh} / {r.reason_en}"
+                  for r in report.rejected]
+    if report.skipped:
+        lines.append("跳过 / skipped:")
+        lines += [f"  第{s.row}行 row {s.row}: {s.reason_zh} / {s.reason_en}" for s in report.skipped]
+    if report.notes:
+        lines.append("提示 / notes:")
+        lines += [f"  第{n.row}行 row {n.row}: {n.note_zh} / {n.note_en}" for n in report.notes]
+    if report.ignored_columns:
+        lines.append("忽略的列 / ignored columns:")
+        lines += [f"  [{c.column}]: {c.reason_zh} / {c.reason_en}" for c in report.ignored_columns]
+    return "\n".join(lines)
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = import_file(args.file, sheet=args.sheet, year=args.year)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(_report_text(report))
+    return EXIT_REJECTED if report.rejected else EXIT_OK

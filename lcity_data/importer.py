@@ -1,0 +1,907 @@
+"""The project's one importer: a district return (xlsx or csv, long or wide) -> canonical long table + report.
+
+Why one importer: every upload path (dashboard, `python -m lcity_data check`, `funding --data`) must
+accept and refuse exactly the same things, and say why in Chinese and English, row by row.
+
+What it reads
+- `.xlsx` (first sheet or a chosen one, read-only) and `.csv` in UTF-8, UTF-8 with BOM, GBK/GB18030
+  (or UTF-16 with BOM); the format and encoding are detected from the bytes, not asked.
+- Long format (year, district, indicator, value, unit, optional status/source/note columns) or wide
+  format (one row per district, one column per indicator, unit in the header: `社区教育经费（万元）`,
+  `Funding (10k yuan)`). Header texts are catalog data (`catalog/import_headers.toml`, indicator
+  names and aliases in `catalog/indicators.toml`). The header row is the first row that has a
+  district column and either indicator+value columns (long) or indicator columns (wide); title rows
+  and a 填报单位 line above it are ignored.
+- Merged cells: the top-left value applies to the whole range in the header and in label columns
+  (district, year, indicator, unit, status, source, note), never in value cells.
+- A row's year comes from its year cell, else from the `year` argument. Units: the unit cell, else
+  the unit in the indicator cell or header brackets, else the indicator's only input unit. Numbers
+  may be text, with full-width digits, stray spaces or 1,234.5 grouping (a percentage as 45.3% for
+  percent indicators); they are converted to base units exactly once (units.to_base).
+- Districts go through registry.resolve with the row's year: pre-2016 海曙/鄞州/江东 become their
+  historical unit ids, are accepted and get a note (`ImportReport.notes`, and the table's note).
+- Header cells the importer does not use are listed in `ImportReport.ignored_columns`, so no column
+  of data disappears silently; a derived indicator (人均经费) is never imported: the app computes it.
+
+Row outcomes (the coverage rule)
+Every non-blank row below the header is one *input row* and ends in exactly one outcome:
+- rejected: at least one of its cells was rejected (one Rejection per bad cell). A wide row with one
+  bad cell and good cells is *partially rejected*: the good values are imported, the row counts as
+  rejected and is listed in `ImportReport.partial_rows`;
+- accepted: nothing rejected and at least one value imported;
+- skipped: nothing imported, for a reason that is not an error: a total row (合计, 全市 …), a footnote
+  (注：…), no value (a blank cell is missing data, never 0), a derived indicator (the app computes
+  it), or an exact duplicate of an earlier row.
+Blank rows and rows above the header are not input rows. `accepted` counts accepted rows and
+`values` the values imported (from accepted and partially rejected rows), so
+`rows_total == len(set(accepted_rows) | skipped rows | rejected rows)`, with no row in two outcomes.
+A unit-year-indicator given twice with different values is rejected in every row that gives it.
+Row numbers are what a person sees: the Excel row, or the CSV line (the header is line 1 when there
+is no title).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import openpyxl
+import pandas as pd
+from charset_normalizer import from_bytes
+from openpyxl.utils import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
+
+from lcity_data.catalog import Indicator, _read, load_catalog
+from lcity_data.export import to_csv_bytes, to_xlsx_bytes
+from lcity_data.loading import with_derived
+from lcity_data.registry import DistrictLookupError, load_registry
+from lcity_data.textnorm import normalise
+from lcity_data.units import UnknownUnitError, as_decimal, split_header, to_base, unit_id_for
+from lcity_data.validation import COLUMNS, FIRST_YEAR, last_year, validate_table
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an xlsx is a zip: refuse "zip bombs" before parsing
+HEADER_SEARCH_ROWS = 50
+MISSING_YEAR_COLUMN = "年份 / year"
+DEFAULT_STATUS = "official"
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_LABEL_FIELDS = ("district", "year", "indicator", "unit", "status", "source", "note")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_YEAR = re.compile(r"(\d{4})(\.0+)?(年度?)?")
+
+
+class UnreadableFileError(ValueError):
+    """The upload is not a table this importer can read (the whole file is refused, not a row)."""
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A refused cell: where it is (as a person sees it), what it held, and why."""
+
+    row: int
+    column: str
+    value: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input row that was deliberately not imported (not an error)."""
+
+    row: int
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """An accepted row that needs a second look (e.g. a pre-2016 unit, kept apart from today's map)."""
+
+    row: int
+    note_zh: str
+    note_en: str
+
+
+@dataclass(frozen=True)
+class IgnoredColumn:
+    """A header the importer did not use, so that no column of data disappears silently."""
+
+    column: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass
+class ImportReport:
+    """What became of every input row, and the accepted values as a validated long table."""
+
+    file: str
+    table: pd.DataFrame
+    accepted: int
+    values: int
+    rejected: list[Rejection]
+    skipped: list[Skipped]
+    rows_total: int
+    accepted_rows: list[int]
+    partial_rows: list[int]
+    notes: list[RowNote]
+    ignored_columns: list[IgnoredColumn]
+    layout: Literal["long", "wide"]
+    header_row: int
+    encoding: str | None = None
+    sheet: str | None = None
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        return {r.row for r in self.rejected}
+
+    @property
+    def skipped_rows(self) -> set[int]:
+        return {s.row for s in self.skipped}
+
+    def to_json(self) -> dict:
+        """JSON-ready summary (what `check --format json` prints and the UI shows)."""
+        return {
+            "file": self.file,
+            "accepted": self.accepted,
+            "values": self.values,
+            "rows_total": self.rows_total,
+            "layout": self.layout,
+            "header_row": self.header_row,
+            "sheet": self.sheet,
+            "encoding": self.encoding,
+            "rejected": [asdict(r) for r in self.rejected],
+            "partially_rejected_rows": self.partial_rows,
+            "skipped": [{"row": s.row, "reason_en": s.reason_en, "reason_zh": s.reason_zh} for s in self.skipped],
+            "notes": [asdict(n) for n in self.notes],
+            "ignored_columns": [asdict(c) for c in self.ignored_columns],
+        }
+
+    def rejected_frame(self) -> pd.DataFrame:
+        """The rejected cells as a table, for download next to the upload."""
+        return pd.DataFrame([asdict(r) for r in self.rejected], columns=list(Rejection.__dataclass_fields__))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Catalog lookups
+
+
+@dataclass(frozen=True)
+class _Headers:
+    fields: dict[str, str]
+    labels: dict[str, dict[str, str]]
+    totals: frozenset[str]
+    footnote_prefixes: tuple[str, ...]
+    statuses: dict[str, str]
+    template: tuple[dict, ...]
+
+
+@cache
+def _headers() -> _Headers:
+    raw = _read("import_headers.toml")
+    city = load_registry().city
+    return _Headers(
+        fields={normalise(a): name for name, col in raw["column"].items() for a in col["aliases"]},
+        labels={name: {"zh": col["zh"], "en": col["en"]} for name, col in raw["column"].items()},
+        totals=frozenset(normalise(t) for t in [*raw["rows"]["total_names"], *city["aliases"], city["adcode"]]),
+        footnote_prefixes=tuple(normalise(p) for p in raw["rows"]["footnote_prefixes"]),
+        statuses={normalise(a): status for status, aliases in raw["status"].items() for a in aliases},
+        template=tuple(raw["template"]),
+    )
+
+
+@cache
+def _indicator_index() -> dict[str, str]:
+    """normalised indicator id, names and aliases -> indicator id."""
+    return {
+        normalise(label): ind.id
+        for ind in load_catalog().indicators.values()
+        for label in (ind.id, ind.name_zh, ind.name_en, *ind.aliases)
+    }
+
+
+def _match_header(text: str) -> tuple[str, str, str | None] | None:
+    """('field' | 'indicator', id, unit label or None) for a header text, or None if unknown."""
+    for name, unit in ((text, None), split_header(text)):
+        key = normalise(name)
+        if key in _headers().fields:
+            return "field", _headers().fields[key], unit
+        if key in _indicator_index():
+            return "indicator", _indicator_index()[key], unit
+    return None
+
+
+def _match_indicator(text: str) -> tuple[str, str | None] | None:
+    match = _match_header(text)
+    return (match[1], match[2]) if match and match[0] == "indicator" else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading bytes into a grid of cells
+
+
+@dataclass
+class _Grid:
+    """Rows of raw cell values by the row number a person sees, plus merged-cell anchors."""
+
+    rows: list[tuple[int, list[object]]]
+    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    encoding: str | None = None
+    sheet: str | None = None
+
+    def __post_init__(self) -> None:
+        self._by_row = dict(self.rows)
+
+    def raw(self, row: int, col: int) -> object:
+        cells = self._by_row.get(row, [])
+        return cells[col] if col < len(cells) else None
+
+    def filled(self, row: int, col: int) -> object:
+        """The cell's value, or the top-left value of the merged range it belongs to."""
+        anchor = self.merged.get((row, col))
+        return self.raw(*anchor) if anchor else self.raw(row, col)
+
+
+def _read_bytes(source: str | Path | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = filename or "upload"
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        name = filename or path.name
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise _too_big()
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
+        except OSError as exc:
+            raise UnreadableFileError(f"无法打开文件：{path}", f"cannot open file: {path} ({exc.strerror})") from None
+    else:
+        data = source.read(MAX_BYTES + 1)
+        name = filename or getattr(source, "name", None) or "upload"
+    if len(data) > MAX_BYTES:
+        raise _too_big()
+    return data, str(name)
+
+
+def _too_big() -> UnreadableFileError:
+    mb = MAX_BYTES // (1024 * 1024)
+    return UnreadableFileError(f"文件超过{mb} MB上限", f"file is larger than the {mb} MB limit")
+
+
+def _read_grid(data: bytes, name: str, sheet: str | int | None) -> _Grid:
+    """Detect the kind of file from its bytes and read its cells (or refuse the whole file)."""
+    if not data.strip():
+        raise UnreadableFileError("文件为空", "the file is empty")
+    if data.startswith(_OLE2_MAGIC):
+        raise UnreadableFileError(
+            "文件是加密（设有打开密码）的工作簿或旧版 .xls 格式，无法读取；请取消密码并另存为 .xlsx 或 CSV",
+            "the file is a password-protected (encrypted) workbook or an old .xls file; "
+            "remove the password and save it as .xlsx or CSV",
+        )
+    if data.startswith(_ZIP_MAGIC):
+        return _read_xlsx(data, sheet)
+    if name.lower().endswith(_WORKBOOK_SUFFIXES):
+        raise UnreadableFileError(
+            "文件扩展名是 Excel，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）",
+            "the file name says Excel but the content is not an Excel workbook (another file renamed?)",
+        )
+    return _read_csv(data)
+
+
+def _read_xlsx(data: bytes, sheet: str | int | None) -> _Grid:
+    not_workbook = UnreadableFileError("压缩文件不是 Excel 工作簿（.xlsx）",
+                                       "the zip file is not an Excel workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise UnreadableFileError("Excel 文件已损坏", "the Excel file is damaged") from None
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        mb = MAX_UNPACKED_BYTES // (1024 * 1024)
+        raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
+    # openpyxl raises many exception types on malformed parts; any of them means "not readable".
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise not_workbook from None
+    try:
+        ws = _choose_sheet(wb, sheet)
+        ws.reset_dimensions()
+        rows = [(r, [_xlsx_cell(c) for c in cells])
+                for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1)]
+        merged = _merged_anchors(ws, len(rows), max((len(cells) for _, cells in rows), default=0))
+        title = ws.title
+    except UnreadableFileError:
+        raise
+    except Exception:
+        raise UnreadableFileError("Excel 工作表无法读取（文件可能已损坏）",
+                                  "the worksheet cannot be read (damaged file?)") from None
+    finally:
+        wb.close()
+    return _Grid(rows, merged, sheet=title)
+
+
+def _choose_sheet(wb: openpyxl.Workbook, sheet: str | int | None):
+    """The first sheet, a sheet by name, by 0-based index (int), or by 1-based position as text."""
+    sheets = wb.worksheets
+    if not sheets:
+        raise UnreadableFileError("工作簿中没有工作表", "the workbook has no worksheet")
+    if sheet is None:
+        return sheets[0]
+    if isinstance(sheet, str):
+        for ws in sheets:
+            if normalise(ws.title) == normalise(sheet):
+                return ws
+        if sheet.strip().isdigit() and 1 <= int(sheet) <= len(sheets):
+            return sheets[int(sheet) - 1]
+    elif 0 <= sheet < len(sheets):
+        return sheets[sheet]
+    names = "、".join(ws.title for ws in sheets)
+    raise UnreadableFileError(f"找不到工作表“{sheet}”（现有：{names}）", f"no worksheet '{sheet}' (sheets: {names})")
+
+
+def _xlsx_cell(cell: object) -> object:
+    """The cell value; a number shown as a percentage (0.453 as 45.3%) becomes the text '45.3%'."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(
+            getattr(cell, "number_format", "")):
+        return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
+    return value
+
+
+def _merged_anchors(ws, max_row: int, max_col: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, 0-based col) of every merged cell inside the used area -> its range's top-left.
+
+    Read-only worksheets do not expose merged ranges, so the `mergeCell` elements are read from the
+    sheet XML (streamed) through openpyxl's own source accessor.
+    """
+    anchors: dict[tuple[int, int], tuple[int, int]] = {}
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    with ws._get_source() as src:
+        for _, element in iterparse(src):
+            if element.tag == tag:
+                min_col, min_row, last_col, last_row = range_boundaries(element.get("ref"))
+                for r in range(min_row, min(last_row, max_row) + 1):
+                    for c in range(min_col, min(last_col, max_col) + 1):
+                        if (r, c) != (min_row, min_col):
+                            anchors[(r, c - 1)] = (min_row, min_col - 1)
+            element.clear()
+    return anchors
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-16 by BOM, then strict UTF-8(-BOM), GB18030, charset-normalizer."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" not in data:
+        for encoding, label in (("utf-8-sig", "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"),
+                                ("gb18030", "gb18030")):
+            try:
+                return data.decode(encoding), label
+            except UnicodeDecodeError:
+                continue
+        best = from_bytes(data).best()
+        if best is not None:
+            return str(best), best.encoding
+    raise UnreadableFileError("不是 Excel 工作簿，也不是可识别编码的文本表格（CSV）",
+                              "not an Excel workbook nor a CSV text table in a recognisable encoding")
+
+
+def _read_csv(data: bytes) -> _Grid:
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise UnreadableFileError("文件含二进制内容，不是文本表格（CSV）",
+                                  "the file holds binary data, not a CSV table")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    line = 1
+    try:
+        for record in reader:
+            rows.append((line, list(record)))
+            line = reader.line_num + 1
+    except csv.Error:
+        raise UnreadableFileError(f"CSV 第{line}行格式错误，无法读取", f"CSV line {line} is malformed") from None
+    return _Grid(rows, encoding=encoding)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cell parsing
+
+
+def _text(raw: object) -> str:
+    """A cell as a person reads it (used for names, reports and lookups)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime) and raw.time() == time(0):
+        return raw.date().isoformat()
+    if isinstance(raw, date | datetime | time):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _blank(raw: object) -> bool:
+    return _text(raw) == ""
+
+
+class _CellError(Exception):
+    """A bilingual reason a cell is refused (caught within the row, becomes a Rejection)."""
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+
+def _parse_number(raw: object, allow_percent: bool) -> Decimal:
+    """The number a cell holds; text is accepted with full-width digits, spaces and 1,234.5 grouping."""
+    not_number = _CellError(f"“{_text(raw)}”不是数值", f"'{_text(raw)}' is not a number")
+    if isinstance(raw, bool | date | datetime | time):
+        raise not_number
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise not_number
+        return as_decimal(raw)
+    text = normalise(raw)
+    if allow_percent and text.endswith("%"):
+        text = text[:-1]
+    if _GROUPED_NUMBER.fullmatch(text):
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise not_number
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise not_number from None
+
+
+def _parse_year(raw: object, default: int | None) -> int:
+    if _blank(raw):
+        if default is None:
+            raise _CellError("缺少年份：请填写年份列，或在导入时指定年份",
+                             "no year: fill in a year column or give the year")
+        year, shown = default, str(default)
+    else:
+        shown = _text(raw)
+        match = None if isinstance(raw, bool | date | datetime | time) else _YEAR.fullmatch(normalise(raw))
+        if not match:
+            raise _CellError(f"年份“{shown}”无效", f"'{shown}' is not a year")
+        year = int(match.group(1))
+    if not FIRST_YEAR <= year <= last_year():
+        raise _CellError(f"年份{shown}超出范围（{FIRST_YEAR}–{last_year()}）",
+                         f"year {shown} is outside {FIRST_YEAR}–{last_year()}")
+    return year
+
+
+def _unit_for(ind: Indicator, label: str) -> str:
+    """The catalog unit id for this indicator's value, from the label (blank: its only input unit)."""
+    units = load_catalog().units
+    allowed_zh = "、".join(units[u].labels[0] for u in ind.input_units)
+    allowed_en = ", ".join(ind.input_units)
+    if not label:
+        if len(ind.input_units) == 1:
+            return ind.input_units[0]
+        raise _CellError(f"缺少单位：“{ind.name_zh}”可用单位为{allowed_zh}",
+                         f"no unit given: '{ind.name_en}' takes {allowed_en}")
+    try:
+        unit_id = unit_id_for(label)
+    except UnknownUnitError:
+        raise _CellError(f"未知单位“{label}”", f"unknown unit '{label}'") from None
+    if unit_id not in ind.input_units:
+        raise _CellError(f"单位“{label}”不适用于“{ind.name_zh}”（可用：{allowed_zh}）",
+                         f"unit '{label}' does not fit '{ind.name_en}' (allowed: {allowed_en})")
+    return unit_id
+
+
+def _value_in_base(ind: Indicator, raw: object, unit_id: str) -> float:
+    number = _parse_number(raw, allow_percent=load_catalog().units[unit_id].base == "percent")
+    if number < 0:
+        raise _CellError(f"数值{_text(raw)}为负数", f"value {_text(raw)} is negative")
+    too_large = _CellError(f"数值“{_text(raw)}”过大", f"value '{_text(raw)}' is too large")
+    try:
+        value = to_base(number, unit_id)
+    except ArithmeticError:  # decimal.Overflow beyond the Decimal context's exponent range
+        raise too_large from None
+    if not math.isfinite(value):
+        raise too_large
+    if ind.max is not None and value > ind.max:
+        raise _CellError(f"数值{_text(raw)}超过上限{ind.max:g}", f"value {_text(raw)} is above the maximum {ind.max:g}")
+    return value
+
+
+def _status(raw: object) -> str:
+    if _blank(raw):
+        return DEFAULT_STATUS
+    try:
+        return _headers().statuses[normalise(raw)]
+    except KeyError:
+        raise _CellError(f"未知数据状态“{_text(raw)}”（可用：官方、推算、示例）",
+                         f"unknown status '{_text(raw)}' (use official, derived or illustrative)") from None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layout: where the header is and what each column means
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    header: str
+    unit: str | None = None
+    indicator: str | None = None
+
+
+@dataclass
+class _Layout:
+    kind: Literal["long", "wide"]
+    header_row: int
+    fields: dict[str, _Column]
+    indicators: list[_Column]
+    ignored: list[IgnoredColumn]
+
+
+def _find_layout(grid: _Grid) -> _Layout:
+    for row, cells in grid.rows[:HEADER_SEARCH_ROWS]:
+        layout = _layout_of(grid, row, len(cells))
+        if layout is not None:
+            return layout
+    raise UnreadableFileError(
+        "找不到表头：需要一行包含“地区”列，以及“指标”“数值”列或指标名称列（如“社区教育经费（万元）”）",
+        "no header row found: a row needs a district column and either indicator + value columns or "
+        "indicator-name columns (e.g. 'Funding (10k yuan)')",
+    )
+
+
+def _layout_of(grid: _Grid, row: int, width: int) -> _Layout | None:
+    fields: dict[str, _Column] = {}
+    indicators: list[_Column] = []
+    ignored: list[IgnoredColumn] = []
+    for col in range(width):
+        header = _text(grid.filled(row, col))
+        if not header:
+            continue
+        match = _match_header(header)
+        if match is None:
+            ignored.append(IgnoredColumn(header, "未识别的列，已忽略", "unrecognised column, ignored"))
+        elif match[0] == "field" and match[1] not in fields:
+            fields[match[1]] = _Column(col, header, unit=match[2])
+        elif match[0] == "field":
+            ignored.append(IgnoredColumn(header, "重复的列，已忽略", "repeated column, ignored"))
+        else:
+            indicators.append(_Column(col, header, unit=match[2], indicator=match[1]))
+    if "district" not in fields:
+        return None
+    if "indicator" in fields and "value" in fields:
+        ignored += [IgnoredColumn(c.header, "长表中的指标名称列，已忽略",
+                                  "indicator-name column in a long table, ignored") for c in indicators]
+        return _Layout("long", row, fields, [], ignored)
+    if not indicators:
+        return None
+    ignored += [IgnoredColumn(fields.pop(name).header, "宽表中不使用此列，已忽略", "not used in a wide table, ignored")
+                for name in ("indicator", "value") if name in fields]
+    cat = load_catalog()
+    derived = [c for c in indicators if cat.indicator(c.indicator).derived]
+    ignored += [IgnoredColumn(c.header, "派生指标由系统根据经费和人口计算，此列已忽略",
+                              "derived indicator: the app computes it from its inputs; column ignored")
+                for c in derived]
+    return _Layout("wide", row, fields, [c for c in indicators if c not in derived], ignored)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    row: int
+    col: int
+    column: str
+    raw: str
+    key: tuple[str, int, str]
+    value: float
+    status: str
+    source: str
+    note: str
+
+
+@dataclass
+class _RowResult:
+    row: int
+    skip: tuple[str, str] | None = None
+    issues: list[tuple[int, Rejection]] = field(default_factory=list)  # (column index, rejection)
+    candidates: list[_Candidate] = field(default_factory=list)
+    note: RowNote | None = None
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """What a row says about all of its values; `adcode` (a district or pre-2016 unit id) is None when
+    the row's labels were rejected."""
+
+    year: int
+    adcode: str | None
+    status: str
+    source: str
+    note: str
+
+
+class _RowReader:
+    """Turns one input row into a skip reason, rejected cells and candidate values."""
+
+    def __init__(self, grid: _Grid, layout: _Layout, year: int | None, source: str) -> None:
+        self.grid = grid
+        self.layout = layout
+        self.year = year
+        self.default_source = source
+
+    def label(self, row: int, name: str) -> object:
+        col = self.layout.fields.get(name)
+        return None if col is None else self.grid.filled(row, col.index)
+
+    def read(self, row: int, cells: list[object]) -> _RowResult:
+        """Classify one non-blank row below the header."""
+        result = _RowResult(row)
+        first = next((_text(c) for c in cells if not _blank(c)), "")
+        if normalise(first).startswith(_headers().footnote_prefixes):
+            result.skip = ("注释或落款行", "footnote row")
+        elif {normalise(first), normalise(_text(self.label(row, "district")))} & _headers().totals:
+            result.skip = ("合计行（全市或小计，不是区县数据）", "total row (city or subtotal, not a district)")
+        elif self.layout.kind == "long":
+            self._long(result)
+        else:
+            self._wide(result)
+        return result
+
+    def _reject(self, result: _RowResult, name_or_col: str | _Column, raw: object, err: _CellError) -> None:
+        if isinstance(name_or_col, _Column):
+            col, header = name_or_col.index, name_or_col.header
+        elif name_or_col in self.layout.fields:
+            col, header = self.layout.fields[name_or_col].index, self.layout.fields[name_or_col].header
+        else:
+            col, header = -1, MISSING_YEAR_COLUMN
+        result.issues.append((col, Rejection(result.row, header, _text(raw), err.reason_zh, err.reason_en)))
+
+    def _labels(self, result: _RowResult) -> _Labels:
+        """Year, district unit, status, source and note of a row (rejecting the cells that fail)."""
+        row = result.row
+        year = resolved = None
+        status = DEFAULT_STATUS
+        issues_before = len(result.issues)
+        raw_year = self.label(row, "year")
+        try:
+            year = _parse_year(raw_year, self.year)
+        except _CellError as err:
+            self._reject(result, "year", raw_year if not _blank(raw_year) else self.year, err)
+        raw_district = self.label(row, "district")
+        try:
+            resolved = load_registry().resolve(_text(raw_district), year)
+        except DistrictLookupError as err:
+            self._reject(result, "district", raw_district, _CellError(err.reason_zh, err.reason_en))
+        raw_status = self.label(row, "status")
+        try:
+            status = _status(raw_status)
+        except _CellError as err:
+            self._reject(result, "status", raw_status, err)
+        source = _text(self.label(row, "source")) or self.default_source
+        note = _text(self.label(row, "note"))
+        if resolved is not None and resolved.historical:
+            result.note = RowNote(row, f"2016年区划调整前的单位：{resolved.name_zh}。{resolved.note_zh}".strip(),
+                                  f"pre-2016 unit: {resolved.name_en}. {resolved.note_en}".strip())
+            note = "；".join(n for n in (note, f"{result.note.note_zh} / {result.note.note_en}") if n)
+        ok = len(result.issues) == issues_before and year is not None and resolved is not None
+        return _Labels(year or 0, resolved.unit_id if ok else None, status, source, note)
+
+    def _long(self, result: _RowResult) -> None:
+        row = result.row
+        value_col = self.layout.fields["value"]
+        raw_value = self.grid.raw(row, value_col.index)
+        if _blank(raw_value):
+            result.skip = ("数值为空（按缺失处理，不是0）", "no value (treated as missing, not 0)")
+            return
+        raw_indicator = self.label(row, "indicator")
+        match = _match_indicator(_text(raw_indicator))
+        ind = load_catalog().indicator(match[0]) if match else None
+        if ind is not None and ind.derived:
+            result.skip = (f"“{ind.name_zh}”是派生指标，由系统计算", f"'{ind.name_en}' is derived: the app computes it")
+            return
+        labels = self._labels(result)
+        if ind is None:
+            self._reject(result, "indicator", raw_indicator, _CellError(
+                f"未知指标“{_text(raw_indicator)}”", f"unknown indicator '{_text(raw_indicator)}'")
+                if not _blank(raw_indicator) else _CellError("缺少指标名称", "no indicator given"))
+            return
+        raw_unit = self.label(row, "unit")
+        try:
+            unit_id = _unit_for(ind, _text(raw_unit) or match[1] or value_col.unit or "")
+        except _CellError as err:
+            if "unit" in self.layout.fields:
+                self._reject(result, "unit", raw_unit, err)
+            elif match[1]:
+                self._reject(result, "indicator", raw_indicator, err)
+            else:
+                self._reject(result, value_col, raw_value, err)
+            return
+        self._candidate(result, labels, value_col, raw_value, ind, unit_id)
+
+    def _wide(self, result: _RowResult) -> None:
+        row = result.row
+        filled = [c for c in self.layout.indicators if not _blank(self.grid.raw(row, c.index))]
+        if not filled:
+            result.skip = ("该行没有数值（空白按缺失处理）", "no values in this row (blanks are missing, not 0)")
+            return
+        labels = self._labels(result)
+        row_unit = _text(self.label(row, "unit"))
+        for col in filled:
+            ind = load_catalog().indicator(col.indicator)
+            raw_value = self.grid.raw(row, col.index)
+            try:
+                unit_id = _unit_for(ind, col.unit or row_unit)
+            except _CellError as err:
+                self._reject(result, col, raw_value, err)
+                continue
+            self._candidate(result, labels, col, raw_value, ind, unit_id)
+
+    def _candidate(self, result: _RowResult, labels: _Labels, col: _Column, raw: object, ind: Indicator,
+                   unit_id: str) -> None:
+        """Check one value cell; it becomes a candidate only when the row's labels were accepted too."""
+        try:
+            value = _value_in_base(ind, raw, unit_id)
+        except _CellError as err:
+            self._reject(result, col, raw, err)
+            return
+        if labels.adcode is not None:
+            result.candidates.append(_Candidate(result.row, col.index, col.header, _text(raw),
+                                                (labels.adcode, labels.year, ind.id), value, labels.status,
+                                                labels.source, labels.note))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The report
+
+
+def _resolve_duplicates(results: list[_RowResult]) -> tuple[list[_Candidate], dict[int, int]]:
+    """Accepted values, and row -> earlier row for exact duplicates; conflicting values are rejected."""
+    groups: dict[tuple[str, int, str], list[_Candidate]] = defaultdict(list)
+    for res in results:
+        for cand in res.candidates:
+            groups[cand.key].append(cand)
+    by_row = {res.row: res for res in results}
+    accepted: list[_Candidate] = []
+    duplicate_of: dict[int, int] = {}
+    for cands in groups.values():
+        if len({c.value for c in cands}) == 1:
+            accepted.append(cands[0])
+            for c in cands[1:]:
+                if c.row != cands[0].row:
+                    duplicate_of.setdefault(c.row, cands[0].row)
+            continue
+        rows = sorted({c.row for c in cands})
+        where_zh, where_en = "、".join(map(str, rows)), ", ".join(map(str, rows))
+        for c in cands:
+            by_row[c.row].issues.append((c.col, Rejection(
+                c.row, c.column, c.raw,
+                f"同一地区、年份、指标出现多次且数值不同（第{where_zh}行），无法确定哪个正确",
+                f"the same district, year and indicator appears with different values (rows {where_en})",
+            )))
+    return accepted, duplicate_of
+
+
+def _build_report(grid: _Grid, layout: _Layout, year: int | None, name: str) -> ImportReport:
+    reader = _RowReader(grid, layout, year, f"上传文件 {name} / uploaded file {name}")
+    results = [reader.read(row, cells) for row, cells in grid.rows
+               if row > layout.header_row and not all(_blank(c) for c in cells)]
+    accepted, duplicate_of = _resolve_duplicates(results)
+    value_rows = {c.row for c in accepted}
+    rejected: list[Rejection] = []
+    skipped: list[Skipped] = []
+    accepted_rows: list[int] = []
+    partial: list[int] = []
+    notes: list[RowNote] = []
+    for res in results:
+        if res.row in value_rows and res.note is not None:
+            notes.append(res.note)
+        if res.issues:
+            rejected += [rej for _, rej in sorted(res.issues, key=lambda item: item[0])]
+            if res.row in value_rows:
+                partial.append(res.row)
+        elif res.skip is not None:
+            skipped.append(Skipped(res.row, *res.skip))
+        elif res.row in value_rows:
+            accepted_rows.append(res.row)
+        else:
+            first = duplicate_of[res.row]
+            skipped.append(Skipped(res.row, f"与第{first}行完全相同（重复）", f"exact duplicate of row {first}"))
+    cat = load_catalog()
+    table = pd.DataFrame(
+        [{"adcode": c.key[0], "year": c.key[1], "indicator": c.key[2], "value": c.value,
+          "unit": cat.indicator(c.key[2]).unit, "status": c.status, "source": c.source, "note": c.note}
+         for c in accepted],
+        columns=COLUMNS,
+    )
+    return ImportReport(
+        file=name, table=validate_table(table).reset_index(drop=True), accepted=len(accepted_rows),
+        values=len(accepted), rejected=rejected, skipped=skipped, rows_total=len(results),
+        accepted_rows=accepted_rows, partial_rows=partial, notes=notes, ignored_columns=layout.ignored,
+        layout=layout.kind, header_row=layout.header_row, encoding=grid.encoding, sheet=grid.sheet,
+    )
+
+
+def import_file(
+    path_or_bytes: str | Path | bytes | BinaryIO,
+    *,
+    filename: str | None = None,
+    sheet: str | int | None = None,
+    year: int | None = None,
+) -> ImportReport:
+    """Read a district return and report every input row's outcome.
+
+    `filename` names an upload given as bytes (it is shown in the report and in the default source).
+    `sheet`: a worksheet name, a 0-based index, or a 1-based position as text (as the CLI passes it).
+    `year` applies to rows without a year of their own. Raises UnreadableFileError when the file is
+    not a table at all; a readable table never raises, whatever its cells hold.
+    """
+    data, name = _read_bytes(path_or_bytes, filename)
+    grid = _read_grid(data, name, sheet)
+    return _build_report(grid, _find_layout(grid), year, name)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Using imported tables
+
+
+def overlay(shipped: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
+    """Shipped rows with uploaded ones in place of the same (adcode, year, indicator); derived recomputed."""
+    key = ["adcode", "year", "indicator"]
+    replaced = pd.MultiIndex.from_frame(uploaded[key])
+    kept = shipped[~pd.MultiIndex.from_frame(shipped[key]).isin(replaced)]
+    return with_derived(pd.concat([kept[COLUMNS], uploaded[COLUMNS]], ignore_index=True))
+
+
+def template_frame(lang: str = "zh") -> pd.DataFrame:
+    """The long-format template with the headers of `lang` ('zh' or 'en') and two illustrative rows."""
+    key = "zh" if lang == "zh" else "en"
+    order = ["year", "district", "indicator", "value", "unit", "status", "source", "note"]
+    labels = _headers().labels
+    rows = [[ex["year"], ex[key]["district"], ex[key]["indicator"], ex["value"], ex[key]["unit"],
+             ex[key]["status"], ex[key]["source"], ex[key]["note"]] for ex in _headers().template]
+    return pd.DataFrame(rows, columns=[labels[name][key] for name in order])
+
+
+def template_bytes(fmt: Literal["xlsx", "csv"], lang: str = "zh") -> bytes:
+    """The template as a downloadable file."""
+    frame = template_frame(lang)
+    if fmt == "xlsx":
+        return to_xlsx_bytes(frame, sheet_name="模板" if lang == "zh" else "template")
+    return to_csv_bytes(frame)
