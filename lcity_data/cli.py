@@ -1,4 +1,4 @@
-"""The command line: `python -m lcity_data funding ...` and `python -m lcity_data check FILE`.
+"""The command line: `python -m lcity_data funding ...`, `check FILE` and `index ...`.
 
 Why: the same checks the dashboard shows, scriptable by a statistics office (check a return before
 sending it; print the funding table). Output is bilingual; errors are one line on stderr, never a
@@ -20,9 +20,11 @@ from typing import NoReturn
 import pandas as pd
 
 from lcity_data.catalog import Standard, load_catalog
+from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.importer import ImportReport, UnreadableFileError, import_file
 from lcity_data.loading import load_shipped, with_derived
+from lcity_data.registry import load_registry
 from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
@@ -60,6 +62,14 @@ def _build_parser() -> _Parser:
     check.add_argument("--sheet", help="工作表名称或序号（从1起）/ worksheet name or 1-based number")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_check)
+
+    index = subparsers.add_parser("index", help="学习型城市综合指数 / composite learning-city index")
+    index.add_argument("--year", type=int, help="年份（默认：数据中最新年份）/ year (default: latest)")
+    index.add_argument("--data", nargs="+", action="extend", metavar="FILE",
+                       help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+    index.add_argument("--normalisation", choices=NORMALISATIONS, help="标准化方法 / normalisation (default: minmax)")
+    index.add_argument("--format", choices=("table", "json"), default="table")
+    index.set_defaults(handler=_index)
     return parser
 
 
@@ -226,3 +236,50 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(_report_text(report))
     return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------------
+# index
+
+
+def _index(args: argparse.Namespace) -> int:
+    df = _load(args.data)
+    year = int(df["year"].max()) if args.year is None else args.year
+    if year not in set(df["year"]):
+        raise CliError(f"没有{year}年的数据", f"no data for {year}")
+    config = default_config(args.normalisation)
+    result = compute_index(df, config, year).set_index("adcode")
+    ranges = sensitivity(df, config, year).set_index("adcode")
+    reg = load_registry()
+    dims = [c for c in result.columns if c.startswith("dim_")]
+    records = []
+    for adcode in reg.adcodes:
+        row = result.loc[adcode] if adcode in result.index else None
+        d = reg.district(adcode)
+        has = row is not None and not pd.isna(row["index"])
+        records.append({
+            "adcode": adcode, "district_zh": d.name_zh, "district_en": d.name_en, "year": year,
+            "normalisation": config.normalisation,
+            "index": _number(row["index"], 2) if has else None,
+            "rank": int(row["rank"]) if has else None,
+            "rank_min": int(ranges.loc[adcode, "rank_min"]) if has else None,
+            "rank_max": int(ranges.loc[adcode, "rank_max"]) if has else None,
+            "status": "ok" if has else "insufficient_data",
+            "missing_share": _number(row["missing_share"], 3) if row is not None else 1.0,
+            **{dim.removeprefix("dim_"): (_number(row[dim], 2) if row is not None else None) for dim in dims},
+        })
+    records.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["adcode"]))
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    header = ["排名 rank", "地区 district", "指数 index", "权重±10%排名范围 rank range"]
+    rows = [[
+        "—" if r["rank"] is None else str(r["rank"]), f"{r['district_zh']} {r['district_en']}",
+        "数据不足 insufficient data" if r["index"] is None else f"{r['index']:.1f}",
+        "—" if r["rank"] is None else f"{r['rank_min']}–{r['rank_max']}",
+    ] for r in records]
+    widths = [max(_width(line[i]) for line in [header, *rows]) for i in range(len(header))]
+    lines = [f"学习型城市综合指数 / composite index, {year} ({config.normalisation})", ""]
+    lines += ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip() for line in [header, *rows]]
+    print("\n".join(lines))
+    return EXIT_OK

@@ -1,7 +1,8 @@
 """A composite learning-city index per district and year, and how much its ranking depends on weights.
 
 Inputs are catalog indicators grouped by their Zhejiang index dimension; each is normalised over the
-panel (min–max to 0–100, z-score, or distance to a target), turned so that higher is better, and
+panel (min–max to 0–100, z-score, or distance to a target — the policy target in
+catalog/evaluation.toml, else the best value observed in the panel), turned so that higher is better, and
 weighted (dimension weights × indicator weights within the dimension, both renormalised to sum to 1).
 A district-year missing more than 20% of its inputs gets no index ("insufficient data", never 0);
 otherwise the weights of the inputs it has are renormalised. Ranks use competition ranking for ties
@@ -85,8 +86,8 @@ def normalise(wide: pd.DataFrame, method: str, targets: dict[str, float] | None 
             out[col] = -z if lower else z
         else:
             target = (targets or {}).get(col)
-            if target is None:
-                raise ValueError(f"no target for indicator {col!r}; distance-to-target needs one")
+            if target is None:  # no policy target: the best value observed in the panel (the frontier)
+                target = x.min() if lower else x.max()
             ratio = (target / x) if lower else (x / target)
             out[col] = ratio.clip(upper=1.0) * 100
     return pd.DataFrame(out, index=wide.index)

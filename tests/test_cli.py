@@ -213,3 +213,19 @@ def test_subprocess_errors_exit_2_without_a_traceback(tmp_path: Path) -> None:
         assert "Traceback" not in err
         assert len(err.strip().splitlines()) == 1
         assert err.startswith("错误 / error: ")
+
+
+def test_index_command_ranks_all_districts_with_rank_ranges(capsys):
+    assert cli.main(["index", "--year", "2022", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 10
+    assert [r["rank"] for r in records] == sorted(r["rank"] for r in records)
+    for r in records:
+        assert r["rank_min"] <= r["rank"] <= r["rank_max"]
+    assert {"government", "learners", "society", "vitality"} <= set(records[0])
+
+
+@pytest.mark.parametrize("method", ["zscore", "target"])
+def test_index_command_other_normalisations(capsys, method):
+    assert cli.main(["index", "--normalisation", method]) == 0
+    assert "composite index" in capsys.readouterr().out

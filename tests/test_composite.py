@@ -90,3 +90,8 @@ def test_sensitivity_is_seeded_and_brackets_the_rank():
     assert (a["rank"] <= a["rank_max"]).all()
     none = sensitivity(df, cfg, 2022, draws=50, spread=0.0)
     assert (none["rank_min"] == none["rank_max"]).all()
+
+
+def test_distance_to_target_without_a_policy_target_uses_the_best_observed_value():
+    norm = normalise(pd.DataFrame({"teachers_per_10k": [1.0, 4.0, 2.0]}), "target", {})
+    assert norm["teachers_per_10k"].tolist() == pytest.approx([25.0, 100.0, 50.0])
