@@ -1,0 +1,9 @@
+"""Streamlit-side helpers for the dashboard.
+
+Pure (no Streamlit import, unit-tested directly): `state` (URL <-> view state), `i18n` (the
+translation catalog `i18n.toml`), `formatting` (numbers and units for display), `figures` (plotly
+builders), `maps` (map frames, classes and the folium view), `tables` (the tables pages show and
+download), `assets` (self-hosted Leaflet).
+Streamlit glue: `frame` (the shared frame app.py runs), `navigation` (the page registry), `session`
+(state in session + URL, bound widgets), `sidebar`, `data_access` (cached data, upload overlay).
+"""

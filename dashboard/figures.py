@@ -1,0 +1,363 @@
+"""Plotly figure builders: DataFrame in, Figure out. Pure (no Streamlit), so tests can inspect them.
+
+Offline by construction:
+- maps are `go.Choroplethmap` on the `white-bg` style (no tiles, no CDN; `go.Choropleth` would fetch
+  topojson from cdn.plot.ly) and draw no text/symbol layers (white-bg names a remote glyph server);
+- every string that comes from data (names, sources, notes) is HTML-escaped before it goes into a
+  hover template or legend, because plotly renders those as (a subset of) HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "scrollZoom": False,
+}
+NO_DATA_COLOR = "#BBBBBB"
+NOT_SELECTED_COLOR = "#F4F4F4"
+BORDER_COLOR = "#FFFFFF"
+DISTRICT_PALETTE = [*qualitative.Safe, "#555555"]  # CARTO "Safe": designed for colour-vision deficiency
+CITY_COLOR = "#222222"
+MAP_HEIGHT = 560
+SOURCE_WRAP = 60
+STATUS_PATTERNS = {"below_minimum": "x", "meets_minimum": "/", "meets_target": "", "no_data": "."}
+
+
+def esc(text: object) -> str:
+    """HTML-escape a data string for plotly hover/legend text (None -> '')."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+def wrap(text: object, width: int = SOURCE_WRAP) -> str:
+    """Escape and wrap a long string (a source citation) into <br>-separated lines."""
+    raw = "" if text is None else str(text)
+    lines = textwrap.wrap(raw, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    return "<br>".join(esc(line) for line in lines)
+
+
+def hover_html(title: str, rows: Iterable[tuple[str, object]], wrap_keys: Sequence[str] = ()) -> str:
+    """Hover text: a bold (escaped) title and `label: value` lines, every part escaped."""
+    parts = [f"<b>{esc(title)}</b>"]
+    for label, value in rows:
+        if value is None or value == "":
+            continue
+        body = wrap(value) if label in wrap_keys else esc(value)
+        parts.append(f"{esc(label)}: {body}")
+    return "<br>".join(parts)
+
+
+# --------------------------------------------------------------------------------------------- maps
+
+@dataclass(frozen=True)
+class MapClass:
+    """A legend entry of a classed map: class key, label (plain text; escaped here) and colour."""
+
+    key: str
+    label: str
+    color: str
+
+
+def bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a FeatureCollection."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: object) -> None:
+        if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        elif isinstance(coords, (list, tuple)):
+            for c in coords:
+                walk(c)
+
+    for feature in geojson["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def fit_view(geojson: dict, width_px: int = 640, height_px: int = MAP_HEIGHT, padding: float = 0.92,
+             ) -> tuple[dict[str, float], float]:
+    """Centre and zoom so the whole FeatureCollection fits a width × height map (MapLibre, 512 px tiles)."""
+    west, south, east, north = bounds(geojson)
+
+    def merc(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    lon_span = max(east - west, 1e-6)
+    lat_span = max(merc(north) - merc(south), 1e-6)
+    zoom = min(math.log2(width_px * padding * 360 / (512 * lon_span)),
+               math.log2(height_px * padding * 360 / (512 * lat_span)))
+    y_mid = (merc(north) + merc(south)) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp(math.radians(y_mid))) - math.pi / 2)
+    return {"lon": (west + east) / 2, "lat": lat_mid}, round(zoom, 2)
+
+
+def _subset(geojson: dict, adcodes: Iterable[str]) -> dict:
+    wanted = set(adcodes)
+    return {"type": "FeatureCollection",
+            "features": [f for f in geojson["features"] if f["properties"]["adcode"] in wanted]}
+
+
+def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    """Hover text per district row (all data strings escaped).
+
+    frame columns: name, name_alt, value_text, rank_text, year, status_text, source (optional: note,
+    class_text = the district's class, e.g. its funding status).
+    labels: captions for value/class/rank/year/status/source/note in the UI language.
+    """
+    out = []
+    for row in frame.itertuples(index=False):
+        title = f"{row.name} · {row.name_alt}" if getattr(row, "name_alt", "") else row.name
+        rows = [
+            (labels["value"], row.value_text),
+            (labels.get("class", ""), getattr(row, "class_text", "")),
+            (labels["rank"], row.rank_text),
+            (labels["year"], row.year),
+            (labels["status"], row.status_text),
+            (labels["source"], row.source),
+        ]
+        note = getattr(row, "note", "")
+        if note:
+            rows.append((labels["note"], note))
+        out.append(hover_html(title, rows, wrap_keys=(labels["source"], labels["note"])))
+    return out
+
+
+def choropleth(frame: pd.DataFrame, geojson: dict, *, classes: Sequence[MapClass] | None,
+               labels: dict[str, str], legend_title: str, no_data_label: str,
+               colorscale: str = "YlGnBu", note: str | None = None, height: int = MAP_HEIGHT,
+               center: dict[str, float] | None = None, zoom: float | None = None,
+               legend_below: bool = False) -> go.Figure:
+    """A district choropleth on a blank MapLibre style.
+
+    frame: one row per district: adcode, value, class_key (None = no data), and the hover columns of
+    `map_hover`. With `classes`, one trace per class (legend = class labels, in order, empty classes
+    included); without, one continuous trace with a colour bar titled `legend_title`. Districts
+    without data are a separate grey "no data" trace, never coloured as 0; districts not selected
+    are a separate pale trace. `legend_below` puts the legend under the map (for narrow columns).
+    """
+    frame = frame.reset_index(drop=True).copy()
+    frame["hover"] = map_hover(frame, labels)
+    selected = frame["selected"].astype(bool) if "selected" in frame else pd.Series(True, index=frame.index)
+    has_value = selected & frame["value"].notna() & frame["class_key"].notna()
+    traces: list[go.Choroplethmap] = []
+    common = {
+        "featureidkey": "properties.adcode",
+        "hovertemplate": "%{customdata[0]}<extra></extra>",
+        "marker": {"line": {"color": BORDER_COLOR, "width": 1.2}},
+    }
+    if classes is not None:
+        for cls in classes:
+            sub = frame[has_value & (frame["class_key"] == cls.key)]
+            traces.append(go.Choroplethmap(
+                geojson=_subset(geojson, sub["adcode"]), locations=list(sub["adcode"]), z=[1] * len(sub),
+                colorscale=[[0, cls.color], [1, cls.color]], zmin=0, zmax=1, showscale=False,
+                customdata=[[h] for h in sub["hover"]], name=esc(cls.label), legendgroup=cls.key,
+                showlegend=True, **common,
+            ))
+    else:
+        sub = frame[has_value]
+        traces.append(go.Choroplethmap(
+            geojson=_subset(geojson, sub["adcode"]), locations=list(sub["adcode"]), z=list(sub["value"]),
+            colorscale=colorscale, showscale=len(sub) > 0, customdata=[[h] for h in sub["hover"]],
+            colorbar={"title": {"text": esc(legend_title), "side": "right"}, "thickness": 14, "len": 0.7},
+            name=esc(legend_title), showlegend=False, **common,
+        ))
+    missing = frame[selected & ~has_value]
+    traces.append(go.Choroplethmap(
+        geojson=_subset(geojson, missing["adcode"]), locations=list(missing["adcode"]), z=[1] * len(missing),
+        colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], zmin=0, zmax=1, showscale=False,
+        customdata=[[h] for h in missing["hover"]], name=esc(no_data_label), legendgroup="no_data",
+        showlegend=True, **common,
+    ))
+    others = frame[~selected]
+    if len(others):
+        traces.append(go.Choroplethmap(
+            geojson=_subset(geojson, others["adcode"]), locations=list(others["adcode"]), z=[1] * len(others),
+            colorscale=[[0, NOT_SELECTED_COLOR], [1, NOT_SELECTED_COLOR]], zmin=0, zmax=1, showscale=False,
+            customdata=[[h] for h in others["hover"]], name=esc(labels.get("not_selected", "")),
+            legendgroup="not_selected", showlegend=True, featureidkey="properties.adcode",
+            hovertemplate="%{customdata[0]}<extra></extra>", marker={"line": {"color": "#BBBBBB", "width": 1}},
+        ))
+    fig = go.Figure(traces)
+    legend = {"title": {"text": esc(legend_title)}, "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": "#999999",
+              "borderwidth": 1, "font": {"size": 14}}
+    bottom = 28 if note else 0
+    if legend_below:
+        legend_px = 34 + 24 * len(traces)
+        legend |= {"orientation": "v", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
+                   "title": {"text": esc(legend_title), "side": "top"}}
+        bottom += legend_px
+    else:
+        legend |= {"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top"}
+    if center is None or zoom is None:
+        center, zoom = fit_view(geojson, height_px=height)
+    fig.update_layout(
+        map={"style": "white-bg", "center": center, "zoom": zoom},
+        height=height + bottom,
+        margin={"l": 0, "r": 0, "t": 0, "b": bottom},
+        legend=legend,
+        paper_bgcolor="white",
+    )
+    if note:
+        # under the map on the right, or (legend below) in the map's empty top-right corner
+        where = ({"y": 1, "yshift": 0, "yanchor": "top"} if legend_below
+                 else {"y": 0, "yshift": -24, "yanchor": "bottom"})
+        fig.add_annotation(text=esc(note), xref="paper", yref="paper", x=1, xanchor="right", showarrow=False,
+                           font={"size": 13, "color": "#8A4A00"}, bgcolor="rgba(255,255,255,0.85)", **where)
+    return fig
+
+
+# ------------------------------------------------------------------------------------------- trends
+
+def tick_format(values: Iterable[float]) -> str:
+    """Thousands separators; no decimals for big numbers, at most two for small ones."""
+    finite = [abs(float(v)) for v in values if v is not None and not pd.isna(v)]
+    return ",.0f" if finite and max(finite) >= 1000 else ",.2~f"
+
+
+@dataclass(frozen=True)
+class RefLine:
+    y: float
+    label: str
+    color: str
+    dash: str = "dash"
+
+
+def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[int], y_title: str,
+          labels: dict[str, str], city_label: str, ref_lines: Sequence[RefLine] = (),
+          city_secondary: bool = False, city_axis_title: str = "", color_of: dict[str, str] | None = None,
+          height: int = 480) -> go.Figure:
+    """A line per district (+ a city reference line) over `years`; gaps stay gaps.
+
+    series columns: adcode, name, year, y (the plotted number), value_text, status, status_text, source.
+    city columns: year, y, value_text, status, status_text (may be None).
+    Illustrative points are open markers; official/derived points are filled (two legend-only
+    entries explain this). Missing years are NaN and `connectgaps=False`: a gap, never a zero.
+    """
+    years = list(years)
+    fig = go.Figure()
+    for i, (adcode, grp) in enumerate(series.groupby("adcode", sort=False)):
+        grp = grp.set_index("year").reindex(years)
+        name = str(series.loc[series["adcode"] == adcode, "name"].iloc[0])
+        color = (color_of or {}).get(adcode, DISTRICT_PALETTE[i % len(DISTRICT_PALETTE)])
+        hovers = [
+            hover_html(name, [(labels["year"], y), (labels["value"], row.value_text),
+                              (labels["status"], row.status_text), (labels["source"], row.source)],
+                       wrap_keys=(labels["source"],)) if pd.notna(row.y) else ""
+            for y, row in zip(years, grp.itertuples(), strict=True)
+        ]
+        symbols = ["circle-open" if s == "illustrative" else "circle" for s in grp["status"]]
+        fig.add_trace(go.Scatter(
+            x=years, y=list(grp["y"]), mode="lines+markers", name=esc(name), connectgaps=False,
+            line={"color": color, "width": 2}, marker={"symbol": symbols, "size": 8, "color": color,
+                                                         "line": {"width": 2, "color": color}},
+            customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>",
+        ))
+    if city is not None and len(city):
+        c = city.set_index("year").reindex(years)
+        hovers = [
+            hover_html(city_label, [(labels["year"], y), (labels["value"], row.value_text),
+                                    (labels["status"], row.status_text),
+                                    (labels["source"], getattr(row, "source", ""))],
+                       wrap_keys=(labels["source"],)) if pd.notna(row.y) else ""
+            for y, row in zip(years, c.itertuples(), strict=True)
+        ]
+        symbols = ["diamond-open" if s == "illustrative" else "diamond" for s in c["status"]]
+        fig.add_trace(go.Scatter(
+            x=years, y=list(c["y"]), mode="lines+markers", name=esc(city_label), connectgaps=False,
+            line={"color": CITY_COLOR, "width": 3.5, "dash": "dash"},
+            marker={"symbol": symbols, "size": 10, "color": CITY_COLOR, "line": {"width": 2, "color": CITY_COLOR}},
+            customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>",
+            yaxis="y2" if city_secondary else "y",
+        ))
+    for sym, key in (("circle", "marker_filled"), ("circle-open", "marker_open")):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=esc(labels[key]), hoverinfo="skip",
+            marker={"symbol": sym, "size": 9, "color": "#666666", "line": {"width": 2, "color": "#666666"}},
+        ))
+    for ref in ref_lines:
+        fig.add_hline(y=ref.y, line={"color": ref.color, "dash": ref.dash, "width": 2},
+                      annotation={"text": esc(ref.label), "font": {"color": ref.color, "size": 13},
+                                  "bgcolor": "rgba(255,255,255,0.8)"},
+                      annotation_position="top left")
+    layout: dict = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {"title": {"text": esc(labels["year"])}, "tickmode": "array", "tickvals": years,
+                  "range": [years[0] - 0.5, years[-1] + 0.5] if years else None},
+        "yaxis": {"title": {"text": esc(y_title)}, "tickformat": tick_format(series["y"]), "rangemode": "tozero"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
+                   "font": {"size": 13}},
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+    }
+    if city_secondary:
+        layout["yaxis2"] = {"title": {"text": esc(city_axis_title)}, "overlaying": "y", "side": "right",
+                            "tickformat": tick_format(city["y"]) if city is not None else None,
+                            "rangemode": "tozero", "showgrid": False, "tickmode": "auto", "nticks": 7}
+    fig.update_layout(**layout)
+    fig.update_xaxes(showgrid=False, linecolor="#888888")
+    fig.update_yaxes(gridcolor="#E5E5E5", linecolor="#888888")
+    return fig
+
+
+# ------------------------------------------------------------------------------------ status charts
+
+def status_bars(counts: pd.DataFrame, *, status_labels: dict[str, str], status_colors: dict[str, str],
+                x_title: str, y_title: str, hover_label: str, height: int = 360) -> go.Figure:
+    """Stacked bars: districts per status per year (counts: index year, one column per status).
+
+    Colour AND a fill pattern per status, so the chart reads without colour vision.
+    """
+    fig = go.Figure()
+    years = [int(y) for y in counts.index]
+    for status in counts.columns:
+        label = status_labels.get(status, status)
+        fig.add_trace(go.Bar(
+            x=years, y=list(counts[status]), name=esc(label),
+            marker={"color": status_colors.get(status, NO_DATA_COLOR), "line": {"color": "#333333", "width": 0.6},
+                    "pattern": {"shape": STATUS_PATTERNS.get(status, ""), "fillmode": "overlay",
+                                "fgcolor": "rgba(0,0,0,0.45)", "size": 8, "solidity": 0.25}},
+            hovertemplate=f"{esc(label)}<br>%{{x}}: %{{y}} {esc(hover_label)}<extra></extra>",
+        ))
+    fig.update_layout(
+        barmode="stack", height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": esc(x_title)}, "tickmode": "array", "tickvals": years},
+        yaxis={"title": {"text": esc(y_title)}, "dtick": 1 if counts.sum(axis=1).max() <= 12 else None},
+        legend={"orientation": "h", "y": -0.2, "font": {"size": 13}}, plot_bgcolor="white",
+    )
+    return fig
+
+
+def status_share(shares: pd.DataFrame, *, colors: dict[str, str], height: int = 160) -> go.Figure:
+    """One horizontal 100 % bar: how much of what is shown is official / derived / illustrative.
+
+    shares columns: status, label, count, share (0–1).
+    """
+    fig = go.Figure()
+    for row in shares.itertuples(index=False):
+        fig.add_trace(go.Bar(
+            x=[row.share * 100], y=[""], orientation="h", name=esc(f"{row.label}: {row.count:,}"),
+            marker={"color": colors.get(row.status, NO_DATA_COLOR)},
+            text=[f"{row.share * 100:.0f}%"] if row.share >= 0.06 else [""], textposition="inside",
+            hovertemplate=f"{esc(row.label)}: {row.count:,} (%{{x:.1f}}%)<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      xaxis={"range": [0, 100], "ticksuffix": "%", "showgrid": False},
+                      legend={"orientation": "h", "y": -0.35}, plot_bgcolor="white")
+    return fig

@@ -1,0 +1,149 @@
+"""Number and unit formatting for display: the ONE place values leave their base unit.
+
+Values stay in base units (yuan, persons) everywhere else. For the Chinese UI, large money and
+population figures read better in 万/亿 (626.3 万元, 104.13 万人); the English UI uses full numbers
+with thousands separators. Tables for researchers keep raw base-unit numbers and a unit column.
+Pure: no Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from dashboard.i18n import t
+from lcity_data.catalog import load_catalog
+
+# decimals shown per base unit
+DECIMALS = {
+    "yuan_per_person": 2,
+    "per_10k": 2,
+    "per_100": 2,
+    "percent": 1,
+    "yuan": 0,
+    "person": 0,
+    "person_time": 0,
+    "count": 0,
+}
+# base units that get 万/亿 scaling in the Chinese UI
+CJK_SCALABLE = {"yuan", "person", "person_time"}
+WAN = 10_000
+YI = 100_000_000
+
+
+def is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """How a base unit is written in the UI (units.toml [display])."""
+    display = load_catalog().unit_display
+    return display[unit][lang] if unit in display else unit
+
+
+def number(value: float | Decimal | None, decimals: int = 0, lang: str = "zh") -> str:
+    """Thousands separators, fixed decimals; '—' for missing."""
+    if is_missing(value):
+        return t("common.no_data_short", lang)
+    return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cjk_scale(value: float, unit: str) -> tuple[float, str]:
+    """(scaled value, prefix) for the Chinese UI: 万 from 10,000, 亿 from 100,000,000."""
+    if unit not in CJK_SCALABLE:
+        return value, ""
+    if abs(value) >= YI:
+        return value / YI, "亿"
+    if abs(value) >= WAN:
+        return value / WAN, "万"
+    return value, ""
+
+
+def value_text(value: float | Decimal | None, unit: str, lang: str, compact: bool = True) -> str:
+    """A value with its unit, e.g. '7.12 元/人', '626.3 万元', '6,263,000 yuan', '52.4 %'."""
+    if is_missing(value):
+        return t("common.no_data", lang)
+    v = float(value)  # type: ignore[arg-type]
+    decimals = DECIMALS.get(unit, 2)
+    label = unit_label(unit, lang)
+    if lang == "zh" and compact:
+        scaled, prefix = cjk_scale(v, unit)
+        if prefix:
+            return f"{_trim(f'{scaled:,.2f}')} {prefix}{label}"
+    text = _trim(f"{v:,.2f}") if decimals == 0 and v != round(v) else f"{v:,.{decimals}f}"
+    return f"{text} {label}"
+
+
+def axis_scale(unit: str, lang: str, max_abs: float | None) -> tuple[float, str]:
+    """(divisor, axis unit label) for a chart axis: 万元/亿元 in the Chinese UI, else the base unit."""
+    label = unit_label(unit, lang)
+    if lang != "zh" or max_abs is None or is_missing(max_abs):
+        return 1.0, label
+    _, prefix = cjk_scale(float(max_abs), unit)
+    if prefix == "亿":
+        return float(YI), f"亿{label}"
+    if prefix == "万":
+        return float(WAN), f"万{label}"
+    return 1.0, label
+
+
+def change_text(delta: float | None, unit: str, lang: str) -> str:
+    """A signed change with unit ('+0.48 元/人')."""
+    if is_missing(delta):
+        return t("common.no_data", lang)
+    sign = "+" if float(delta) > 0 else ""  # type: ignore[arg-type]
+    return sign + value_text(delta, unit, lang)
+
+
+def percent_text(ratio: float | None, decimals: int = 1) -> str:
+    """A share or relative change given as a fraction (0.123 -> '12.3%')."""
+    if is_missing(ratio):
+        return "—"
+    return f"{float(ratio) * 100:,.{decimals}f}%"  # type: ignore[arg-type]
+
+
+def indicator_label(indicator_id: str, lang: str) -> str:
+    """Indicator name with its unit, e.g. '人均社区教育经费（元/人）'."""
+    ind = load_catalog().indicator(indicator_id)
+    unit = unit_label(ind.unit, lang)
+    return t("common.name_unit", lang, name=ind.name(lang), unit=unit)
+
+
+def definition(indicator_id: str, lang: str) -> str:
+    ind = load_catalog().indicator(indicator_id)
+    return getattr(ind, f"definition_{lang}", ind.definition_zh)
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """A list of names with the language's separator (、 in Chinese)."""
+    return t("common.list_sep", lang).join(names)
+
+
+def other_lang(lang: str) -> str:
+    """The other interface language (for bilingual district names in hover text)."""
+    return "en" if lang == "zh" else "zh"
+
+
+def column_format(unit: str) -> str:
+    """st.column_config.NumberColumn format for a base unit: fixed decimals for small per-person
+    figures, locale thousands separators for counts, persons and money."""
+    decimals = DECIMALS.get(unit, 2)
+    if unit in ("yuan_per_person", "per_10k", "per_100", "percent"):
+        return f"%.{decimals}f"
+    return "localized"
+
+
+def target_text(target: object, unit: str, lang: str) -> str:
+    """'；目标 10 元/人' or '（未设目标值）' for a standard's optional target."""
+    if target is None:
+        return t("funding.no_target", lang)
+    return t("funding.target", lang, target=f"{target}", unit=unit)

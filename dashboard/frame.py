@@ -1,0 +1,71 @@
+"""The shared frame around every page: state from session + URL, navigation, sidebar, URL rewrite,
+notices and the upload banner. `app.py` calls `run()`; every page starts with `page_state()`.
+
+Why pages call `page_state()`: this app keeps its pages in `pages/` and routes with `st.navigation`.
+Until a process has run `st.navigation` once, Streamlit treats a `pages/` folder as a legacy
+multipage app and may run a page file directly, without app.py — on a server's very first request
+if it is a deep link such as `/map`, and on every `AppTest.switch_page` run. `page_state()` notices
+that the frame did not run (a context variable set only while `run()` is active), runs it — which
+calls `st.navigation` and executes this same page inside the frame — and then stops the outer run.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import assets, data_access, navigation, session, sidebar
+from dashboard import state as vs
+from dashboard.i18n import t
+
+FAVICON = Path(__file__).with_name("favicon.png")
+_IN_FRAME: contextvars.ContextVar[bool] = contextvars.ContextVar("lcity_in_frame", default=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _serve_leaflet_locally() -> bool:
+    """Copy Leaflet into static/vendor once per server process (idempotent)."""
+    try:
+        assets.ensure_leaflet()
+    except OSError:
+        return False
+    return True
+
+
+def run() -> None:
+    """Restore state, route, draw the shared sidebar, rewrite the URL, then run the chosen page."""
+    token = _IN_FRAME.set(True)
+    try:
+        _serve_leaflet_locally()
+        table = data_access.current_table()
+        options = session.options_for(table)
+        state, notices = session.load_state(options)
+        pages = navigation.build_pages(state.lang)
+        page = st.navigation(list(pages.values()), position="sidebar")
+        # A local favicon: st.Page icons are left out on purpose, because Streamlit turns a page's
+        # ":material/...:" icon into a favicon fetched from fonts.gstatic.com (not offline-safe).
+        st.set_page_config(page_title=t("app.title", state.lang), page_icon=str(FAVICON), layout="wide")
+        spec = navigation.spec_for(page)
+
+        state = sidebar.render(spec, options)
+        session.write_url(spec.params)
+        session.show_notices(notices, state.lang)
+        if data_access.using_upload():
+            cols = st.columns([5, 1], vertical_alignment="center")
+            cols[0].info(t("overlay.banner", state.lang), icon=":material/upload_file:")
+            if cols[1].button(t("overlay.reset", state.lang), key="_overlay_reset"):
+                data_access.reset_upload()
+                st.rerun()
+        page.run()
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def page_state() -> vs.ViewState:
+    """The view state for the page being drawn (running the frame first if Streamlit skipped it)."""
+    if not _IN_FRAME.get():
+        run()
+        st.stop()
+    return session.get()

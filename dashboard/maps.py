@@ -1,0 +1,336 @@
+"""Map data and the Leaflet (folium) view. Pure: DataFrames and folium objects, no Streamlit.
+
+- `map_frame`: one row per current district for an indicator and year (value, rank of all
+  districts with data, status, source, display texts), districts without data kept with NaN;
+- `classify_frame`: the classes to colour by (policy classes from the standard for funding per
+  capita, mapclassify breaks or continuous otherwise) and their legend entries;
+- `folium_map`: the same classes drawn with Leaflet, self-hosted (see `LEAFLET_BASE`): no CDN
+  script or stylesheet, no tiles unless the user asks for the OSM basemap.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+from plotly.colors import sample_colorscale
+
+from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, fit_view, hover_html
+from dashboard.formatting import other_lang, unit_label, value_text
+from dashboard.i18n import t
+from lcity_data.catalog import load_catalog
+from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
+from lcity_data.registry import load_registry
+
+LEAFLET_BASE = "/app/static/vendor/leaflet"
+SEQUENTIAL = "YlGnBu"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+def status_text(status: object, lang: str) -> str:
+    """official / derived / illustrative in the UI language (示例 for illustrative)."""
+    if not isinstance(status, str) or not status:
+        return t("status.missing", lang)
+    return t(f"status.{status}", lang)
+
+
+def rank_text(rank: float, n: int, lang: str) -> str:
+    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+        return ""
+    return t("map.rank", lang, rank=int(rank), n=n)
+
+
+def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
+              selected: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per current district (registry order) with the indicator's value in `year`.
+
+    Columns: adcode, name, name_alt, value, unit, status, source, note, rank, selected, and the display
+    texts value_text, rank_text, status_text, year. Rank 1 = best (highest, or lowest when the
+    catalog says lower is better) among all districts with data, whatever the selection.
+    """
+    cat = load_catalog()
+    reg = load_registry()
+    ind = cat.indicator(indicator_id)
+    other = other_lang(lang)
+    sub = table[(table["indicator"] == indicator_id) & (table["year"] == year)].set_index("adcode")
+    chosen = set(reg.adcodes if selected is None else selected)
+    rows = []
+    for adcode in reg.adcodes:
+        d = reg.district(adcode)
+        r = sub.loc[adcode] if adcode in sub.index else None
+        value = float(r["value"]) if r is not None and pd.notna(r["value"]) else math.nan
+        rows.append({
+            "adcode": adcode, "name": d.name(lang), "name_alt": d.name(other), "value": value,
+            "unit": ind.unit, "status": r["status"] if r is not None else None,
+            "source": r["source"] if r is not None else "", "note": r["note"] if r is not None else "",
+            "selected": adcode in chosen, "year": year,
+        })
+    frame = pd.DataFrame(rows)
+    ascending = ind.direction == "lower"
+    frame["rank"] = frame["value"].rank(ascending=ascending, method="min")
+    n = int(frame["value"].notna().sum())
+    frame["value_text"] = [value_text(v, ind.unit, lang) for v in frame["value"]]
+    frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
+    frame["status_text"] = [status_text(s, lang) for s in frame["status"]]
+    return frame
+
+
+def policy_legend(standard_id: str | None, lang: str, minimum: float | None = None,
+                  target: float | None = None) -> list[MapClass]:
+    """Legend entries of a standard's status classes: icon + text + threshold range + unit."""
+    cat = load_catalog()
+    std = cat.standard(standard_id)
+    styles = cat.status_styles
+    unit = unit_label(std.unit, lang)
+    lo = float(std.minimum if minimum is None else minimum)
+    hi = std.target if target is None else target
+    hi = None if hi is None else float(hi)
+
+    def num(x: float) -> str:
+        return f"{x:,.{std.precision}f}".rstrip("0").rstrip(".")
+
+    ranges = {"below_minimum": f"< {num(lo)} {unit}"}
+    if hi is None:
+        ranges["meets_minimum"] = f"≥ {num(lo)} {unit}"
+    else:
+        ranges["meets_minimum"] = f"{num(lo)}–{num(hi)} {unit}"
+        ranges["meets_target"] = f"≥ {num(hi)} {unit}"
+    return [
+        MapClass(key, t("map.policy_class", lang, icon=styles[key]["icon"], status=styles[key][lang], range=rng),
+                 styles[key]["color"])
+        for key, rng in ranges.items()
+    ]
+
+
+def sequential_colors(k: int) -> list[str]:
+    if k <= 0:
+        return []
+    if k == 1:
+        return sample_colorscale(SEQUENTIAL, [0.6])
+    return sample_colorscale(SEQUENTIAL, [0.15 + 0.85 * i / (k - 1) for i in range(k)])
+
+
+def classify_frame(frame: pd.DataFrame, indicator_id: str, method: str, k: int, lang: str,
+                   ) -> tuple[pd.Series, list[MapClass] | None, str]:
+    """(class key per row, legend classes or None for continuous, scheme actually used).
+
+    Funding per capita always uses the standard's fixed policy classes (thresholds from the
+    catalog); other indicators use `method` (quantiles / natural_breaks / equal_interval) or
+    `continuous`. Only selected districts are classified.
+    """
+    ind = load_catalog().indicator(indicator_id)
+    values = frame["value"].where(frame["selected"])
+    std = standard_for_indicator(indicator_id)
+    if std is not None:
+        result = policy_classes(values, std)
+        return pd.Series(result.keys(), index=frame.index), policy_legend(std.id, lang), "policy"
+    if method == "continuous":
+        return pd.Series([None if pd.isna(v) else "value" for v in values], index=frame.index), None, "continuous"
+    result = class_breaks(values, method, k)
+    colors = sequential_colors(result.k)
+    legend = []
+    for b, color in zip(result.bins, colors, strict=True):
+        lo = value_text(b.lower, ind.unit, lang)
+        hi = value_text(b.upper, ind.unit, lang)
+        legend.append(MapClass(b.key, lo if lo == hi else f"{lo} – {hi}", color))
+    keys = [None if i == NO_DATA else result.bins[i].key for i in result.ids]
+    return pd.Series(keys, index=frame.index), legend, method
+
+
+def apply_classes(frame: pd.DataFrame, indicator_id: str, method: str, k: int, lang: str,
+                  ) -> tuple[pd.DataFrame, list[MapClass] | None, str]:
+    """`frame` with class_key and class_text (the legend label of the district's class) added."""
+    keys, classes, scheme = classify_frame(frame, indicator_id, method, k, lang)
+    label_of = {c.key: c.label for c in classes or ()}
+    out = frame.assign(class_key=keys, class_text=[label_of.get(k, "") if k else "" for k in keys])
+    return out, classes, scheme
+
+
+def hover_labels(lang: str) -> dict[str, str]:
+    return {
+        "value": t("common.value", lang), "rank": t("common.rank", lang), "year": t("common.year", lang),
+        "status": t("common.status", lang), "source": t("common.source", lang), "note": t("common.note", lang),
+        "marker_filled": t("trends.marker_filled", lang), "marker_open": t("trends.marker_open", lang),
+        "not_selected": t("map.not_selected", lang), "class": t("common.class", lang),
+    }
+
+
+# ------------------------------------------------------------------------------------ Leaflet view
+
+class _Legend(MacroElement):
+    """A Leaflet control holding an (already escaped) HTML legend; no external assets."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "bottomright"});
+            {{ this.get_name() }}.onAdd = function () {
+                var div = L.DomUtil.create("div", "lcity-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                div.style.background = "rgba(255,255,255,0.92)";
+                div.style.padding = "6px 8px";
+                div.style.border = "1px solid #999";
+                div.style.font = "13px/1.5 sans-serif";
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def legend_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{html.escape(color)};'
+        f'border:1px solid #666;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}</div>'
+        for label, color in entries
+    )
+    return f"<b>{html.escape(title)}</b>{rows}"
+
+
+def local_leaflet(m: folium.Map, base: str = LEAFLET_BASE) -> folium.Map:
+    """Point the map at the self-hosted Leaflet and drop folium's other CDN assets.
+
+    streamlit-folium collects `default_js`/`default_css` from every element it walks and loads those
+    URLs in the component iframe; folium's defaults are jsdelivr/jquery/bootstrap/font-awesome CDNs.
+    A choropleth with GeoJson + tooltips needs only Leaflet itself.
+    """
+    m.default_js = [("leaflet", f"{base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    return m
+
+
+def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClass] | None, geojson: dict,
+               *, lang: str, legend_title: str, basemap: bool = False, height: int = 560,
+               leaflet_base: str = LEAFLET_BASE) -> folium.Map:
+    """A Leaflet choropleth of `frame` (from `map_frame`) with the same classes as the plotly map.
+
+    Styles are computed in Python (`style_function`) and tooltips are pre-escaped HTML strings, so
+    no data text is ever interpreted as markup. Continuous maps get 5 equal colour steps.
+    """
+    center, zoom = fit_view(geojson, height_px=height)
+    m = folium.Map(location=[center["lat"], center["lon"]], zoom_start=round(zoom), tiles=None,
+                   control_scale=True, zoom_snap=0.25)
+    local_leaflet(m, leaflet_base)
+    m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#ffffff}</style>"))
+    if basemap:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18).add_to(m)
+    labels = hover_labels(lang)
+    color_of: dict[str, str] = {}
+    entries: list[tuple[str, str]] = []
+    if classes is not None:
+        by_key = {c.key: c.color for c in classes}
+        entries = [(c.label, c.color) for c in classes]
+        for adcode, key in zip(frame["adcode"], class_keys, strict=True):
+            color_of[adcode] = by_key.get(key, NO_DATA_COLOR) if key else NO_DATA_COLOR
+    else:
+        vals = frame["value"].where(frame["selected"])
+        lo, hi = vals.min(), vals.max()
+        steps = sequential_colors(5)
+        for adcode, v in zip(frame["adcode"], vals, strict=True):
+            if pd.isna(v):
+                color_of[adcode] = NO_DATA_COLOR
+            else:
+                pos = 0 if hi == lo else (v - lo) / (hi - lo)
+                color_of[adcode] = steps[min(4, int(pos * 5))]
+        unit = frame["unit"].iloc[0] if len(frame) else ""
+        entries = [(f"{value_text(lo, unit, lang)} → {value_text(hi, unit, lang)}", steps[-1])]
+    entries.append((t("map.no_data", lang), NO_DATA_COLOR))
+    if not frame["selected"].all():
+        entries.append((t("map.not_selected", lang), NOT_SELECTED_COLOR))
+    rows = frame.set_index("adcode")
+    features = []
+    for feature in geojson["features"]:
+        adcode = feature["properties"]["adcode"]
+        r = rows.loc[adcode]
+        fill = color_of.get(adcode, NO_DATA_COLOR) if r["selected"] else NOT_SELECTED_COLOR
+        tip = hover_html(
+            f"{r['name']} · {r['name_alt']}",
+            [(labels["value"], r["value_text"]), (labels["rank"], r["rank_text"]), (labels["year"], r["year"]),
+             (labels["status"], r["status_text"]), (labels["source"], r["source"])],
+            wrap_keys=(labels["source"],),
+        )
+        features.append({"type": "Feature", "id": adcode, "geometry": feature["geometry"],
+                         "properties": {"adcode": adcode, "fill": fill, "tip": tip}})
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=legend_title,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#FFFFFF", "weight": 1.2,
+                                  "fillOpacity": 0.85 if basemap else 1.0},
+        highlight_function=lambda f: {"weight": 3, "color": "#333333"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        zoom_on_click=False,
+    )
+    layer.add_to(m)
+    _Legend(legend_html(legend_title, entries)).add_to(m)
+    return m
+
+
+def collected_assets(m: folium.Map) -> tuple[list[str], list[str]]:
+    """The JS and CSS URLs streamlit-folium would load for this map (same walk as st_folium)."""
+    import branca
+    import folium.elements
+
+    js: list[str] = []
+    css: list[str] = []
+
+    def walk(el: object) -> None:
+        if isinstance(el, branca.colormap.ColorMap):
+            js.append("https://d3js.org/d3.v4.min.js")
+        if isinstance(el, folium.elements.JSCSSMixin):
+            js.extend(src for _, src in getattr(el, "default_js", []))
+            css.extend(href for _, href in getattr(el, "default_css", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(js)), list(dict.fromkeys(css))
+
+
+def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.DataFrame:
+    """A `map_frame`-shaped table from one year of `funding.funding_check`: per-capita value and status.
+
+    class_key = the funding status (None for no_data, drawn grey); class_text = icon + status text.
+    """
+    cat = load_catalog()
+    std = cat.standard(check["standard"].iloc[0])
+    styles = cat.status_styles
+    other = other_lang(lang)
+    chosen = set(selected)
+    frame = pd.DataFrame({
+        "adcode": check["adcode"],
+        "name": check[f"district_{lang}"],
+        "name_alt": check[f"district_{other}"],
+        "value": [math.nan if v is None or pd.isna(v) else float(v) for v in check["per_capita"]],
+        "unit": std.unit,
+        "year": check["year"],
+        "selected": [a in chosen for a in check["adcode"]],
+        "class_key": [None if s == "no_data" else s for s in check["status"]],
+        "class_text": [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
+    })
+    statuses = []
+    sources = []
+    for ns, ds, nsrc, dsrc in zip(check["numerator_status"], check["denominator_status"],
+                                  check["numerator_source"], check["denominator_source"], strict=True):
+        both = isinstance(ns, str) and isinstance(ds, str)
+        statuses.append(("illustrative" if "illustrative" in (ns, ds) else "derived") if both else None)
+        parts = [s for s in (nsrc, dsrc) if isinstance(s, str) and s]
+        sources.append(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts))
+    frame["status"] = statuses
+    frame["source"] = sources
+    frame["note"] = ""
+    frame["rank"] = frame["value"].rank(ascending=False, method="min")
+    n = int(frame["value"].notna().sum())
+    frame["value_text"] = [value_text(v, std.unit, lang) for v in frame["value"]]
+    frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
+    frame["status_text"] = [status_text(s, lang) for s in frame["status"]]
+    return frame.reset_index(drop=True)

@@ -1,0 +1,120 @@
+"""View state in `st.session_state` and in the URL (`st.query_params`), kept in step.
+
+How state survives page changes: Streamlit clears the query string when the user switches page.
+The canonical state lives in `st.session_state[STATE_KEY]`; at the start of every run app.py calls
+`load_state`, which applies only those URL parameters that differ from what the app itself last
+wrote (a shared link, a `page_link(query_params=...)`, an edited address), then `write_url`
+re-writes the current page's parameters from the session state. So the address bar always holds a
+shareable link for what is on screen, and a cleared query string never loses the user's choices.
+
+Widgets are bound to state fields with `bind`: the widget key is seeded from the state before the
+widget is drawn and an on_change callback writes the new value back, so a widget that a page does
+not draw (the single-year slider on the trends page) never drops its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state as vs
+from dashboard.i18n import t
+from lcity_data.catalog import load_catalog
+from lcity_data.registry import load_registry
+
+STATE_KEY = "_lc_state"
+OPTIONS_KEY = "_lc_options"
+WRITTEN_KEY = "_lc_written_params"
+NOTICES_KEY = "_lc_notices"
+
+
+def options_for(table: pd.DataFrame) -> vs.Options:
+    """Valid values: the catalog's indicators and standards, current districts, years in the table."""
+    cat = load_catalog()
+    reg = load_registry()
+    current = table[table["adcode"].isin(reg.adcodes)]
+    years = tuple(sorted(int(y) for y in current["year"].unique())) or (2024,)
+    return vs.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
+                      standards=tuple(cat.standards), default_standard=cat.standard().id)
+
+
+def _query_dict() -> dict[str, str]:
+    return {k: st.query_params.get(k, "") for k in st.query_params}
+
+
+def load_state(options: vs.Options) -> tuple[vs.ViewState, list[vs.Notice]]:
+    """The state for this run: session state, with URL changes from outside applied on top."""
+    current = _query_dict()
+    previous: vs.ViewState | None = st.session_state.get(STATE_KEY)
+    if previous is None:
+        state, notices = vs.parse_params(current, options)
+    else:
+        changed = vs.changed_params(current, st.session_state.get(WRITTEN_KEY, {}))
+        state, notices = vs.parse_params(current, options, base=vs.clamp(previous, options), only=changed)
+    st.session_state[STATE_KEY] = state
+    st.session_state[OPTIONS_KEY] = options
+    return state, notices
+
+
+def get() -> vs.ViewState:
+    return st.session_state[STATE_KEY]
+
+
+def update(**changes: Any) -> vs.ViewState:
+    state = get().with_(**changes)
+    st.session_state[STATE_KEY] = state
+    return state
+
+
+def write_url(params: tuple[str, ...]) -> dict[str, str]:
+    """Put the current state's parameters for this page into the address bar (if they changed)."""
+    wanted = vs.to_params(get(), params)
+    if _query_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[WRITTEN_KEY] = wanted
+    return wanted
+
+
+def show_notices(notices: list[vs.Notice], lang: str) -> None:
+    """A small caption per URL parameter that was ignored, and one toast saying so."""
+    for n in notices:
+        msg = t(f"notice.{n.reason}", lang, param=n.param, value=n.value)
+        st.caption(f":material/link_off: {msg}")
+    if notices:
+        st.toast(t("notice.toast", lang, n=len(notices)), icon=":material/link_off:")
+
+
+def bind(widget: Callable[..., Any], field: str, label: str, *,
+         to_widget: Callable[[Any], Any] = lambda v: v, from_widget: Callable[[Any], Any] = lambda v: v,
+         key_suffix: str = "", **kwargs: Any) -> Any:
+    """Draw `widget` bound to state field `field`; returns the field's (converted) value."""
+    key = f"_w_{field}{key_suffix}"
+    desired = to_widget(getattr(get(), field))
+    if key not in st.session_state or st.session_state[key] != desired:
+        st.session_state[key] = desired
+
+    def _sync() -> None:
+        # Convert and vet the new value; anything unexpected (e.g. a stale widget from the previous
+        # page reporting a different shape) is ignored rather than written into the state.
+        try:
+            value = from_widget(st.session_state.get(key))
+        except (TypeError, ValueError, IndexError):
+            return
+        options = st.session_state.get(OPTIONS_KEY)
+        if options is not None and vs.valid_value(field, value, options):
+            update(**{field: value})
+
+    widget(label, key=key, on_change=_sync, **kwargs)
+    return getattr(get(), field)
+
+
+def page_link(page_key: str, label: str, icon: str | None = None) -> None:
+    """A link to another page that carries the current state in its query string."""
+    from dashboard.navigation import spec
+
+    target = spec(page_key)
+    st.page_link(target.path, label=label, icon=icon or target.icon,
+                 query_params=vs.to_params(get(), target.params))

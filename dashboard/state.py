@@ -1,0 +1,332 @@
+"""The dashboard's view state and its URL form, as pure functions (testable without Streamlit).
+
+URL vocabulary (OWID-style, schema version `v=1`):
+
+    lang=zh|en                      interface language (default zh)
+    indicator=<catalog id>          e.g. funding_per_capita
+    year=2022                       single year (maps, funding check, overview)
+    years=2015..2024                year range (trends, data table)
+    district=330203~330212          districts joined with "~" (empty = none selected)
+    standard=<standard id>          per-capita standard (funding check)
+    classes=quantiles|natural_breaks|equal_interval|continuous, k=2..7   map classes
+    view=plotly|leaflet             map engine
+    mode=absolute|indexed, base=2015   trends: absolute values or an index (base year = 100)
+    layout=long|wide                data table layout
+
+`parse_params` never raises: a bad or stale value falls back to the default for that field and is
+reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+SCHEMA_VERSION = "1"
+DISTRICT_SEP = "~"
+RANGE_SEP = ".."
+LANGS = ("zh", "en")
+CLASS_METHODS = ("quantiles", "natural_breaks", "equal_interval", "continuous")
+MAP_VIEWS = ("plotly", "leaflet")
+TREND_MODES = ("absolute", "indexed")
+LAYOUTS = ("long", "wide")
+K_RANGE = (2, 7)
+MAX_NOTICE_VALUE = 40
+
+# URL parameter -> ViewState field
+PARAM_FIELDS = {
+    "lang": "lang",
+    "indicator": "indicator",
+    "year": "year",
+    "years": "years",
+    "district": "districts",
+    "standard": "standard",
+    "classes": "classes",
+    "k": "k",
+    "view": "view",
+    "mode": "mode",
+    "base": "base",
+    "layout": "layout",
+}
+ALWAYS_WRITTEN = ("lang",)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What valid values are (from the catalogs and the table being shown)."""
+
+    adcodes: tuple[str, ...]
+    indicators: tuple[str, ...]
+    years: tuple[int, ...]
+    standards: tuple[str, ...]
+    default_indicator: str = "funding_per_capita"
+    default_standard: str = "ningbo_household"
+
+    def __post_init__(self) -> None:
+        if not self.years:
+            raise ValueError("Options need at least one year")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    lang: str
+    indicator: str
+    year: int
+    years: tuple[int, int]
+    districts: tuple[str, ...]
+    standard: str
+    classes: str = "quantiles"
+    k: int = 5
+    view: str = "plotly"
+    mode: str = "absolute"
+    base: int | None = None
+    layout: str = "long"
+
+    def with_(self, **changes: object) -> ViewState:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A URL parameter that was ignored: its name, the (shortened) value, and why."""
+
+    param: str
+    value: str
+    reason: str  # "invalid" | "unknown_version" | "partly_invalid"
+
+
+def defaults(options: Options) -> ViewState:
+    years = options.years
+    return ViewState(
+        lang=LANGS[0],
+        indicator=options.default_indicator if options.default_indicator in options.indicators
+        else options.indicators[0],
+        year=max(years),
+        years=(min(years), max(years)),
+        districts=tuple(options.adcodes),
+        standard=options.default_standard if options.default_standard in options.standards
+        else options.standards[0],
+    )
+
+
+def _first(value: str | Sequence[str]) -> str:
+    if isinstance(value, str):
+        return value
+    return value[-1] if value else ""
+
+
+def _short(value: str) -> str:
+    value = value.replace("`", "'")
+    return value if len(value) <= MAX_NOTICE_VALUE else value[: MAX_NOTICE_VALUE - 1] + "…"
+
+
+def _parse_int(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw or len(raw) > 6:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def parse_year(raw: str, options: Options) -> int | None:
+    year = _parse_int(raw)
+    return year if year in options.years else None
+
+
+def parse_year_range(raw: str, options: Options) -> tuple[int, int] | None:
+    """'2015..2024' (or a single '2020') -> the range clipped to the years in the data."""
+    if RANGE_SEP in raw:
+        a, _, b = raw.partition(RANGE_SEP)
+        start, end = _parse_int(a), _parse_int(b)
+    else:
+        start = end = _parse_int(raw)
+    if start is None or end is None:
+        return None
+    start, end = min(start, end), max(start, end)
+    inside = [y for y in options.years if start <= y <= end]
+    if not inside:
+        return None
+    return inside[0], inside[-1]
+
+
+def format_year_range(years: tuple[int, int]) -> str:
+    return f"{years[0]}{RANGE_SEP}{years[1]}"
+
+
+def parse_districts(raw: str, options: Options) -> tuple[tuple[str, ...] | None, list[str]]:
+    """'330203~330212' -> (adcodes in registry order, rejected parts). None if nothing is valid.
+
+    An empty string means "no district selected" and is valid.
+    """
+    if raw.strip() == "":
+        return (), []
+    parts = [p.strip() for p in raw.split(DISTRICT_SEP)]
+    valid = set(options.adcodes)
+    chosen = {p for p in parts if p in valid}
+    rejected = [p for p in parts if p not in valid]
+    if not chosen:
+        return None, rejected
+    return tuple(a for a in options.adcodes if a in chosen), rejected
+
+
+def format_districts(districts: Iterable[str]) -> str:
+    return DISTRICT_SEP.join(districts)
+
+
+def _parse_choice(raw: str, choices: Iterable[str]) -> str | None:
+    raw = raw.strip()
+    return raw if raw in tuple(choices) else None
+
+
+def parse_field(name: str, raw: str, options: Options) -> tuple[object | None, list[str]]:
+    """Parse one field from its raw URL text: (value or None if invalid, rejected district parts)."""
+    if name == "lang":
+        return _parse_choice(raw, LANGS), []
+    if name == "indicator":
+        return _parse_choice(raw, options.indicators), []
+    if name == "year":
+        return parse_year(raw, options), []
+    if name == "years":
+        return parse_year_range(raw, options), []
+    if name == "districts":
+        return parse_districts(raw, options)
+    if name == "standard":
+        return _parse_choice(raw, options.standards), []
+    if name == "classes":
+        return _parse_choice(raw, CLASS_METHODS), []
+    if name == "k":
+        k = _parse_int(raw)
+        return (k if k is not None and K_RANGE[0] <= k <= K_RANGE[1] else None), []
+    if name == "view":
+        return _parse_choice(raw, MAP_VIEWS), []
+    if name == "mode":
+        return _parse_choice(raw, TREND_MODES), []
+    if name == "base":
+        return parse_year(raw, options), []
+    if name == "layout":
+        return _parse_choice(raw, LAYOUTS), []
+    raise KeyError(name)
+
+
+def parse_params(params: Mapping[str, str | Sequence[str]], options: Options,
+                 base: ViewState | None = None, only: Iterable[str] | None = None,
+                 ) -> tuple[ViewState, list[Notice]]:
+    """Apply the URL parameters present in `params` onto `base` (default: the defaults).
+
+    `only` limits which parameters are applied (the session layer passes the ones that changed in
+    the URL since it last wrote it). Unknown parameters are ignored; invalid values fall back to
+    the field's default with a Notice; never raises.
+    """
+    dflt = defaults(options)
+    state = base or dflt
+    notices: list[Notice] = []
+    wanted = set(PARAM_FIELDS) | {"v"} if only is None else set(only)
+    version = params.get("v")
+    if version is not None and "v" in wanted and _first(version).strip() != SCHEMA_VERSION:
+        notices.append(Notice("v", _short(_first(version)), "unknown_version"))
+    changes: dict[str, object] = {}
+    for param, name in PARAM_FIELDS.items():
+        if param not in params or param not in wanted:
+            continue
+        raw = _first(params[param])
+        value, rejected = parse_field(name, raw, options)
+        if value is None:
+            changes[name] = getattr(dflt, name)
+            notices.append(Notice(param, _short(raw), "invalid"))
+            continue
+        if rejected:
+            notices.append(Notice(param, _short(DISTRICT_SEP.join(rejected)), "partly_invalid"))
+        changes[name] = value
+    state = replace(state, **changes)
+    return clamp(state, options), notices
+
+
+def clamp(state: ViewState, options: Options) -> ViewState:
+    """Bring a (possibly stale) state back inside the options, e.g. after an upload changed the years."""
+    dflt = defaults(options)
+    changes: dict[str, object] = {}
+    if state.indicator not in options.indicators:
+        changes["indicator"] = dflt.indicator
+    if state.year not in options.years:
+        changes["year"] = dflt.year
+    start, end = state.years
+    inside = [y for y in options.years if start <= y <= end]
+    if not inside:
+        changes["years"] = dflt.years
+    elif (inside[0], inside[-1]) != (start, end):
+        changes["years"] = (inside[0], inside[-1])
+    if any(d not in options.adcodes for d in state.districts):
+        changes["districts"] = tuple(d for d in options.adcodes if d in state.districts)
+    if state.standard not in options.standards:
+        changes["standard"] = dflt.standard
+    if state.base is not None and state.base not in options.years:
+        changes["base"] = None
+    return replace(state, **changes) if changes else state
+
+
+def valid_value(name: str, value: object, options: Options) -> bool:
+    """Whether `value` is an acceptable value for field `name` (used to vet widget callbacks)."""
+    if name == "lang":
+        return value in LANGS
+    if name == "indicator":
+        return value in options.indicators
+    if name in ("year", "base"):
+        return isinstance(value, int) and value in options.years
+    if name == "years":
+        return (isinstance(value, tuple) and len(value) == 2 and all(isinstance(y, int) for y in value)
+                and value[0] <= value[1])
+    if name == "districts":
+        return isinstance(value, tuple) and all(v in options.adcodes for v in value)
+    if name == "standard":
+        return value in options.standards
+    if name == "classes":
+        return value in CLASS_METHODS
+    if name == "k":
+        return isinstance(value, int) and K_RANGE[0] <= value <= K_RANGE[1]
+    if name == "view":
+        return value in MAP_VIEWS
+    if name == "mode":
+        return value in TREND_MODES
+    if name == "layout":
+        return value in LAYOUTS
+    return False
+
+
+def field_to_text(name: str, value: object) -> str:
+    if name == "years":
+        return format_year_range(value)  # type: ignore[arg-type]
+    if name == "districts":
+        return format_districts(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+def to_params(state: ViewState, params: Iterable[str] = ()) -> dict[str, str]:
+    """The URL parameters for `state`: version, language, districts and the given page parameters.
+
+    Fields still at "unset" (base year None) are left out.
+    """
+    out = {"v": SCHEMA_VERSION}
+    for param in (*ALWAYS_WRITTEN, *params):
+        name = PARAM_FIELDS[param]
+        value = getattr(state, name)
+        if value is None:
+            continue
+        out[param] = field_to_text(name, value)
+    return out
+
+
+def changed_params(current: Mapping[str, str | Sequence[str]], last_written: Mapping[str, str]) -> list[str]:
+    """Parameters in the URL whose text differs from what the app last wrote there.
+
+    These came from outside (a shared link, a page_link with query_params, an edited address) and
+    override the session state; parameters equal to what we wrote are ours and are ignored, so a
+    widget change is never undone by the URL of the previous run. An empty URL (Streamlit clears it
+    on page change) changes nothing.
+    """
+    return [k for k, v in current.items() if k in (*PARAM_FIELDS, "v") and last_written.get(k) != _first(v)]
+
+
+def state_fields() -> list[str]:
+    return [f.name for f in fields(ViewState)]

@@ -1,0 +1,269 @@
+"""Tables the pages show (and download): pure pandas, column headers in the UI language.
+
+Values stay in their base unit with a unit column, so a download is exact; only headers and
+labels are translated. What a page displays is exactly what its download buttons write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dashboard.formatting import unit_label
+from dashboard.i18n import t
+from dashboard.maps import status_text
+from lcity_data.catalog import load_catalog
+from lcity_data.registry import load_registry
+
+PROVENANCE = ("official", "derived", "illustrative")
+PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "illustrative": "#E69F00", "missing": "#DDDDDD"}
+PROVENANCE_ICONS = {"official": "■", "derived": "◆", "illustrative": "◇", "missing": "·"}
+
+
+def col(key: str, lang: str) -> str:
+    return t(f"col.{key}", lang)
+
+
+def district_names(adcodes: Iterable[str], lang: str) -> dict[str, str]:
+    reg = load_registry()
+    return {a: reg.name(a, lang) for a in adcodes}
+
+
+def filter_table(table: pd.DataFrame, indicators: Sequence[str] | None, adcodes: Sequence[str],
+                 years: tuple[int, int]) -> pd.DataFrame:
+    """Rows for the chosen indicators (None = all), districts and inclusive year range."""
+    mask = table["adcode"].isin(adcodes) & table["year"].between(years[0], years[1])
+    if indicators is not None:
+        mask &= table["indicator"].isin(indicators)
+    return table[mask]
+
+
+def _order(df: pd.DataFrame) -> pd.DataFrame:
+    reg = load_registry()
+    cat = load_catalog()
+    rank_d = {a: i for i, a in enumerate(reg.adcodes)}
+    rank_i = {k: i for i, k in enumerate(cat.indicators)}
+    return df.assign(_d=df["adcode"].map(rank_d).fillna(99), _i=df["indicator"].map(rank_i).fillna(99)).sort_values(
+        ["_i", "_d", "adcode", "year"]).drop(columns=["_d", "_i"])
+
+
+def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The long table with readable names: district, adcode, year, indicator, value, unit, status, source, note."""
+    cat = load_catalog()
+    reg = load_registry()
+    rows = _order(rows)
+    return pd.DataFrame({
+        col("district", lang): [reg.name(a, lang) for a in rows["adcode"]],
+        col("adcode", lang): list(rows["adcode"]),
+        col("year", lang): list(rows["year"].astype(int)),
+        col("indicator", lang): [cat.indicator(i).name(lang) for i in rows["indicator"]],
+        col("value", lang): list(rows["value"].astype(float)),
+        col("unit", lang): [unit_label(u, lang) for u in rows["unit"]],
+        col("status", lang): [status_text(s, lang) for s in rows["status"]],
+        col("source", lang): list(rows["source"]),
+        col("note", lang): list(rows["note"].fillna("")),
+    })
+
+
+def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFrame:
+    """District (× indicator) rows, one column per year; unit, statuses and sources per row."""
+    cat = load_catalog()
+    reg = load_registry()
+    rows = _order(rows)
+    out = []
+    for (ind_id, adcode), grp in rows.groupby(["indicator", "adcode"], sort=False):
+        by_year = grp.set_index("year")["value"]
+        rec = {
+            col("district", lang): reg.name(adcode, lang),
+            col("adcode", lang): adcode,
+            col("indicator", lang): cat.indicator(ind_id).name(lang),
+            col("unit", lang): unit_label(cat.indicator(ind_id).unit, lang),
+        }
+        for y in years:
+            rec[str(y)] = float(by_year[y]) if y in by_year.index else np.nan
+        statuses = [s for s in PROVENANCE if s in set(grp["status"])]
+        rec[col("status", lang)] = "; ".join(
+            f"{status_text(s, lang)} {_years_text(grp.loc[grp['status'] == s, 'year'])}" for s in statuses)
+        rec[col("source", lang)] = " | ".join(dict.fromkeys(grp["source"]))
+        out.append(rec)
+    columns = [col("district", lang), col("adcode", lang), col("indicator", lang), col("unit", lang),
+               *[str(y) for y in years], col("status", lang), col("source", lang)]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _years_text(years: Iterable[int]) -> str:
+    ys = sorted(int(y) for y in years)
+    if not ys:
+        return ""
+    runs, start, prev = [], ys[0], ys[0]
+    for y in ys[1:]:
+        if y != prev + 1:
+            runs.append((start, prev))
+            start = y
+        prev = y
+    runs.append((start, prev))
+    return ",".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str], y0: int, y1: int,
+                 lang: str) -> pd.DataFrame:
+    """Per district: value in y0 and y1, change and % change (blank where a year is missing)."""
+    cat = load_catalog()
+    reg = load_registry()
+    ind = cat.indicator(indicator_id)
+    sub = table[table["indicator"] == indicator_id].set_index(["adcode", "year"])
+    out = []
+    for adcode in [a for a in reg.adcodes if a in set(adcodes)]:
+        def get(y: int, field: str, a: str = adcode) -> object:
+            return sub.loc[(a, y), field] if (a, y) in sub.index else None
+
+        v0, v1 = get(y0, "value"), get(y1, "value")
+        delta = (v1 - v0) if v0 is not None and v1 is not None else np.nan
+        pct = (delta / v0 * 100) if v0 not in (None, 0) and v1 is not None else np.nan
+        statuses = {s for s in (get(y0, "status"), get(y1, "status")) if s}
+        status = "illustrative" if "illustrative" in statuses else (
+            "official" if statuses == {"official"} else ("derived" if statuses else None))
+        out.append({
+            col("district", lang): reg.name(adcode, lang),
+            col("adcode", lang): adcode,
+            f"{y0}": np.nan if v0 is None else float(v0),
+            f"{y1}": np.nan if v1 is None else float(v1),
+            col("change", lang): float(delta),
+            col("pct_change", lang): float(pct),
+            col("unit", lang): unit_label(ind.unit, lang),
+            col("status", lang): status_text(status, lang),
+        })
+    return pd.DataFrame(out)
+
+
+def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str], years: Sequence[int],
+                    lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(labels, keys): district × year, each cell official / derived / illustrative / missing.
+
+    `keys` holds the status ids (for colours), `labels` icon + text so the table reads without colour.
+    """
+    reg = load_registry()
+    sub = table[table["indicator"] == indicator_id]
+    status = sub.set_index(["adcode", "year"])["status"]
+    codes = [a for a in reg.adcodes if a in set(adcodes)]
+    keys = pd.DataFrame(
+        [[status.get((a, y), "missing") if (a, y) in status.index else "missing" for y in years] for a in codes],
+        index=[reg.name(a, lang) for a in codes], columns=[str(y) for y in years],
+    )
+    labels = keys.map(lambda s: f"{PROVENANCE_ICONS[s]} {status_text(None if s == 'missing' else s, lang)}")
+    return labels, keys
+
+
+def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """How many of the shown values are official / derived / illustrative: status, label, count, share."""
+    total = len(rows)
+    counts = rows["status"].value_counts()
+    out = []
+    for s in PROVENANCE:
+        n = int(counts.get(s, 0))
+        out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0})
+    return pd.DataFrame(out)
+
+
+def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The funding check for one year, readable: district, numerator, population (basis), per capita, status."""
+    cat = load_catalog()
+    std = cat.standard(check["standard"].iloc[0]) if len(check) else cat.standard()
+    styles = cat.status_styles
+    num = cat.indicator(std.numerator)
+    den = cat.indicator(std.denominator)
+    basis = cat.basis_names[std.basis][lang]
+    return pd.DataFrame({
+        col("district", lang): check[f"district_{lang}"].tolist(),
+        f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
+        f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
+        f"{t('ratio.' + std.output_names['ratio'], lang)} ({unit_label(std.unit, lang)})":
+            [_f(v) for v in check["per_capita"]],
+        col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
+        col("data_status", lang): [
+            status_text(_combined(a, b), lang) for a, b in zip(check["numerator_status"], check["denominator_status"],
+                                                              strict=True)],
+    })
+
+
+def _f(v: object) -> float:
+    return np.nan if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)  # type: ignore[arg-type]
+
+
+def _combined(a: object, b: object) -> str | None:
+    """Status of a ratio: None without both inputs, illustrative if either input is, else derived."""
+    if not (isinstance(a, str) and a and isinstance(b, str) and b):
+        return None
+    return "illustrative" if "illustrative" in (a, b) else "derived"
+
+
+def funding_matrix(checks: pd.DataFrame, adcodes: Sequence[str], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(labels, keys) district × year: 'icon value' per cell and the status keys (for colours)."""
+    styles = load_catalog().status_styles
+    reg = load_registry()
+    codes = [a for a in reg.adcodes if a in set(adcodes)]
+    years = sorted(int(y) for y in checks["year"].unique())
+    sub = checks.set_index(["adcode", "year"])
+    labels, keys = [], []
+    for a in codes:
+        lrow, krow = [], []
+        for y in years:
+            r = sub.loc[(a, y)] if (a, y) in sub.index else None
+            status = r["status"] if r is not None else "no_data"
+            pc = r["per_capita"] if r is not None else None
+            text = styles[status]["icon"] + (f" {float(pc):,.2f}" if pc is not None and not pd.isna(pc) else "")
+            lrow.append(text)
+            krow.append(status)
+        labels.append(lrow)
+        keys.append(krow)
+    index = [reg.name(a, lang) for a in codes]
+    cols = [str(y) for y in years]
+    return pd.DataFrame(labels, index=index, columns=cols), pd.DataFrame(keys, index=index, columns=cols)
+
+
+def text_color(background: str) -> str:
+    """Black or white text, whichever contrasts more with a #RRGGBB background (WCAG luminance)."""
+    h = background.lstrip("#")
+    rgb = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+def cell_styles(keys: pd.DataFrame, colors: dict[str, str]) -> pd.DataFrame:
+    """CSS per cell (background + contrasting text) for a pandas Styler.apply(axis=None)."""
+    return keys.map(lambda k: f"background-color: {colors.get(k, '#FFFFFF')}; "
+                              f"color: {text_color(colors.get(k, '#FFFFFF'))}")
+
+
+def status_counts(checks: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
+    """Districts per funding status per year (index year, columns in funding.STATUS_ORDER)."""
+    from lcity_data.funding import STATUS_ORDER
+
+    sub = checks[checks["adcode"].isin(adcodes)]
+    counts = sub.groupby(["year", "status"]).size().unstack(fill_value=0)
+    return counts.reindex(columns=list(STATUS_ORDER), fill_value=0).sort_index()
+
+
+def whatif_table(check: pd.DataFrame, whatif: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per district: per-capita value, status under the standard and under what-if thresholds."""
+    styles = load_catalog().status_styles
+    merged = check[["adcode", f"district_{lang}", "per_capita", "status"]].merge(
+        whatif[["adcode", "status"]], on="adcode", suffixes=("", "_whatif"))
+    return pd.DataFrame({
+        col("district", lang): merged[f"district_{lang}"],
+        col("per_capita", lang): [_f(v) for v in merged["per_capita"]],
+        col("status_standard", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status"]],
+        col("status_whatif", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status_whatif"]],
+        col("changed", lang): [t("common.yes", lang) if a != b else "" for a, b in
+                               zip(merged["status"], merged["status_whatif"], strict=True)],
+    })
+
+
+def styler_number(unit: str) -> str:
+    """A pandas Styler number format for a base unit (thousands separators, the unit's decimals)."""
+    from dashboard.formatting import DECIMALS
+
+    return f"{{:,.{DECIMALS.get(unit, 2)}f}}"

@@ -1,0 +1,121 @@
+"""经费达标 Funding check: per-capita funding against a standard, by district and year, with what-if
+thresholds."""
+
+from decimal import Decimal, InvalidOperation
+
+import streamlit as st
+
+from dashboard import data_access, figures, frame, maps, session, tables
+from dashboard.formatting import target_text, unit_label
+from dashboard.i18n import t
+from lcity_data.catalog import load_catalog
+
+state = frame.page_state()
+lang = state.lang
+cat = load_catalog()
+table = data_access.current_table()
+styles = cat.status_styles
+status_colors = {k: v["color"] for k, v in styles.items()}
+
+st.title(t("funding.title", lang))
+session.bind(st.selectbox, "standard", t("funding.standard", lang), options=list(cat.standards),
+             format_func=lambda s: cat.standard(s).name(lang))
+state = session.get()
+std = cat.standard(state.standard)
+num, den = cat.indicator(std.numerator), cat.indicator(std.denominator)
+basis = cat.basis_names[std.basis][lang]
+unit = unit_label(std.unit, lang)
+source = cat.sources[std.source]
+ratio_label = t(f"ratio.{std.output_names['ratio']}", lang)
+
+with st.container(border=True):
+    st.markdown(t("funding.formula", lang, ratio=ratio_label, numerator=num.name(lang),
+                  denominator=den.name(lang), basis=basis, per=f"{std.per:,}", unit=unit,
+                  precision=std.precision))
+    st.markdown(t("funding.thresholds", lang, minimum=f"{std.minimum}", unit=unit,
+                  target=target_text(std.target, unit, lang)))
+    st.markdown(t("funding.source", lang, citation=source.citation, url=source.url or "—"))
+    if source.quote:
+        st.caption(f"“{source.quote}”")
+
+checks = data_access.funding_checks(table, std.id)
+check = checks[checks["year"] == state.year].reset_index(drop=True)
+sel = check[check["adcode"].isin(state.districts)].reset_index(drop=True)
+if not state.districts:
+    st.info(t("common.select_districts", lang))
+
+st.header(t("funding.year_heading", lang, year=state.year, basis=basis))
+detail = tables.funding_detail(sel, lang)
+status_col = t("col.funding_status", lang)
+key_of = {f"{v['icon']} {v[lang]}": k for k, v in styles.items()}
+number_cols = detail.columns[1:4]
+styled = detail.style.apply(
+    lambda s: [f"background-color: {status_colors[key_of[v]]}; color: "
+               f"{tables.text_color(status_colors[key_of[v]])}" for v in s], subset=[status_col]
+).format({c: tables.styler_number(u) for c, u in zip(number_cols, (num.unit, den.unit, std.unit), strict=True)},
+         na_rep=t("common.no_data", lang))
+st.dataframe(styled, hide_index=True, key="funding_detail")
+st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
+
+# years in which some district reported the numerator (funding); earlier years hold only populations
+reported = checks[checks["numerator"].notna()]["year"].unique()
+over_time = checks[checks["year"].isin(reported)]
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.header(t("funding.status_map", lang, year=state.year))
+    frame = maps.check_frame(check, lang, state.districts)
+    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
+    fig = figures.choropleth(
+        frame, data_access.districts_geojson(), classes=maps.policy_legend(std.id, lang),
+        labels={**maps.hover_labels(lang), "value": ratio_label},
+        legend_title=t("funding.map_legend", lang, unit=unit), no_data_label=t("map.no_data", lang),
+        note=t("common.illustrative_note", lang) if illustrative else None, height=360, legend_below=True,
+    )
+    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="funding_map")
+with right:
+    st.header(t("funding.over_time", lang))
+    counts = tables.status_counts(over_time, state.districts)
+    st.plotly_chart(figures.status_bars(
+        counts, status_labels={k: f"{v['icon']} {v[lang]}" for k, v in styles.items()}, status_colors=status_colors,
+        x_title=t("common.year", lang), y_title=t("funding.districts_axis", lang),
+        hover_label=t("funding.districts", lang), height=420,
+    ), config=figures.PLOTLY_CONFIG, key="funding_bars")
+
+st.header(t("funding.matrix", lang, unit=unit))
+labels_m, keys_m = tables.funding_matrix(over_time, state.districts, lang)
+st.dataframe(labels_m.style.apply(lambda _: tables.cell_styles(keys_m, status_colors), axis=None),
+             key="funding_matrix")
+st.caption("  ".join(f"{v['icon']} {v[lang]}" for v in styles.values()) + " · " + t("funding.matrix_note", lang))
+
+st.header(t("funding.whatif", lang))
+w1, w2 = st.columns(2)
+step = 1.0 if std.per == 1 else 0.5
+minimum = w1.number_input(t("funding.whatif_minimum", lang, unit=unit), min_value=0.0, value=float(std.minimum),
+                          step=step, key=f"whatif_min_{std.id}")
+target = None
+if std.target is not None:
+    target = w2.number_input(t("funding.whatif_target", lang, unit=unit), min_value=0.0, value=float(std.target),
+                             step=step, key=f"whatif_target_{std.id}")
+try:
+    lo = str(Decimal(repr(minimum)))
+    hi = str(Decimal(repr(target))) if target is not None else None
+except InvalidOperation:
+    lo, hi = str(std.minimum), None
+if hi is not None and Decimal(hi) < Decimal(lo):
+    st.warning(t("funding.whatif_order", lang))
+whatif = data_access.funding_checks(table, std.id, lo, hi)
+w_year = whatif[(whatif["year"] == state.year) & whatif["adcode"].isin(state.districts)].reset_index(drop=True)
+compare = tables.whatif_table(sel, w_year, lang)
+passing_now = int(sel["status"].isin(["meets_minimum", "meets_target"]).sum())
+passing_whatif = int(w_year["status"].isin(["meets_minimum", "meets_target"]).sum())
+target_now = int((sel["status"] == "meets_target").sum())
+target_whatif = int((w_year["status"] == "meets_target").sum())
+m1, m2 = st.columns(2)
+m1.metric(t("funding.whatif_pass", lang), f"{passing_whatif} / {len(sel)}", delta=passing_whatif - passing_now,
+          border=True)
+if std.target is not None:
+    m2.metric(t("funding.whatif_target_pass", lang), f"{target_whatif} / {len(sel)}",
+              delta=target_whatif - target_now, border=True)
+st.dataframe(compare, hide_index=True, key="funding_whatif")
+if illustrative:
+    st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -1,0 +1,80 @@
+"""地图 Map: a choropleth of any indicator for the selected year (plotly, or Leaflet via folium)."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import assets, data_access, figures, frame, maps, session
+from dashboard import state as vs
+from dashboard.formatting import column_format, indicator_label
+from dashboard.i18n import t
+from lcity_data.catalog import load_catalog
+from lcity_data.classify import standard_for_indicator
+
+state = frame.page_state()
+lang = state.lang
+cat = load_catalog()
+ind = cat.indicator(state.indicator)
+table = data_access.current_table()
+geojson = data_access.districts_geojson()
+legend_title = indicator_label(state.indicator, lang)
+
+st.title(t("map.title", lang))
+st.caption(t("map.subtitle", lang, indicator=ind.name(lang), year=state.year))
+
+std = standard_for_indicator(state.indicator)
+c1, c2, c3 = st.columns([2, 2, 2])
+with c1:
+    session.bind(st.segmented_control, "view", t("map.view", lang), options=list(vs.MAP_VIEWS),
+                 format_func=lambda v: t(f"map.view_{v}", lang), required=True)
+if std is None:
+    with c2:
+        session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(vs.CLASS_METHODS),
+                     format_func=lambda m: t(f"map.method_{m}", lang))
+    with c3:
+        session.bind(st.slider, "k", t("map.k", lang), min_value=vs.K_RANGE[0], max_value=vs.K_RANGE[1],
+                     disabled=state.classes == "continuous")
+else:
+    with c2:
+        st.caption(t("map.policy_classes", lang, standard=std.name(lang)))
+
+state = session.get()
+frame = maps.map_frame(table, state.indicator, state.year, lang, state.districts)
+frame, classes, scheme = maps.apply_classes(frame, state.indicator, state.classes, state.k, lang)
+shown = frame[frame["selected"]]
+if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
+    st.caption(t("map.fewer_classes", lang, n=len(classes)))
+illustrative = bool((shown["status"] == "illustrative").any())
+note = t("common.illustrative_note", lang) if illustrative else None
+
+if state.view == "plotly":
+    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels(lang),
+                             legend_title=legend_title, no_data_label=t("map.no_data", lang), note=note)
+    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="map_chart")
+else:
+    if not (assets.LEAFLET_DIR / "leaflet.js").exists():
+        st.warning(t("map.leaflet_missing", lang))
+    basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
+    m = maps.folium_map(frame, frame["class_key"], classes, geojson, lang=lang, legend_title=legend_title,
+                        basemap=basemap)
+    st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])
+    st.caption(t("map.leaflet_offline", lang))
+
+if illustrative:
+    st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
+if not state.districts:
+    st.info(t("common.select_districts", lang))
+elif shown["value"].isna().all():
+    st.info(t("map.nothing_for_year", lang, year=state.year))
+st.caption(t("map.attribution", lang, attribution=data_access.boundary_info()["attribution"]))
+
+st.header(t("map.ranking", lang))
+ranked = shown.sort_values(["rank", "adcode"], na_position="last")
+st.dataframe(
+    ranked[["rank", "name", "value", "class_text", "status_text", "source"]].rename(columns={
+        "rank": t("common.rank", lang), "name": t("col.district", lang), "value": legend_title,
+        "class_text": t("common.class", lang), "status_text": t("col.status", lang), "source": t("col.source", lang),
+    }),
+    hide_index=True,
+    column_config={t("common.rank", lang): st.column_config.NumberColumn(format="%d"),
+                   legend_title: st.column_config.NumberColumn(format=column_format(ind.unit))},
+)

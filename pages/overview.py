@@ -1,0 +1,80 @@
+"""总览 Overview: the selected year at a glance — funding status counts, the city figure, a status
+map, and how much of what is shown is official vs illustrative."""
+
+import streamlit as st
+
+from dashboard import data_access, figures, frame, maps, session, tables
+from dashboard.formatting import change_text, unit_label, value_text
+from dashboard.i18n import t
+from lcity_data import funding
+from lcity_data.catalog import load_catalog
+
+state = frame.page_state()
+lang = state.lang
+table = data_access.current_table()
+cat = load_catalog()
+std = cat.standard()
+basis = cat.basis_names[std.basis][lang]
+
+st.title(t("overview.title", lang))
+st.caption(t("overview.subtitle", lang, year=state.year, standard=std.name(lang)))
+
+checks = data_access.funding_checks(table, std.id)
+check = checks[checks["year"] == state.year].reset_index(drop=True)
+selected = check[check["adcode"].isin(state.districts)]
+n_sel = len(selected)
+meets_min = int(selected["status"].isin(["meets_minimum", "meets_target"]).sum())
+meets_target = int((selected["status"] == "meets_target").sum())
+no_data = int((selected["status"] == "no_data").sum())
+
+city, n_city = funding.city_per_capita(check, std.id)
+earlier = sorted(y for y in checks["year"].unique() if y < state.year)
+prev_year = int(earlier[-1]) if earlier else None
+prev_city = None
+if prev_year is not None:
+    prev_city, _ = funding.city_per_capita(checks[checks["year"] == prev_year], std.id)
+delta = None if city is None or prev_city is None else float(city - prev_city)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("overview.meets_minimum", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang)),
+          f"{meets_min} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
+c2.metric(t("overview.meets_target", lang, target=f"{std.target}", unit=unit_label(std.unit, lang)),
+          f"{meets_target} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
+vs_prev = "" if prev_year is None else t("overview.vs", lang, year=prev_year)
+c3.metric(t("overview.city_per_capita", lang, year=state.year), value_text(city, std.unit, lang),
+          delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}",
+          help=t("overview.city_help", lang, basis=basis, n=n_city), border=True)
+c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
+
+if not state.districts:
+    st.info(t("common.select_districts", lang))
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.header(t("overview.status_map", lang, year=state.year))
+    frame = maps.check_frame(check, lang, state.districts)
+    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
+    fig = figures.choropleth(
+        frame, data_access.districts_geojson(), classes=maps.policy_legend(std.id, lang),
+        labels={**maps.hover_labels(lang), "value": t("funding.per_capita", lang)},
+        legend_title=f"{std.name(lang)}", no_data_label=t("map.no_data", lang),
+        note=t("common.illustrative_note", lang) if illustrative else None, height=400, legend_below=True,
+    )
+    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="overview_map")
+    session.page_link("map", t("overview.to_map", lang))
+    session.page_link("funding", t("overview.to_funding", lang))
+
+with right:
+    st.header(t("overview.provenance", lang))
+    shown = table[(table["year"] == state.year) & table["adcode"].isin(state.districts)]
+    shares = tables.provenance_counts(shown, lang)
+    st.plotly_chart(figures.status_share(shares, colors=tables.PROVENANCE_COLORS), config=figures.PLOTLY_CONFIG,
+                    key="overview_share")
+    st.dataframe(
+        shares.assign(share=shares["share"] * 100)[["label", "count", "share"]].rename(columns={
+            "label": t("col.status", lang), "count": t("col.count", lang), "share": t("col.share", lang)}),
+        hide_index=True, column_config={t("col.share", lang): st.column_config.NumberColumn(format="%.1f%%")},
+    )
+    st.caption(t("overview.provenance_help", lang, year=state.year))
+    if illustrative or (shown["status"] == "illustrative").any():
+        st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -1,0 +1,314 @@
+"""The Streamlit app through app.py, with AppTest: every page runs, controls change what is shown,
+URL state round-trips and survives page changes, bad parameters fall back with a notice.
+
+Assertions look at the figures' data (`plotly_chart` specs) and table values, not just "no exception".
+AppTest cannot see inside the folium component: for the Leaflet view we only check the page runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = ["overview", "map", "trends", "funding", "data", "about"]
+ALL = ["330203", "330205", "330206", "330211", "330212", "330213", "330225", "330226", "330281", "330282"]
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def start(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+    """A fresh session through app.py (optionally opened with query parameters), on `page`."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page and page != "overview":
+        go(at, page)
+    return at
+
+
+def go(at: AppTest, page: str, clear_url: bool = False) -> AppTest:
+    """Switch page like the sidebar menu does (which clears the query string when `clear_url`)."""
+    if clear_url:
+        at.query_params.clear()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def map_spec(at: AppTest) -> dict:
+    return next(c for c in charts(at) if any(t["type"] == "choroplethmap" for t in c["data"]))
+
+
+def drawn(spec: dict, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """adcode -> trace name, for every district a map trace draws."""
+    return {loc: t["name"] for t in spec["data"] if t["name"] not in exclude for loc in t["locations"]}
+
+
+# st.dataframe elements carry no key in AppTest; on the data page they come in this order:
+# [0] the filtered table (what the downloads write), [1] the change table, [2] coverage.
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+@pytest.fixture(scope="module")
+def at_all_pages() -> dict[str, AppTest]:
+    """One session walking every page (shared: AppTest runs are the slow part of this file)."""
+    at = start()
+    seen = {"overview": titles(at)}
+    for page in PAGES[1:]:
+        go(at, page)
+        seen[page] = titles(at)
+    return seen
+
+
+def test_every_page_runs_through_app_py(at_all_pages):
+    assert at_all_pages == {"overview": ["总览"], "map": ["地图"], "trends": ["趋势"], "funding": ["经费达标"],
+                            "data": ["数据"], "about": ["关于"]}
+
+
+def test_no_district_selected_is_a_prompt_not_an_error():
+    at = start({"district": ""})
+    assert at.query_params["district"] == ""
+    for page in PAGES:
+        go(at, page)
+        if page != "about":
+            assert any("至少选择一个" in i.value for i in at.info), page
+
+
+def test_sidebar_controls_are_the_ones_each_page_declares():
+    at = start(page="map")
+    assert at.selectbox(key="_w_indicator_sel").value == "funding_per_capita"
+    assert at.select_slider(key="_w_year").value == 2024
+    assert at.multiselect(key="_w_districts").value == ALL
+    go(at, "trends")
+    assert at.select_slider(key="_w_years").value == (2010, 2024)
+    go(at, "about")
+    assert [r.value for r in at.radio] == ["zh"]
+    assert not at.multiselect
+
+
+def test_year_changes_the_map_and_the_url():
+    at = start(page="map")
+    before = map_spec(at)
+    at.select_slider(key="_w_year").set_value(2014).run()
+    after = map_spec(at)
+    assert at.query_params["year"] == "2014"
+    assert before["data"] != after["data"]
+    hover = json.dumps(after["data"], ensure_ascii=False)
+    assert "2014" in hover
+
+
+def test_indicator_changes_the_map_classes_and_legend():
+    at = start(page="map")
+    policy = [t["name"] for t in map_spec(at)["data"]]
+    assert any("未达最低标准" in n for n in policy)
+    at.selectbox(key="_w_indicator_sel").set_value("participation_rate").run()
+    spec = map_spec(at)
+    assert at.query_params["indicator"] == "participation_rate"
+    assert "终身学习参与率" in spec["layout"]["legend"]["title"]["text"]
+    assert not any("最低标准" in t["name"] for t in spec["data"])
+    at.selectbox(key="_w_classes").set_value("continuous").run()
+    spec = map_spec(at)
+    assert any(t.get("showscale") for t in spec["data"])
+    assert at.query_params["classes"] == "continuous"
+
+
+def test_district_selection_changes_map_trends_and_table():
+    at = start(page="map")
+    at.multiselect(key="_w_districts").set_value(["330203", "330212"]).run()
+    assert at.query_params["district"] == "330203~330212"
+    spec = map_spec(at)
+    names = drawn(spec)
+    assert sum(1 for n in names.values() if n == "未选择") == 8
+    assert {a for a, n in names.items() if n != "未选择"} == {"330203", "330212"}
+    go(at, "trends")
+    lines = [t for t in charts(at)[0]["data"] if t.get("mode") == "lines+markers"]
+    assert sorted(t["name"] for t in lines) == sorted(["海曙区", "鄞州区", "全市"])
+    go(at, "data")
+    table = at.dataframe[0].value
+    assert set(table["行政区划代码"]) == {"330203", "330212"}
+
+
+def test_language_switch_translates_titles_names_and_url():
+    at = start(page="map")
+    at.radio(key="_w_lang").set_value("en").run()
+    assert titles(at) == ["Map"]
+    assert at.query_params["lang"] == "en"
+    spec = map_spec(at)
+    assert "Meets target" in json.dumps([t["name"] for t in spec["data"]])
+    assert "Haishu District" in json.dumps(spec["data"])
+    go(at, "funding", clear_url=True)
+    assert titles(at) == ["Funding check"]
+    assert at.query_params["lang"] == "en"
+
+
+def test_query_parameters_round_trip():
+    params = {"v": "1", "lang": "en", "indicator": "participation_rate", "year": "2020",
+              "district": "330203~330212", "classes": "natural_breaks", "k": "3", "view": "plotly"}
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    go(at, "map")
+    assert at.selectbox(key="_w_indicator_sel").value == "participation_rate"
+    assert at.select_slider(key="_w_year").value == 2020
+    assert at.multiselect(key="_w_districts").value == ["330203", "330212"]
+    assert at.radio(key="_w_lang").value == "en"
+    assert at.selectbox(key="_w_classes").value == "natural_breaks"
+    assert {k: at.query_params[k] for k in params} == params
+    assert not [c for c in at.caption if "invalid" in c.value]
+
+
+def test_state_is_carried_when_the_page_change_clears_the_url():
+    at = start({"lang": "en", "indicator": "participation_rate", "year": "2016", "district": "330211~330282"},
+               page="map")
+    go(at, "trends", clear_url=True)  # Streamlit clears the query string on page change
+    assert at.query_params["indicator"] == "participation_rate"
+    assert at.query_params["district"] == "330211~330282"
+    assert at.query_params["lang"] == "en"
+    assert "year" not in at.query_params  # trends owns a range, not a single year
+    at.select_slider(key="_w_years").set_value((2014, 2020)).run()
+    assert at.query_params["years"] == "2014..2020"
+    go(at, "map", clear_url=True)
+    assert at.query_params["year"] == "2016"
+    assert at.select_slider(key="_w_year").value == 2016
+    go(at, "data", clear_url=True)
+    assert at.query_params["years"] == "2014..2020"
+    assert set(at.dataframe[0].value["Year"]) == set(range(2014, 2021))
+
+
+@pytest.mark.parametrize(("param", "raw", "widget", "key", "default"), [
+    ("year", "abc", "select_slider", "_w_year", 2024),
+    ("district", "999999", "multiselect", "_w_districts", ALL),
+    ("indicator", "nope", "selectbox", "_w_indicator_sel", "funding_per_capita"),
+    ("lang", "fr", "radio", "_w_lang", "zh"),
+])
+def test_bad_parameters_fall_back_with_a_notice(param, raw, widget, key, default):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({param: raw})
+    at.run()
+    go(at, "map")
+    # the notice was shown on the run that read the link...
+    at2 = AppTest.from_file(APP, default_timeout=30)
+    at2.query_params.update({param: raw})
+    at2.run()
+    assert not at2.exception
+    notices = [c.value for c in at2.caption if f"{param}={raw}" in c.value or raw in c.value]
+    assert notices, [c.value for c in at2.caption]
+    assert [t.value for t in at2.toast]
+    # ...and the widget shows the default, the URL the default
+    assert getattr(at, widget)(key=key).value == default
+    assert at.query_params.get(param) != raw
+
+
+def test_trends_indexed_mode_city_line_and_reference_lines():
+    at = start({"years": "2015..2024"}, page="trends")
+    spec = charts(at)[0]
+    assert [s["y0"] for s in spec["layout"]["shapes"]] == [4, 10]  # the standard's minimum and target
+    city = next(t for t in spec["data"] if t["name"] == "全市")
+    assert city["line"]["dash"] == "dash"
+    assert all(s.endswith("-open") for s in city["marker"]["symbol"])  # illustrative inputs
+    at.segmented_control(key="_w_mode").set_value("indexed").run()
+    spec = charts(at)[0]
+    assert at.query_params["mode"] == "indexed"
+    for trace in spec["data"]:
+        if trace.get("mode") == "lines+markers":
+            assert trace["y"][0] == pytest.approx(100)
+    assert [s["y0"] for s in spec["layout"]["shapes"]] == [100]
+
+
+def test_trends_show_gaps_not_zeros():
+    at = start({"indicator": "population_resident", "years": "2010..2016", "district": "330203"}, page="trends")
+    line = next(t for t in charts(at)[0]["data"] if t["name"] == "海曙区")
+    assert line["x"][:2] == [2010, 2011]
+    assert line["y"][1] is None  # 2011 has no data: a gap
+    assert line["connectgaps"] is False
+
+
+def test_funding_standard_and_what_if():
+    at = start({"year": "2022"}, page="funding")
+    assert at.query_params["standard"] == "ningbo_household"
+    passing = at.metric[0].value
+    at.number_input(key="whatif_min_ningbo_household").set_value(20.0).run()
+    at.number_input(key="whatif_target_ningbo_household").set_value(25.0).run()
+    assert at.metric[0].value.startswith("0 /")
+    assert passing != at.metric[0].value
+    at.selectbox(key="_w_standard").set_value("national_resident").run()
+    assert at.query_params["standard"] == "national_resident"
+    assert "常住人口" in " ".join(m.value for m in at.markdown)
+    bars = next(c for c in charts(at) if c["data"][0]["type"] == "bar")
+    assert bars["layout"]["barmode"] == "stack"
+
+
+def test_data_page_long_wide_and_exact_download_frame():
+    at = start({"indicator": "funding_per_capita", "years": "2020..2022", "district": "330203~330205"},
+               page="data")
+    long = at.dataframe[0].value
+    assert len(long) == 6
+    assert {"单位", "数据性质", "来源"} <= set(long.columns)
+    at.segmented_control(key="_w_layout").set_value("wide").run()
+    wide = at.dataframe[0].value
+    assert list(wide.columns[4:7]) == ["2020", "2021", "2022"]
+    assert len(wide) == 2
+    change = at.dataframe[1].value
+    assert {"变化量", "变化率"} <= set(change.columns)
+    assert len(at.get("download_button")) == 4
+
+
+def test_overview_metrics_follow_the_year():
+    at = start({"year": "2014"})
+    low = [m.value for m in at.metric]
+    at.select_slider(key="_w_year").set_value(2024).run()
+    high = [m.value for m in at.metric]
+    assert low != high
+    assert high[0].endswith("/ 10")
+
+
+@pytest.mark.parametrize("view", ["plotly", "leaflet"])
+@pytest.mark.parametrize("classes", ["quantiles", "continuous"])
+def test_map_of_a_year_without_data_draws_no_data(view, classes):
+    at = start({"indicator": "online_platform_users", "year": "2012", "view": view, "classes": classes},
+               page="map")
+    assert any("2012" in i.value for i in at.info)
+    if view == "plotly":
+        spec = map_spec(at)
+        assert drawn(spec) == dict.fromkeys(ALL, "无数据")
+
+
+def test_leaflet_view_runs():
+    at = start({"view": "leaflet", "indicator": "participation_rate"}, page="map")
+    assert at.query_params["view"] == "leaflet"
+    assert at.checkbox(key="map_basemap").value is False
+    at.checkbox(key="map_basemap").check().run()
+    assert not at.exception
+
+
+def test_uploaded_overlay_banner_reset_and_escaping():
+    at = start(page="map")
+    uploaded = pd.DataFrame([{
+        "adcode": "330203", "year": 2024, "indicator": "funding_community_edu", "value": 99_000_000.0,
+        "unit": "yuan", "status": "official", "source": EVIL, "note": "",
+    }])
+    at.session_state["uploaded_table"] = uploaded
+    at.run()
+    assert not at.exception
+    assert any("上传" in i.value for i in at.info)
+    spec = map_spec(at)
+    text = json.dumps(spec["data"], ensure_ascii=False)
+    assert "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert drawn(spec)["330203"].startswith("★")  # 99,000,000 yuan / household population >= 10
+    at.button(key="_overlay_reset").click().run()
+    assert not any("上传" in i.value for i in at.info)
