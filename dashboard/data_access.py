@@ -7,12 +7,13 @@ has put an upload in `st.session_state["uploaded_table"]` — the shipped table 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from lcity_data import funding
+from lcity_data import composite, funding
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
 from lcity_data.loading import load_shipped
 
@@ -54,6 +55,17 @@ def current_table() -> pd.DataFrame:
     return _overlaid(shipped_table(), uploaded)
 
 
+def use_upload(table: pd.DataFrame) -> None:
+    """Make an import's accepted long table this session's upload (kept in memory, never written to disk)."""
+    st.session_state[UPLOAD_KEY] = table.copy()
+
+
+def applied(table: pd.DataFrame) -> bool:
+    """Whether `table` is the upload this session is showing (so the Import page says so)."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    return uploaded is not None and uploaded.equals(table)
+
+
 def reset_upload() -> None:
     st.session_state.pop(UPLOAD_KEY, None)
 
@@ -66,3 +78,16 @@ def funding_checks(table: pd.DataFrame, standard_id: str, minimum: str | None = 
     hi = Decimal(target) if target is not None else None
     years = sorted(int(y) for y in table["year"].unique())
     return pd.concat([funding.funding_check(table, y, standard_id, lo, hi) for y in years], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def composite_index(table: pd.DataFrame, dimensions: tuple[tuple[str, float], ...],
+                    indicators: tuple[tuple[str, float], ...], normalisation: str, year: int,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`composite.compute_index`, `composite.sensitivity`) for one year; weights as tuples so they hash.
+
+    Cached because the sensitivity run (hundreds of re-weighted rankings) is the slow part of the page.
+    """
+    config = replace(composite.default_config(normalisation), dimensions=dict(dimensions),
+                     indicators=dict(indicators))
+    return composite.compute_index(table, config, year), composite.sensitivity(table, config, year)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -116,8 +117,8 @@ def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     """Hover text per district row (all data strings escaped).
 
     frame columns: name, name_alt, value_text, rank_text, year, status_text, source (optional: note,
-    class_text = the district's class, e.g. its funding status).
-    labels: captions for value/class/rank/year/status/source/note in the UI language.
+    class_text = the district's class, e.g. its funding status, progress_text = its progress toward a
+    target). labels: captions for value/class/progress/rank/year/status/source/note in the UI language.
     """
     out = []
     for row in frame.itertuples(index=False):
@@ -125,6 +126,7 @@ def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
         rows = [
             (labels["value"], row.value_text),
             (labels.get("class", ""), getattr(row, "class_text", "")),
+            (labels.get("progress", ""), getattr(row, "progress_text", "")),
             (labels["rank"], row.rank_text),
             (labels["year"], row.year),
             (labels["status"], row.status_text),
@@ -133,7 +135,7 @@ def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
         note = getattr(row, "note", "")
         if note:
             rows.append((labels["note"], note))
-        out.append(hover_html(title, rows, wrap_keys=(labels["source"], labels["note"])))
+        out.append(hover_html(title, rows, wrap_keys=(labels["source"], labels["note"], labels.get("progress", ""))))
     return out
 
 
@@ -360,4 +362,148 @@ def status_share(shares: pd.DataFrame, *, colors: dict[str, str], height: int = 
     fig.update_layout(barmode="stack", height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       xaxis={"range": [0, 100], "ticksuffix": "%", "showgrid": False},
                       legend={"orientation": "h", "y": -0.35}, plot_bgcolor="white")
+    return fig
+
+
+# --------------------------------------------------------------------------------- composite index
+
+INDEX_COLOR = "#0072B2"
+RANGE_COLOR = "#555555"
+
+
+def index_ranking(frame: pd.DataFrame, *, labels: dict[str, str], ranked: int, value_format: str = ".1f",
+                  note: str | None = None, row_height: int = 38) -> go.Figure:
+    """Index bars (left) beside each district's rank and its range under perturbed weights (right).
+
+    frame (best first): name, index, rank, rank_min, rank_max, range_text, status_text,
+    input_status_text. `ranked`: how many districts have a rank (the rank axis runs 1..ranked even
+    when only some are shown). A district without an index keeps its row with a written "insufficient
+    data" and no bar or dot — never a bar of 0. labels: index, rank, range, status, data_status,
+    insufficient.
+    """
+    from plotly.subplots import make_subplots
+
+    names = [esc(n) for n in frame["name"]]
+    ok = frame["index"].notna().to_list()
+    n = max(ranked, 1)
+    hovers = [
+        hover_html(name, [(labels["index"], format(value, value_format) if has else labels["insufficient"]),
+                          (labels["rank"], "" if pd.isna(rank) else int(rank)), (labels["range"], rng),
+                          (labels["status"], status), (labels["data_status"], data_status)])
+        for name, value, has, rank, rng, status, data_status in zip(
+            frame["name"], frame["index"], ok, frame["rank"], frame["range_text"], frame["status_text"],
+            frame["input_status_text"], strict=True)
+    ]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.6, 0.4], horizontal_spacing=0.05,
+                        subplot_titles=(esc(labels["index"]), esc(labels["range"])))
+    fig.add_trace(go.Bar(
+        x=[v if has else None for v, has in zip(frame["index"], ok, strict=True)], y=names, orientation="h",
+        marker={"color": INDEX_COLOR}, text=[format(v, value_format) if has else "" for v, has in
+                                             zip(frame["index"], ok, strict=True)],
+        textposition="outside", cliponaxis=False, customdata=[[h] for h in hovers],
+        hovertemplate="%{customdata[0]}<extra></extra>", showlegend=False,
+    ), row=1, col=1)
+    missing = [name for name, has in zip(names, ok, strict=True) if not has]
+    if missing:
+        fig.add_trace(go.Scatter(x=[0] * len(missing), y=missing, mode="text", text=[esc(labels["insufficient"])]
+                                 * len(missing), textposition="middle right", hoverinfo="skip", showlegend=False),
+                      row=1, col=1)
+    seg_x: list[float | None] = []
+    seg_y: list[str | None] = []
+    for name, lo, hi in zip(names, frame["rank_min"], frame["rank_max"], strict=True):
+        if not (pd.isna(lo) or pd.isna(hi)):
+            seg_x += [float(lo) - 0.15, float(hi) + 0.15, None]
+            seg_y += [name, name, None]
+    fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", line={"color": RANGE_COLOR, "width": 9},
+                             opacity=0.35, hoverinfo="skip", showlegend=False), row=1, col=2)
+    fig.add_trace(go.Scatter(
+        x=[None if pd.isna(r) else int(r) for r in frame["rank"]], y=names, mode="markers",
+        marker={"color": INDEX_COLOR, "size": 11, "line": {"color": "white", "width": 1.5}},
+        customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>", showlegend=False,
+    ), row=1, col=2)
+    bottom = 56 if note else 10
+    fig.update_layout(height=row_height * len(frame) + 60 + bottom, margin={"l": 10, "r": 30, "t": 30, "b": bottom},
+                      plot_bgcolor="white", bargap=0.35)
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, linecolor="#888888")
+    fig.update_xaxes(gridcolor="#E5E5E5", zerolinecolor="#888888", row=1, col=1)
+    fig.update_xaxes(range=[0.4, n + 0.6], tickmode="array", tickvals=list(range(1, n + 1)), gridcolor="#E5E5E5",
+                     row=1, col=2)
+    if note:
+        fig.add_annotation(text=esc(note), xref="paper", yref="paper", x=1, y=0, yshift=-30, xanchor="right",
+                           yanchor="top", showarrow=False, font={"size": 13, "color": "#8A4A00"})
+    return fig
+
+
+RADAR_NARROW_LABEL = 10  # widest axis-label line (in letter widths) that still fits four radars a row
+
+
+def _display_width(text: str) -> int:
+    """Width in letters: a Chinese character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def short_lines(text: str, width: int = 13, wide_width: int = 5) -> str:
+    """Escape and break a short label into lines for a cramped axis: at spaces (`width` characters a
+    line), or — in text without spaces, such as Chinese, whose characters are about two letters wide —
+    into equal chunks of at most `wide_width` characters."""
+    if " " in text.strip():
+        return wrap(text, width)
+    wide = any(unicodedata.east_asian_width(c) in "WF" for c in text)
+    step = max(1, wide_width if wide else width)
+    lines = max(1, math.ceil(len(text) / step))
+    size = math.ceil(len(text) / lines)
+    return "<br>".join(esc(text[i:i + size]) for i in range(0, len(text), size))
+
+
+def dimension_radars(frame: pd.DataFrame, dims: Sequence[tuple[str, str]], *, radial_range: tuple[float, float],
+                     reference: dict[str, float] | None = None, reference_label: str = "",
+                     value_format: str = ".1f", cols: int = 4, diameter: int = 150) -> go.Figure:
+    """One small radar (Scatterpolar) per district of its dimension scores, all on the same scale.
+
+    frame columns: name, title (the subplot title; plain text) and one column per `dims` entry
+    (column, label). `reference` (column -> value, e.g. the median district) is drawn dashed in
+    every radar so each district reads against the same yardstick (say so in a caption: no legend,
+    which would crowd the first radar's title). Axis labels are broken into short lines, and wide
+    labels (English) get one column fewer, so neighbouring radars' labels do not run into each other.
+    """
+    from plotly.subplots import make_subplots
+
+    theta = [short_lines(label) for _, label in dims]
+    widest = max((_display_width(html.unescape(line)) for label in theta for line in label.split("<br>")),
+                 default=0)
+    n = len(frame)
+    cols = max(1, min(cols if widest <= RADAR_NARROW_LABEL else cols - 1, n))
+    rows = max(1, math.ceil(n / cols))
+    # Vertical room in pixels: each radar is `diameter` tall; above and below it go its axis labels
+    # (as many lines as the longest label), above those the district's name.
+    label_px = 15 * max((label.count("<br>") + 1 for label in theta), default=1)
+    top, bottom, gap = label_px + 45, label_px + 10, 2 * label_px + 55
+    plot_px = rows * diameter + (rows - 1) * gap
+    theta_loop = [*theta, theta[0]] if theta else theta
+    fig = make_subplots(rows=rows, cols=cols, specs=[[{"type": "polar"}] * cols for _ in range(rows)],
+                        subplot_titles=[esc(x) for x in frame["title"]], horizontal_spacing=0.14,
+                        vertical_spacing=gap / plot_px if rows > 1 else 0.0)
+    for k, (name, (_, row)) in enumerate(zip(frame["name"], frame.iterrows(), strict=True)):
+        r = [row[c] for c, _ in dims]
+        where = {"row": k // cols + 1, "col": k % cols + 1}
+        if reference:
+            ref = [reference.get(c) for c, _ in dims]
+            fig.add_trace(go.Scatterpolar(
+                r=[*ref, ref[0]], theta=theta_loop, mode="lines", name=esc(reference_label),
+                line={"color": "#888888", "dash": "dash", "width": 1.5}, showlegend=False,
+                hovertemplate=f"{esc(reference_label)}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+            ), **where)
+        fig.add_trace(go.Scatterpolar(
+            r=[*r, r[0]], theta=theta_loop, mode="lines+markers", fill="toself", name=esc(name),
+            line={"color": INDEX_COLOR, "width": 2}, fillcolor="rgba(0,114,178,0.25)", showlegend=False,
+            customdata=[[esc(name)]] * (len(r) + 1),
+            hovertemplate=f"%{{customdata[0]}}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+        ), **where)
+    fig.update_polars(radialaxis={"range": list(radial_range), "tickfont": {"size": 9, "color": "#777777"},
+                                  "gridcolor": "#DDDDDD", "angle": 90, "tickangle": 90, "nticks": 3},
+                      angularaxis={"tickfont": {"size": 11}, "gridcolor": "#DDDDDD", "direction": "clockwise"},
+                      bgcolor="white")
+    fig.update_annotations(font={"size": 15}, yshift=label_px + 10)
+    fig.update_layout(height=plot_px + top + bottom, margin={"l": 90, "r": 90, "t": top, "b": bottom},
+                      showlegend=False)
     return fig

@@ -158,6 +158,7 @@ def hover_labels(lang: str) -> dict[str, str]:
         "status": t("common.status", lang), "source": t("common.source", lang), "note": t("common.note", lang),
         "marker_filled": t("trends.marker_filled", lang), "marker_open": t("trends.marker_open", lang),
         "not_selected": t("map.not_selected", lang), "class": t("common.class", lang),
+        "progress": t("progress.hover", lang),
     }
 
 
@@ -255,9 +256,10 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
         fill = color_of.get(adcode, NO_DATA_COLOR) if r["selected"] else NOT_SELECTED_COLOR
         tip = hover_html(
             f"{r['name']} · {r['name_alt']}",
-            [(labels["value"], r["value_text"]), (labels["rank"], r["rank_text"]), (labels["year"], r["year"]),
+            [(labels["value"], r["value_text"]), (labels["progress"], r.get("progress_text", "")),
+             (labels["rank"], r["rank_text"]), (labels["year"], r["year"]),
              (labels["status"], r["status_text"]), (labels["source"], r["source"])],
-            wrap_keys=(labels["source"],),
+            wrap_keys=(labels["source"], labels["progress"]),
         )
         features.append({"type": "Feature", "id": adcode, "geometry": feature["geometry"],
                          "properties": {"adcode": adcode, "fill": fill, "tip": tip}})

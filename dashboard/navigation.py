@@ -43,6 +43,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("data", "pages/data.py", ":material/table_view:",
              controls=("indicator", "years", "districts"), params=("indicator", "years", "district", "layout")),
     PageSpec("import_data", "pages/import_data.py", ":material/upload_file:", optional=True),
+    PageSpec("index", "pages/index.py", ":material/leaderboard:",
+             controls=("year", "districts"), params=("year", "district", "norm", "w", "wi")),
+    PageSpec("briefing", "pages/briefing.py", ":material/slideshow:",
+             controls=("year", "districts"), params=("year", "district", "slide")),
     PageSpec("about", "pages/about.py", ":material/info:"),
 )
 ROOT = Path(__file__).resolve().parent.parent

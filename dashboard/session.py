@@ -23,6 +23,7 @@ import streamlit as st
 from dashboard import state as vs
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.composite import default_config
 from lcity_data.registry import load_registry
 
 STATE_KEY = "_lc_state"
@@ -32,13 +33,17 @@ NOTICES_KEY = "_lc_notices"
 
 
 def options_for(table: pd.DataFrame) -> vs.Options:
-    """Valid values: the catalog's indicators and standards, current districts, years in the table."""
+    """Valid values: the catalog's indicators and standards, current districts, years in the table,
+    and the composite index's weightable dimensions and inputs (catalog/evaluation.toml)."""
     cat = load_catalog()
     reg = load_registry()
+    index = default_config()
     current = table[table["adcode"].isin(reg.adcodes)]
     years = tuple(sorted(int(y) for y in current["year"].unique())) or (2024,)
     return vs.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
-                      standards=tuple(cat.standards), default_standard=cat.standard().id)
+                      standards=tuple(cat.standards), default_standard=cat.standard().id,
+                      dimensions=tuple(index.dimensions), index_indicators=tuple(index.indicators),
+                      default_normalisation=index.normalisation)
 
 
 def _query_dict() -> dict[str, str]:

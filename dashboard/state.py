@@ -12,15 +12,23 @@ URL vocabulary (OWID-style, schema version `v=1`):
     view=plotly|leaflet             map engine
     mode=absolute|indexed, base=2015   trends: absolute values or an index (base year = 100)
     layout=long|wide                data table layout
+    slide=1..6                      briefing: the slide shown (out of range: the nearest, with a notice)
+    norm=minmax|zscore|target       composite index: normalisation
+    w=government:40,society:10      composite index: raw dimension weights 0–100 that differ from the
+                                    catalog default (missing keys keep the default; empty = all default)
+    wi=funding_per_capita:80        composite index: raw indicator weights within their dimension, same form
 
 `parse_params` never raises: a bad or stale value falls back to the default for that field and is
-reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district).
+reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district). Weights
+are written only where they differ from the catalog, so a default view keeps a short link.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+
+from lcity_data.composite import NORMALISATIONS
 
 SCHEMA_VERSION = "1"
 DISTRICT_SEP = "~"
@@ -31,7 +39,13 @@ MAP_VIEWS = ("plotly", "leaflet")
 TREND_MODES = ("absolute", "indexed")
 LAYOUTS = ("long", "wide")
 K_RANGE = (2, 7)
+SLIDE_RANGE = (1, 6)  # the briefing's slides (dashboard/slides.py builds exactly this many)
 MAX_NOTICE_VALUE = 40
+WEIGHT_RANGE = (0, 100)
+WEIGHT_SEP, WEIGHT_KV = ",", ":"
+MAX_WEIGHTS_TEXT = 2000
+WEIGHT_FIELDS = ("weights", "indicator_weights")
+Weights = tuple[tuple[str, int], ...]  # (key, raw weight) pairs in catalog order; only non-default ones
 
 # URL parameter -> ViewState field
 PARAM_FIELDS = {
@@ -47,6 +61,10 @@ PARAM_FIELDS = {
     "mode": "mode",
     "base": "base",
     "layout": "layout",
+    "slide": "slide",
+    "norm": "normalisation",
+    "w": "weights",
+    "wi": "indicator_weights",
 }
 ALWAYS_WRITTEN = ("lang",)
 
@@ -61,6 +79,9 @@ class Options:
     standards: tuple[str, ...]
     default_indicator: str = "funding_per_capita"
     default_standard: str = "ningbo_household"
+    dimensions: tuple[str, ...] = ()        # composite index dimensions that can be weighted
+    index_indicators: tuple[str, ...] = ()  # composite index inputs that can be weighted
+    default_normalisation: str = NORMALISATIONS[0]
 
     def __post_init__(self) -> None:
         if not self.years:
@@ -81,6 +102,10 @@ class ViewState:
     mode: str = "absolute"
     base: int | None = None
     layout: str = "long"
+    slide: int = 1
+    normalisation: str = NORMALISATIONS[0]
+    weights: Weights = ()
+    indicator_weights: Weights = ()
 
     def with_(self, **changes: object) -> ViewState:
         return replace(self, **changes)
@@ -92,7 +117,7 @@ class Notice:
 
     param: str
     value: str
-    reason: str  # "invalid" | "unknown_version" | "partly_invalid"
+    reason: str  # "invalid" | "unknown_version" | "partly_invalid" | "clamped"
 
 
 def defaults(options: Options) -> ViewState:
@@ -106,6 +131,7 @@ def defaults(options: Options) -> ViewState:
         districts=tuple(options.adcodes),
         standard=options.default_standard if options.default_standard in options.standards
         else options.standards[0],
+        normalisation=options.default_normalisation,
     )
 
 
@@ -175,6 +201,42 @@ def format_districts(districts: Iterable[str]) -> str:
     return DISTRICT_SEP.join(districts)
 
 
+def parse_weights(raw: str, keys: Sequence[str]) -> Weights | None:
+    """'government:40,society:10' -> (('government', 40), ('society', 10)) in `keys` order.
+
+    Each part must be a known key and a whole number in WEIGHT_RANGE, each key at most once; anything
+    else makes the whole value invalid (None), so a half-read link never silently mixes weights.
+    """
+    raw = raw.strip()
+    if not raw:
+        return ()
+    if len(raw) > MAX_WEIGHTS_TEXT:
+        return None
+    found: dict[str, int] = {}
+    for part in raw.split(WEIGHT_SEP):
+        key, sep, number = part.partition(WEIGHT_KV)
+        key = key.strip()
+        value = _parse_int(number)
+        if not sep or key not in keys or key in found or value is None:
+            return None
+        if not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
+            return None
+        found[key] = value
+    return tuple((k, found[k]) for k in keys if k in found)
+
+
+def format_weights(weights: Weights) -> str:
+    return WEIGHT_SEP.join(f"{k}{WEIGHT_KV}{v}" for k, v in weights)
+
+
+def _valid_weights(value: object, keys: Sequence[str]) -> bool:
+    if not isinstance(value, tuple):
+        return False
+    seen = [pair[0] for pair in value if isinstance(pair, tuple) and len(pair) == 2]
+    return (len(seen) == len(value) == len(set(seen)) and all(k in keys for k in seen)
+            and all(isinstance(v, int) and WEIGHT_RANGE[0] <= v <= WEIGHT_RANGE[1] for _, v in value))
+
+
 def _parse_choice(raw: str, choices: Iterable[str]) -> str | None:
     raw = raw.strip()
     return raw if raw in tuple(choices) else None
@@ -207,6 +269,15 @@ def parse_field(name: str, raw: str, options: Options) -> tuple[object | None, l
         return parse_year(raw, options), []
     if name == "layout":
         return _parse_choice(raw, LAYOUTS), []
+    if name == "slide":
+        n = _parse_int(raw)
+        return (None if n is None else min(max(n, SLIDE_RANGE[0]), SLIDE_RANGE[1])), []
+    if name == "normalisation":
+        return _parse_choice(raw, NORMALISATIONS), []
+    if name == "weights":
+        return parse_weights(raw, options.dimensions), []
+    if name == "indicator_weights":
+        return parse_weights(raw, options.index_indicators), []
     raise KeyError(name)
 
 
@@ -238,6 +309,9 @@ def parse_params(params: Mapping[str, str | Sequence[str]], options: Options,
             continue
         if rejected:
             notices.append(Notice(param, _short(DISTRICT_SEP.join(rejected)), "partly_invalid"))
+        elif name == "slide" and value != _parse_int(raw):
+            # a presenter's "slide=9" of 6 shows the nearest slide, and says so
+            notices.append(Notice(param, _short(raw), "clamped"))
         changes[name] = value
     state = replace(state, **changes)
     return clamp(state, options), notices
@@ -263,6 +337,12 @@ def clamp(state: ViewState, options: Options) -> ViewState:
         changes["standard"] = dflt.standard
     if state.base is not None and state.base not in options.years:
         changes["base"] = None
+    if not SLIDE_RANGE[0] <= state.slide <= SLIDE_RANGE[1]:
+        changes["slide"] = min(max(state.slide, SLIDE_RANGE[0]), SLIDE_RANGE[1])
+    for name, keys in (("weights", options.dimensions), ("indicator_weights", options.index_indicators)):
+        kept = tuple(pair for pair in getattr(state, name) if pair[0] in keys)
+        if kept != getattr(state, name):
+            changes[name] = kept
     return replace(state, **changes) if changes else state
 
 
@@ -291,6 +371,14 @@ def valid_value(name: str, value: object, options: Options) -> bool:
         return value in TREND_MODES
     if name == "layout":
         return value in LAYOUTS
+    if name == "slide":
+        return isinstance(value, int) and SLIDE_RANGE[0] <= value <= SLIDE_RANGE[1]
+    if name == "normalisation":
+        return value in NORMALISATIONS
+    if name == "weights":
+        return _valid_weights(value, options.dimensions)
+    if name == "indicator_weights":
+        return _valid_weights(value, options.index_indicators)
     return False
 
 
@@ -299,19 +387,21 @@ def field_to_text(name: str, value: object) -> str:
         return format_year_range(value)  # type: ignore[arg-type]
     if name == "districts":
         return format_districts(value)  # type: ignore[arg-type]
+    if name in WEIGHT_FIELDS:
+        return format_weights(value)  # type: ignore[arg-type]
     return str(value)
 
 
 def to_params(state: ViewState, params: Iterable[str] = ()) -> dict[str, str]:
     """The URL parameters for `state`: version, language, districts and the given page parameters.
 
-    Fields still at "unset" (base year None) are left out.
+    Fields still at "unset" (base year None, weights all at the catalog default) are left out.
     """
     out = {"v": SCHEMA_VERSION}
     for param in (*ALWAYS_WRITTEN, *params):
         name = PARAM_FIELDS[param]
         value = getattr(state, name)
-        if value is None:
+        if value is None or (name in WEIGHT_FIELDS and not value):
             continue
         out[param] = field_to_text(name, value)
     return out

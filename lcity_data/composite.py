@@ -24,7 +24,8 @@ NORMALISATIONS = ("minmax", "zscore", "target")
 
 
 @cache
-def _settings() -> dict:
+def settings() -> dict:
+    """The index rules (weights, missing-input share, sensitivity, source text) from the catalog."""
     return _read("evaluation.toml")["index"]
 
 
@@ -52,7 +53,7 @@ class IndexConfig:
 
 
 def default_config(normalisation: str | None = None) -> IndexConfig:
-    s = _settings()
+    s = settings()
     return IndexConfig(
         indicators=dict(s["indicators"]), dimensions=dict(s["dimensions"]),
         normalisation=normalisation or s["default_normalisation"], targets=dict(s["targets"]),
@@ -135,7 +136,7 @@ def compute_index(df: pd.DataFrame, config: IndexConfig, year: int | None = None
 def sensitivity(df: pd.DataFrame, config: IndexConfig, year: int, draws: int | None = None,
                 spread: float | None = None, seed: int | None = None) -> pd.DataFrame:
     """Rank range of each district when every weight is perturbed by ±spread (seeded, reproducible)."""
-    s = _settings()
+    s = settings()
     draws = s["sensitivity_draws"] if draws is None else draws
     spread = s["sensitivity_spread"] if spread is None else spread
     rng = np.random.default_rng(s["sensitivity_seed"] if seed is None else seed)
@@ -150,10 +151,10 @@ def sensitivity(df: pd.DataFrame, config: IndexConfig, year: int, draws: int | N
         weights = replace(config, dimensions=dims, indicators=inds).effective_weights().reindex(indicators).to_numpy()
         index, _ = _index_values(values, weights, config.max_missing_share)
         ranks.append(pd.Series(index).rank(method="min", ascending=False).to_numpy())
-    table = np.array(ranks)
+    table = pd.DataFrame(ranks)  # pandas min/max skip NaN (districts without an index) without warnings
     return pd.DataFrame({
         "adcode": base["adcode"], "rank": base["rank"],
-        "rank_min": pd.array(np.nanmin(table, axis=0) if draws else base["rank"], dtype="Int64"),
-        "rank_max": pd.array(np.nanmax(table, axis=0) if draws else base["rank"], dtype="Int64"),
+        "rank_min": pd.array(table.min().to_numpy() if draws else base["rank"], dtype="Int64"),
+        "rank_max": pd.array(table.max().to_numpy() if draws else base["rank"], dtype="Int64"),
         "index": base["index"], "status": base["status"],
     })

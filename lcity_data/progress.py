@@ -84,13 +84,21 @@ def progress_table(df: pd.DataFrame, indicator: str, target: float, target_year:
     """Progress of every current district for one indicator, using data up to `up_to_year`."""
     direction = load_catalog().indicator(indicator).direction
     sub = df[df["indicator"] == indicator]
-    if up_to_year is not None:
-        sub = sub[sub["year"] <= up_to_year]
+    return series_progress(sub, target, target_year, direction, up_to_year)
+
+
+def series_progress(long: pd.DataFrame, target: float, target_year: int, direction: str = "higher",
+                    up_to_year: int | None = None) -> pd.DataFrame:
+    """Progress of every current district from rows (adcode, year, value) of one series.
+
+    Split out of `progress_table` so a series that is not a catalog indicator (a standard's per-capita
+    ratio on its own population basis) is assessed by exactly the same rule.
+    """
+    sub = long if up_to_year is None else long[long["year"] <= up_to_year]
     rows = []
     for adcode in load_registry().adcodes:
-        series = dict(zip(sub.loc[sub["adcode"] == adcode, "year"], sub.loc[sub["adcode"] == adcode, "value"],
-                          strict=True))
-        p = assess(series, target, target_year, direction)
+        mine = sub[sub["adcode"] == adcode]
+        p = assess(dict(zip(mine["year"], mine["value"], strict=True)), target, target_year, direction)
         rows.append({"adcode": adcode, "status": p.status, "symbol": p.symbol, "pace": p.pace, "needed": p.needed,
                      "ratio": p.ratio, "years_to_target": p.years_to_target, "latest_year": p.latest_year,
                      "latest_value": p.latest_value, "points": p.points})

@@ -4,7 +4,7 @@ how to cite, and what "illustrative / 示例" means."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_access, frame
+from dashboard import data_access, frame, index_view, progress_view
 from dashboard.formatting import definition, target_text, unit_label
 from dashboard.i18n import t
 from lcity_data import __version__
@@ -63,6 +63,14 @@ for std in cat.standards.values():
         st.markdown(t("funding.source", lang, citation=src.citation, url=src.url or "—"))
         if src.quote:
             st.caption(f"“{src.quote}”")
+
+st.header(t("index.method", lang))
+for paragraph in index_view.method_paragraphs(lang):
+    st.markdown(paragraph)
+
+st.header(t("progress.method", lang))
+for paragraph in progress_view.method_paragraphs(lang):
+    st.markdown(paragraph)
 
 st.header(t("about.sources", lang))
 sources = pd.DataFrame([

@@ -5,10 +5,11 @@ from decimal import Decimal, InvalidOperation
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, session, tables
+from dashboard import data_access, figures, frame, maps, progress_view, session, tables
 from dashboard.formatting import target_text, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.progress import rules
 
 state = frame.page_state()
 lang = state.lang
@@ -57,6 +58,26 @@ styled = detail.style.apply(
 st.dataframe(styled, hide_index=True, key="funding_detail")
 st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
 
+st.header(t("progress.heading", lang))
+progress = None
+if std.target is None:
+    st.caption(t("progress.no_target", lang, standard=std.name(lang)))
+else:
+    choices = progress_view.target_years(int(table["year"].max()))
+    default_year = progress_view.default_target_year()
+    target_year = st.select_slider(
+        t("progress.target_year", lang), options=choices, key=f"progress_target_year_{choices[0]}",
+        value=default_year if default_year in choices else choices[0],
+        help=t("progress.target_year_help", lang, year=default_year))
+    progress = progress_view.standard_progress(checks, std, target_year, state.year)
+    st.markdown(t("progress.intro", lang, target=progress_view.target_label(std, target_year, lang),
+                  base=rules()["base_year"], year=state.year))
+    progress_table = progress_view.progress_detail(progress, state.districts, std, lang)
+    st.dataframe(progress_table, hide_index=True, key="funding_progress", column_config={
+        c: st.column_config.NumberColumn(format="%.2f") for c in progress_table.columns
+        if progress_table[c].dtype.kind == "f"})
+    st.caption(t("progress.method_source", lang, source=rules()[f"source_{lang}"]))
+
 # years in which some district reported the numerator (funding); earlier years hold only populations
 reported = checks[checks["numerator"].notna()]["year"].unique()
 over_time = checks[checks["year"].isin(reported)]
@@ -64,6 +85,8 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     st.header(t("funding.status_map", lang, year=state.year))
     frame = maps.check_frame(check, lang, state.districts)
+    if progress is not None:
+        frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
     illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
     fig = figures.choropleth(
         frame, data_access.districts_geojson(), classes=maps.policy_legend(std.id, lang),

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, data_access, figures, frame, maps, session
+from dashboard import assets, data_access, figures, frame, maps, progress_view, session
 from dashboard import state as vs
 from dashboard.formatting import column_format, indicator_label
 from dashboard.i18n import t
@@ -40,6 +40,11 @@ else:
 state = session.get()
 frame = maps.map_frame(table, state.indicator, state.year, lang, state.districts)
 frame, classes, scheme = maps.apply_classes(frame, state.indicator, state.classes, state.k, lang)
+if std is not None and std.target is not None:  # hover: progress toward the standard's target (default year)
+    target_year = progress_view.default_target_year()
+    progress = progress_view.standard_progress(data_access.funding_checks(table, std.id), std, target_year,
+                                               state.year)
+    frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
 shown = frame[frame["selected"]]
 if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
     st.caption(t("map.fewer_classes", lang, n=len(classes)))

@@ -3,7 +3,7 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, session, tables
+from dashboard import data_access, figures, frame, maps, progress_view, session, tables
 from dashboard.formatting import change_text, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data import funding
@@ -45,6 +45,12 @@ c3.metric(t("overview.city_per_capita", lang, year=state.year), value_text(city,
           delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}",
           help=t("overview.city_help", lang, basis=basis, n=n_city), border=True)
 c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
+target_year = progress_view.default_target_year()
+progress = progress_view.standard_progress(checks, std, target_year, state.year)
+if progress is not None and state.districts:
+    st.markdown(t("progress.overview", lang, target=progress_view.target_label(std, target_year, lang), year=state.year,
+                  counts=progress_view.counts_line(progress_view.status_counts(progress, state.districts), lang)),
+                help=t("progress.overview_help", lang))
 
 if not state.districts:
     st.info(t("common.select_districts", lang))

@@ -272,7 +272,7 @@ def test_dynamic_keys_exist():
     dynamic += [f"about.direction_{i.direction}" for i in cat.indicators.values()]
     dynamic += [f"ratio.{s.output_names['ratio']}" for s in cat.standards.values()]
     dynamic += [f"status.{s}" for s in ("official", "derived", "illustrative", "missing")]
-    dynamic += [f"notice.{r}" for r in ("invalid", "partly_invalid", "unknown_version")]
+    dynamic += [f"notice.{r}" for r in ("invalid", "partly_invalid", "unknown_version", "clamped")]
     assert [k for k in dynamic if not i18n.has(k)] == []
 
 

@@ -169,3 +169,127 @@ def test_clamp_brings_stale_state_back_inside_options():
 ])
 def test_valid_value_vets_widget_callbacks(field, value, ok):
     assert vs.valid_value(field, value, OPTIONS) is ok
+
+
+# ------------------------------------------------------------------------------------ briefing slide
+
+@pytest.mark.parametrize(("raw", "slide", "reason"), [
+    ("3", 3, None),
+    (" 6 ", 6, None),
+    ("9", vs.SLIDE_RANGE[1], "clamped"),
+    ("0", vs.SLIDE_RANGE[0], "clamped"),
+    ("-2", vs.SLIDE_RANGE[0], "clamped"),
+    ("abc", 1, "invalid"),
+    ("2.5", 1, "invalid"),
+    ("", 1, "invalid"),
+])
+def test_slide_parameter_clamps_or_falls_back_with_a_notice(raw, slide, reason):
+    state, notices = vs.parse_params({"slide": raw}, OPTIONS)
+    assert state.slide == slide
+    assert [n.reason for n in notices] == ([reason] if reason else [])
+    if reason:
+        assert notices[0].param == "slide"
+
+
+def test_slide_round_trips_and_is_written_only_by_pages_that_own_it():
+    state = vs.defaults(OPTIONS).with_(slide=4)
+    assert vs.to_params(state, ("year", "district", "slide"))["slide"] == "4"
+    assert "slide" not in vs.to_params(state, ("year", "district"))
+    parsed, notices = vs.parse_params(vs.to_params(state, ("slide",)), OPTIONS)
+    assert (parsed.slide, notices) == (4, [])
+    assert vs.defaults(OPTIONS).slide == 1
+
+
+def test_slide_is_clamped_and_vetted():
+    assert vs.clamp(vs.defaults(OPTIONS).with_(slide=99), OPTIONS).slide == vs.SLIDE_RANGE[1]
+    assert vs.valid_value("slide", 2, OPTIONS)
+    assert not vs.valid_value("slide", 7, OPTIONS)
+    assert not vs.valid_value("slide", "2", OPTIONS)
+
+
+# ------------------------------------------------------------------------- composite index weights
+
+DIMS = ("government", "learners", "society", "vitality")
+INPUTS = ("funding_per_capita", "teachers_per_10k", "participation_rate")
+INDEX_OPTIONS = vs.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
+                           standards=OPTIONS.standards, dimensions=DIMS, index_indicators=INPUTS,
+                           default_normalisation="minmax")
+INDEX_PARAMS = ("year", "district", "norm", "w", "wi")
+
+
+def test_weights_round_trip_in_catalog_order():
+    state = vs.defaults(INDEX_OPTIONS).with_(normalisation="target", weights=(("learners", 0), ("vitality", 70)),
+                                             indicator_weights=(("funding_per_capita", 80),))
+    params = vs.to_params(state, INDEX_PARAMS)
+    assert params["w"] == "learners:0,vitality:70"
+    assert params["wi"] == "funding_per_capita:80"
+    assert params["norm"] == "target"
+    parsed, notices = vs.parse_params(params, INDEX_OPTIONS)
+    assert notices == []
+    assert (parsed.weights, parsed.indicator_weights, parsed.normalisation) == (
+        state.weights, state.indicator_weights, "target")
+    # written in any order, read back in catalog order
+    parsed, _ = vs.parse_params({"w": "vitality:70, learners:0"}, INDEX_OPTIONS)
+    assert parsed.weights == (("learners", 0), ("vitality", 70))
+
+
+def test_default_weights_keep_the_link_short():
+    state = vs.defaults(INDEX_OPTIONS)
+    assert (state.weights, state.indicator_weights, state.normalisation) == ((), (), "minmax")
+    params = vs.to_params(state, INDEX_PARAMS)
+    assert "w" not in params
+    assert "wi" not in params
+    parsed, notices = vs.parse_params({"w": "", "wi": ""}, INDEX_OPTIONS)
+    assert (parsed.weights, parsed.indicator_weights, notices) == ((), (), [])
+
+
+def test_default_normalisation_comes_from_the_options():
+    options = vs.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
+                         standards=OPTIONS.standards, default_normalisation="zscore")
+    assert vs.defaults(options).normalisation == "zscore"
+
+
+@pytest.mark.parametrize(("param", "raw"), [
+    ("w", "government:abc"),
+    ("w", "government=40"),
+    ("w", "government:101"),
+    ("w", "government:-5"),
+    ("w", "government:2.5"),
+    ("w", "nowhere:40"),
+    ("w", "government:40,government:50"),
+    ("w", "government:40,"),
+    ("w", "funding_per_capita:40"),    # an input is not a dimension
+    ("wi", "government:40"),
+    ("wi", "funding_per_capita:" + "9" * 20),
+    ("wi", ",".join(f"funding_per_capita:{i}" for i in range(500))),
+    ("norm", "rank"),
+])
+def test_bad_weights_fall_back_to_the_defaults_with_a_notice(param, raw):
+    base = vs.defaults(INDEX_OPTIONS).with_(weights=(("society", 10),), indicator_weights=(("teachers_per_10k", 5),),
+                                            normalisation="zscore")
+    parsed, notices = vs.parse_params({param: raw}, INDEX_OPTIONS, base=base)
+    name = vs.PARAM_FIELDS[param]
+    assert getattr(parsed, name) == getattr(vs.defaults(INDEX_OPTIONS), name)
+    assert [(n.param, n.reason) for n in notices] == [(param, "invalid")]
+    assert len(notices[0].value) <= vs.MAX_NOTICE_VALUE
+
+
+def test_weights_for_keys_the_catalog_no_longer_has_are_dropped():
+    stale = vs.defaults(INDEX_OPTIONS).with_(weights=(("government", 10), ("retired", 50)))
+    assert vs.clamp(stale, INDEX_OPTIONS).weights == (("government", 10),)
+
+
+@pytest.mark.parametrize(("field", "value", "ok"), [
+    ("weights", (("government", 40),), True),
+    ("weights", (), True),
+    ("weights", (("government", 101),), False),
+    ("weights", (("government", 40), ("government", 20)), False),
+    ("weights", (("funding_per_capita", 40),), False),
+    ("weights", (("government", "40"),), False),
+    ("weights", "government:40", False),
+    ("indicator_weights", (("participation_rate", 0),), True),
+    ("normalisation", "zscore", True),
+    ("normalisation", "rank", False),
+])
+def test_valid_value_vets_weight_widgets(field, value, ok):
+    assert vs.valid_value(field, value, INDEX_OPTIONS) is ok

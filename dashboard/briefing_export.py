@@ -1,0 +1,254 @@
+"""The whole briefing as ONE self-contained HTML file, for halls with a projector and no internet.
+
+Why a single file: a presenter copies it to a USB stick and opens it on whatever laptop the venue has,
+with no server, no network and nothing to install. So everything is inlined: plotly.js once in the
+head (the charts' own scripts then only call `Plotly.newPlot`), each chart's data as JSON, the styles
+and a small script for keyboard navigation. Nothing is fetched: no CDN, no web font, and the map is a
+white-bg Choroplethmap, which needs no tiles. Citations keep their URLs as plain text only.
+
+The map needs one fix to open from a file: MapLibre (inside plotly.js 4) starts its GeoJSON worker as
+an ES-module worker from a `blob:` URL, which Chromium refuses at a file:// page's opaque origin, so
+the districts would never be drawn. `WORKER_SHIM`, run before plotly.js, reads that code back (a
+synchronous request for a local blob) and hands the worker the same code as a `data:` URL instead,
+which is accepted there; served over http(s), the shim does nothing.
+
+Printing: `@page { size: A4 landscape }` and one slide per page. A live chart keeps the pixel width
+of the screen it was drawn on, and the map's WebGL canvas may print blank, so once the page has
+loaded every chart is also rendered to a PNG (`Plotly.toImage`, in the browser) that only the print
+stylesheet shows. `<body data-print-ready="true">` says those pictures are done.
+
+Pure: no Streamlit. All text from the slides is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from functools import cache
+
+import pandas as pd
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from dashboard import slides
+from dashboard.i18n import t
+from lcity_data import __version__
+
+PRINT_IMAGE = {"width": 1600, "height": 640}  # px: the picture a printed chart becomes (A4 landscape width)
+PRINT_IMAGE_SMALL = {"width": 1600, "height": 300}
+SMALL_CHARTS = ("notes",)  # slides whose chart is a single strip, drawn smaller
+
+STYLE = """
+* { box-sizing: border-box; }
+html { scroll-snap-type: y mandatory; }
+body { margin: 0; color: #1a1a1a; background: #fff;
+       font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif; }
+.slide { height: 100vh; scroll-snap-align: start; display: flex; flex-direction: column;
+         padding: 2.5vh 4vw 1.2vh; overflow: hidden; border-bottom: 1px solid #ddd; }
+.kicker { font-size: 22px; color: #555; margin: 0 0 0.3em; }
+.headline { font-size: clamp(40px, 3.4vw, 64px); line-height: 1.15; margin: 0 0 0.25em; font-weight: 700; }
+.chart { height: 60vh; flex: none; }
+.chart-small { height: 24vh; }
+.live, .live > div { height: 100%; width: 100%; }
+.print-img { display: none; }
+.sentence { font-size: clamp(26px, 2vw, 38px); line-height: 1.35; margin: 0.4em 0 0.2em; }
+.notes { font-size: 18px; color: #555; margin: 0.3em 0; padding-left: 1.2em; }
+.sources-title { font-size: 20px; margin: 0.6em 0 0.2em; }
+.sources { font-size: 15px; color: #555; margin: 0; padding-left: 1.6em; columns: 2; column-gap: 3em;
+           overflow-wrap: anywhere; }
+.slide-title .kicker { margin-top: auto; font-size: 26px; }
+.slide-title .headline { font-size: clamp(56px, 5.2vw, 96px); }
+.slide-title .sentence { font-size: clamp(36px, 3vw, 56px); }
+.slide-title .notes { font-size: 24px; color: #8A4A00; }
+.nav-hint { font-size: 18px; color: #666; margin: 1.5em 0 0; }
+footer { margin-top: auto; display: flex; justify-content: space-between; font-size: 16px; color: #777; }
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  html { scroll-snap-type: none; }
+  .slide { height: 186mm; padding: 0; border: 0; page-break-after: always; break-after: page; }
+  .slide:last-child { page-break-after: auto; break-after: auto; }
+  .kicker { font-size: 12pt; }
+  .headline { font-size: 28pt; }
+  .slide-title .headline { font-size: 40pt; }
+  .slide-title .sentence { font-size: 26pt; }
+  .slide-title .notes { font-size: 14pt; }
+  .sentence { font-size: 16pt; }
+  .notes { font-size: 10pt; }
+  .sources-title { font-size: 11pt; }
+  .sources { font-size: 8pt; }
+  footer { font-size: 9pt; }
+  .chart, .chart-small { height: auto; }
+  .chart.printable .live { display: none; }
+  .chart.printable .print-img { display: block; width: 100%; height: auto; max-height: 112mm; object-fit: contain; }
+  .nav-hint { display: none; }
+}
+"""
+
+# The briefing page in Streamlit: the same classes as the file, scoped under .lc-brief, injected once.
+PAGE_STYLE = """
+.lc-brief .kicker { font-size: 22px; color: #555; margin: 0 0 4px; }
+.lc-brief .headline { font-size: clamp(40px, 3.4vw, 60px); line-height: 1.15; font-weight: 700; margin: 0; padding: 0; }
+.lc-brief .sentence { font-size: clamp(26px, 2vw, 36px); line-height: 1.35; margin: 4px 0 8px; }
+.lc-brief .notes { font-size: 18px; color: #555; margin: 0; padding-left: 1.2em; }
+.lc-brief .sources-title { font-size: 20px; margin: 8px 0 2px; }
+.lc-brief .sources { font-size: 15px; color: #555; margin: 0; padding-left: 1.6em; columns: 2; column-gap: 3em;
+                     overflow-wrap: anywhere; }
+.lc-brief-title .kicker { margin-top: 10vh; font-size: 26px; }
+.lc-brief-title .headline { font-size: clamp(56px, 5vw, 88px); }
+.lc-brief-title .sentence { font-size: clamp(36px, 3vw, 52px); }
+.lc-brief-title .notes { font-size: 24px; color: #8A4A00; }
+.lc-brief-counter { font-size: 24px; text-align: center; margin: 0; color: #333; }
+"""
+# ...and when embedded (?embed=true, the presentation mode): no sidebar, little padding, so the slide
+# gets the whole projector. Year, districts and language come from the link.
+EMBED_STYLE = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 0.5rem; max-width: 100%; }
+"""
+
+WORKER_SHIM = r"""
+(function () {
+  if (/^https?:$/.test(window.location.protocol)) return;
+  var NativeWorker = window.Worker;
+  function read(url) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url, false);
+    xhr.send();
+    return xhr.responseText;
+  }
+  function Worker(url, options) {
+    if (options && options.type === "module" && /^blob:/.test(String(url))) {
+      var code = read(url);
+      // at file:// MapLibre wraps its worker in a one-line module: import "blob:..."
+      var wrapped = /^import\s*"(blob:[^"]+)";?\s*$/.exec(code);
+      url = "data:text/javascript;charset=utf-8," + encodeURIComponent(wrapped ? read(wrapped[1]) : code);
+    }
+    return new NativeWorker(url, options);
+  }
+  Worker.prototype = NativeWorker.prototype;
+  window.Worker = Worker;
+})();
+"""
+
+SCRIPT = """
+(function () {
+  var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
+  function current() {
+    var best = 0, dist = Infinity;
+    slides.forEach(function (s, i) {
+      var d = Math.abs(s.getBoundingClientRect().top);
+      if (d < dist) { dist = d; best = i; }
+    });
+    return best;
+  }
+  function go(i) {
+    i = Math.max(0, Math.min(slides.length - 1, i));
+    slides[i].scrollIntoView({block: "start"});
+    try { history.replaceState(null, "", "#" + slides[i].id); } catch (e) { /* file:// in some browsers */ }
+  }
+  var NEXT = ["ArrowRight", "ArrowDown", "PageDown", " "], PREV = ["ArrowLeft", "ArrowUp", "PageUp"];
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (NEXT.indexOf(e.key) >= 0) { e.preventDefault(); go(current() + 1); }
+    else if (PREV.indexOf(e.key) >= 0) { e.preventDefault(); go(current() - 1); }
+    else if (e.key === "Home") { e.preventDefault(); go(0); }
+    else if (e.key === "End") { e.preventDefault(); go(slides.length - 1); }
+  });
+  // Pictures of the charts for printing (see the module docstring of dashboard/briefing_export.py).
+  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart"));
+  Promise.all(charts.map(function (box) {
+    var gd = box.querySelector(".plotly-graph-div");
+    var width = Number(box.getAttribute("data-print-width")), height = Number(box.getAttribute("data-print-height"));
+    return Plotly.toImage(gd, {format: "png", width: width, height: height}).then(function (url) {
+      box.querySelector(".print-img").src = url;
+      box.classList.add("printable");
+    }, function () { /* the live chart is printed instead */ });
+  })).then(function () { document.body.setAttribute("data-print-ready", "true"); });
+})();
+"""
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@cache
+def _white_template() -> dict:
+    """plotly's white template (the default one draws grey plot areas), as plain JSON."""
+    return pio.templates["plotly_white"].to_plotly_json()
+
+
+def _chart(slide: slides.Slide, number: int, year: int) -> str:
+    """The slide's chart: plotly div + script (no plotly.js: it is in the head once), and its print picture."""
+    fig = slide.figure.to_dict()
+    # The container sets the size (60 % of the screen) and the chart follows it, also on resize. The
+    # figure was validated when built: skipping plotly's second validation saves most of the render time.
+    layout = {k: v for k, v in fig["layout"].items() if k != "height"}
+    layout |= {"autosize": True, "template": _white_template()}
+    config = {**slides.chart_config(year, number, slide.key), "responsive": True}
+    live = pio.to_html({"data": fig["data"], "layout": layout}, full_html=False, include_plotlyjs=False,
+                       config=config, div_id=f"chart-{number}", default_height="100%", default_width="100%",
+                       validate=False)
+    small = slide.key in SMALL_CHARTS
+    size = PRINT_IMAGE_SMALL if small else PRINT_IMAGE
+    return (f'<div class="chart{" chart-small" if small else ""}" data-print-width="{size["width"]}" '
+            f'data-print-height="{size["height"]}"><div class="live">{live}</div>'
+            f'<img class="print-img" alt="{_text(slide.headline)}"></div>')
+
+
+def heading_html(slide: slides.Slide, tag: str = "h2") -> str:
+    """The slide's kicker and headline, escaped (shared with the briefing page)."""
+    kicker = f'<p class="kicker">{_text(slide.kicker)}</p>' if slide.kicker else ""
+    return f'{kicker}<{tag} class="headline">{_text(slide.headline)}</{tag}>'
+
+
+def finding_html(slide: slides.Slide, lang: str) -> str:
+    """The key sentence, the small print and any citations, escaped (shared with the briefing page)."""
+    parts = [f'<p class="sentence">{_text(slide.sentence)}</p>']
+    if slide.notes:
+        parts.append('<ul class="notes">' + "".join(f"<li>{_text(n)}</li>" for n in slide.notes) + "</ul>")
+    if slide.sources:
+        parts.append(f'<p class="sources-title">{_text(t("briefing.sources", lang))}</p>')
+        parts.append('<ol class="sources">' + "".join(f"<li>{_text(s)}</li>" for s in slide.sources) + "</ol>")
+    return "".join(parts)
+
+
+def counter_html(number: int, total: int, lang: str) -> str:
+    """'3 / 6' for the briefing page, with the spoken form as its title."""
+    return (f'<p class="lc-brief-counter" title="{_text(t("briefing.counter_label", lang, n=number, total=total))}">'
+            f'{_text(t("briefing.counter", lang, n=number, total=total))}</p>')
+
+
+def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str) -> str:
+    parts = [f'<section class="slide slide-{_text(slide.key)}" id="slide-{number}" '
+             f'aria-label="{_text(t("briefing.counter_label", lang, n=number, total=total))}">',
+             heading_html(slide, "h1" if number == 1 else "h2")]
+    if slide.figure is not None:
+        parts.append(_chart(slide, number, year))
+    parts.append(finding_html(slide, lang))
+    if number == 1:
+        parts.append(f'<p class="nav-hint">{_text(t("briefing.export_nav", lang))}</p>')
+    parts.append(f'<footer><span>{_text(t("briefing.export_footer", lang, version=__version__))}</span>'
+                 f'<span class="counter">{_text(t("briefing.counter", lang, n=number, total=total))}</span></footer>'
+                 "</section>")
+    return "\n".join(parts)
+
+
+def render_html(deck: Sequence[slides.Slide], year: int, lang: str) -> str:
+    """The HTML document for an already built deck."""
+    body = "\n".join(_slide(s, i, len(deck), year, lang) for i, s in enumerate(deck, start=1))
+    title = f"{t('briefing.title', lang)} {year}"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_text(t("briefing.html_lang", lang))}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_text(title)}</title>\n<style>{STYLE}</style>\n"
+        f"<script>{WORKER_SHIM}</script>\n<script>{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
+        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    )
+
+
+def build_briefing_html(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str,
+                        geojson: dict | None = None) -> str:
+    """The offline briefing for `year` and the districts `adcodes`, in `lang`: all slides in one file."""
+    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang)

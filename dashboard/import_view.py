@@ -1,0 +1,158 @@
+"""What the Import page shows for an upload: pure functions from bytes to a translated report.
+
+Why a module of its own: the page must never show a traceback, and everything it displays (counts,
+rejected cells with reasons, skipped rows, notes, ignored columns, the preview of what will be used)
+is computed here, so it is tested with real messy files without Streamlit. Text from the upload (file
+and sheet names, cell values) only ever reaches the page as table cells or inside `code_span`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import string
+import zipfile
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import openpyxl
+import pandas as pd
+
+from dashboard import tables
+from dashboard.i18n import t
+from lcity_data import importer
+
+log = logging.getLogger(__name__)
+MAX_MB = importer.MAX_BYTES // (1024 * 1024)
+T = TypeVar("T")
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The whole file was refused: one reason in each language (no traceback reaches the page)."""
+
+    reason_zh: str
+    reason_en: str
+
+    def reason(self, lang: str) -> str:
+        return _in_lang(self, "reason", lang)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An ImportReport laid out for the page, headers and reasons in the UI language."""
+
+    counts: list[tuple[str, int]]
+    rejected: pd.DataFrame
+    partial_rows: list[int]
+    needs_year: bool
+    skipped: pd.DataFrame
+    notes: pd.DataFrame
+    ignored: pd.DataFrame
+    preview: pd.DataFrame
+
+
+def _in_lang(obj: object, field: str, lang: str) -> str:
+    """`obj.<field>_<lang>` (the importer's bilingual fields), Chinese when the language is unknown."""
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_zh")
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """Worksheet names of an .xlsx upload (empty for CSV or an unreadable workbook: the importer says why).
+
+    The unpacked-size check comes first, as in the importer: openpyxl parses shared strings on open.
+    """
+    if not data.startswith(b"PK") or len(data) > importer.MAX_BYTES:
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > importer.MAX_UNPACKED_BYTES:
+                return []
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # any malformed zip/xlsx: import_file reports it in both languages
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def run_import(data: bytes, filename: str, sheet: str | None = None,
+               year: int | None = None) -> importer.ImportReport | Failure:
+    """The importer's report, or a Failure with a friendly reason (never an exception)."""
+    try:
+        return importer.import_file(data, filename=filename, sheet=sheet, year=year)
+    except importer.UnreadableFileError as err:
+        return Failure(err.reason_zh, err.reason_en)
+    except Exception:
+        # A bug, not the user's file: log it for the team, show the user a plain message.
+        log.exception("import of %r failed unexpectedly", filename)
+        return Failure(t("import.error_unexpected", "zh"), t("import.error_unexpected", "en"))
+
+
+def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callable[[], T]) -> T:
+    """The value kept in `store[slot]` for `key`, computed again only when the key changes.
+
+    The page passes st.session_state: every click reruns the page, and re-reading a 10 MB workbook
+    each time would be slow; one entry per slot keeps a session's memory bounded and private.
+    """
+    held = store.get(slot)
+    if held is None or held[0] != key:
+        held = (key, compute())
+        store[slot] = held
+    return held[1]
+
+
+def plain(text: object) -> str:
+    """Data text for st.markdown/st.caption/st.error, shown literally: every ASCII punctuation mark is
+    backslash-escaped (CommonMark), so no Markdown, HTML, `:directive[...]`, link or `$` maths is
+    interpreted; line breaks become spaces."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
+    """Rejected cells: row, column, value as given, reason (also what the rejected-rows download holds)."""
+    return pd.DataFrame(
+        [[r.row, r.column, r.value, _in_lang(r, "reason", lang)] for r in report.rejected],
+        columns=[t("import.col_row", lang), t("import.col_column", lang), t("import.col_value", lang),
+                 t("import.col_reason", lang)],
+    )
+
+
+def summarise(report: importer.ImportReport, lang: str) -> Summary:
+    """Counts first, then the row-by-row outcomes and the long table that would be used."""
+    row, reason = t("import.col_row", lang), t("import.col_reason", lang)
+    return Summary(
+        counts=[
+            (t("import.count_rows", lang), report.rows_total),
+            (t("import.count_accepted", lang), report.accepted),
+            (t("import.count_skipped", lang), len(report.skipped_rows)),
+            (t("import.count_rejected", lang), len(report.rejected_rows)),
+            (t("import.count_values", lang), report.values),
+        ],
+        rejected=rejected_table(report, lang),
+        partial_rows=list(report.partial_rows),
+        needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
+        skipped=pd.DataFrame([[s.row, _in_lang(s, "reason", lang)] for s in report.skipped], columns=[row, reason]),
+        notes=pd.DataFrame([[n.row, _in_lang(n, "note", lang)] for n in report.notes],
+                           columns=[row, t("import.col_note", lang)]),
+        ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
+                             columns=[t("import.col_column", lang), reason]),
+        preview=tables.long_table(report.table, lang),
+    )
+
+
+def details(report: importer.ImportReport, lang: str) -> str:
+    """One caption line: file, sheet, layout, header row, encoding (data text escaped)."""
+    parts = [t("import.detail_file", lang, file=plain(report.file))]
+    if report.sheet is not None:
+        parts.append(t("import.detail_sheet", lang, sheet=plain(report.sheet)))
+    layouts = {"long": t("import.layout_long", lang), "wide": t("import.layout_wide", lang)}
+    parts.append(layouts[report.layout])
+    parts.append(t("import.detail_header", lang, row=report.header_row))
+    if report.encoding:
+        parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
+    return " · ".join(parts)

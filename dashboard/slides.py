@@ -1,0 +1,328 @@
+"""The Learning Week briefing as data: six slides, each one headline, one chart and one key sentence.
+
+Pure (no Streamlit): the briefing page shows one slide at a time and dashboard/briefing_export.py
+writes all of them into one offline HTML file, both from the same `Slide` objects, so the page and
+the file cannot disagree. Charts reuse the dashboard's figure builders (status map, trends, status
+share) and are then restyled for a projector: text 20 px and up, to be read from the back of a hall.
+Sentences come from lcity_data.briefing (numbers from the same tables as the charts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures, index_view, maps, tables
+from dashboard.formatting import indicator_label, join_names, other_lang, unit_label, value_text
+from dashboard.i18n import t
+from lcity_data import briefing
+from lcity_data.aggregate import city_series
+from lcity_data.catalog import Standard, load_catalog
+from lcity_data.composite import compute_index, default_config, sensitivity
+from lcity_data.funding import funding_check
+from lcity_data.geometry import boundaries_geojson
+from lcity_data.registry import load_registry
+
+SLIDE_KEYS = ("title", "status_map", "crossed", "trends", "ranking", "notes")
+CHART_HEIGHT = 560  # px: over half a 1080p projector, leaving room for headline, sentence and buttons
+FONT = 20  # px: axis, tick and legend text
+SMALL_FONT = 18  # px: annotations and hover text
+TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
+PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
+TOP_COLOR = "#0072B2"
+TEXT_COLOR = "#1A1A1A"
+BEFORE_COLOR = "#888888"
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide. All text is plain (not HTML): whoever renders it escapes it."""
+
+    key: str
+    headline: str
+    sentence: str
+    figure: go.Figure | None = None
+    kicker: str = ""  # the small line above the headline
+    notes: tuple[str, ...] = ()  # small print under the sentence
+    sources: tuple[str, ...] = ()  # plain-text citations (data-notes slide)
+
+
+def chart_config(year: int, number: int, key: str) -> dict:
+    """The plotly config of a slide chart: the shared one, with a slide-sized PNG named after the slide."""
+    return {**figures.PLOTLY_CONFIG,
+            "toImageButtonOptions": {"format": "png", "filename": f"ningbo-briefing-{year}-{number}-{key}",
+                                     **PNG_SIZE}}
+
+
+def projector(fig: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
+    """Restyle a dashboard figure for a hall: bigger text everywhere, a taller chart."""
+    fig.update_layout(height=height, font={"size": FONT, "color": TEXT_COLOR},
+                      legend={"font": {"size": FONT, "color": TEXT_COLOR}},
+                      legend_title_font={"size": FONT, "color": TEXT_COLOR}, hoverlabel={"font": {"size": SMALL_FONT}})
+    # explicit colours: Streamlit's theme would draw axis text light grey, too faint on a projector
+    axis = {"title_font": {"size": FONT, "color": TEXT_COLOR}, "tickfont": {"size": FONT, "color": TEXT_COLOR}}
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_annotations(font_size=SMALL_FONT)
+    return fig
+
+
+def trend_window(df: pd.DataFrame, year: int) -> tuple[int, int]:
+    """The last TREND_SPAN years up to `year`, starting no earlier than the first per-person value."""
+    have = df.loc[(df["indicator"] == briefing.TREND_INDICATOR) & (df["year"] <= year), "year"]
+    first = int(have.min()) if len(have) else year
+    return max(first, year - TREND_SPAN + 1), year
+
+
+def _thresholds(std: Standard) -> dict[str, str]:
+    return {"minimum": f"{std.minimum.normalize():f}",
+            "target": f"{std.target.normalize():f}" if std.target is not None else ""}
+
+
+def _lines(std: Standard, lang: str) -> str:
+    """'4元或10元线' (or just the minimum when the standard has no target)."""
+    return t("briefing.lines" if std.target is not None else "briefing.line", lang, **_thresholds(std))
+
+
+# ------------------------------------------------------------------------------------------ slides
+
+def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
+    counts = tables.provenance_counts(rows, lang).set_index("status")["count"]
+    notes = [t("briefing.status_note", lang, official=int(counts["official"]), derived=int(counts["derived"]),
+               illustrative=int(counts["illustrative"]))]
+    if counts["illustrative"]:
+        notes.append(t("briefing.illustrative", lang))
+    return Slide("title", t("briefing.title", lang), t("briefing.title_scope", lang, year=year, n=n),
+                 kicker=f"{t('briefing.event', lang)} · {t('briefing.title', other_lang(lang))}", notes=tuple(notes))
+
+
+def _map_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard, geojson: dict,
+               findings: briefing.FundingFindings) -> Slide:
+    check = funding_check(df, year, std.id)
+    frame = maps.check_frame(check, lang, adcodes)
+    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
+    fig = figures.choropleth(
+        frame, geojson, classes=maps.policy_legend(std.id, lang),
+        labels={**maps.hover_labels(lang), "value": t(f"ratio.{std.output_names['ratio']}", lang)},
+        legend_title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)),
+        no_data_label=t("map.no_data", lang), note=t("common.illustrative_note", lang) if illustrative else None,
+        height=CHART_HEIGHT,
+    )
+    if findings.n_missing == findings.n_total:
+        headline = t("briefing.no_data_headline", lang, year=year)
+    else:
+        headline = t("briefing.map_headline", lang, n_min=findings.n_min, n_total=findings.n_total,
+                     **_thresholds(std))
+    return Slide("status_map", headline, briefing.funding_sentence(findings, lang), projector(fig),
+                 kicker=t("briefing.map_kicker", lang, year=year, standard=std.name(lang)))
+
+
+def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard,
+              findings: briefing.FundingFindings) -> tuple[go.Figure, int]:
+    """Last year → this year per district, with the minimum and target lines; (figure, districts left out)."""
+    styles = load_catalog().status_styles
+    now = funding_check(df, year, std.id).set_index("adcode")
+    before = funding_check(df, year - 1, std.id).set_index("adcode")
+    shown = [a for a in adcodes if now.loc[a, "per_capita"] is not None and before.loc[a, "per_capita"] is not None]
+    crossed = set(findings.crossed_min) | set(findings.crossed_target)
+    rows = pd.DataFrame({
+        "adcode": shown,
+        "name": [now.loc[a, f"district_{lang}"] for a in shown],
+        "before": [float(before.loc[a, "per_capita"]) for a in shown],
+        "after": [float(now.loc[a, "per_capita"]) for a in shown],
+        "status": [now.loc[a, "status"] for a in shown],
+    }).sort_values("after")
+    unit = std.unit
+    status = {k: f"{v['icon']} {v[lang]}" for k, v in styles.items()}
+    hovers = [figures.hover_html(r.name, [(str(year - 1), value_text(r.before, unit, lang)),
+                                          (str(year), value_text(r.after, unit, lang)),
+                                          (t("common.class", lang), status[r.status])])
+              for r in rows.itertuples()]
+    names = [figures.esc(n) for n in rows["name"]]
+    fig = go.Figure()
+    seg_x: list[float | None] = []
+    seg_y: list[str | None] = []
+    for r, name in zip(rows.itertuples(), names, strict=True):
+        seg_x += [r.before, r.after, None]
+        seg_y += [name, name, None]
+    fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", line={"color": "#BBBBBB", "width": 5},
+                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=list(rows["before"]), y=names, mode="markers", name=str(year - 1),
+                             marker={"symbol": "circle-open", "size": 16, "color": BEFORE_COLOR, "line": {"width": 3}},
+                             customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=list(rows["after"]), y=names, mode="markers", name=str(year),
+                             marker={"size": 20, "color": [styles[s]["color"] for s in rows["status"]],
+                                     "line": {"color": "#222222", "width": 1.5}},
+                             customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>"))
+    mark = rows[rows["adcode"].isin(crossed)]
+    fig.add_trace(go.Scatter(x=list(mark["after"]), y=[figures.esc(n) for n in mark["name"]], mode="markers+text",
+                             name=figures.esc(t("briefing.crossed_marker", lang)), text=["★"] * len(mark),
+                             textposition="middle right", textfont={"size": 28, "color": TOP_COLOR},
+                             marker={"size": 34, "symbol": "circle-open", "color": TOP_COLOR, "line": {"width": 3}},
+                             hoverinfo="skip", showlegend=bool(len(mark))))
+    thresholds = [(std.minimum, "trends.minimum_line", styles["below_minimum"]["color"])]
+    if std.target is not None:
+        thresholds.append((std.target, "trends.target_line", styles["meets_target"]["color"]))
+    for value, key, color in thresholds:
+        fig.add_vline(x=float(value), line={"color": color, "dash": "dash", "width": 3},
+                      annotation={"text": figures.esc(t(key, lang, value=f"{value}", unit=unit_label(unit, lang))),
+                                  "font": {"color": color}, "bgcolor": "rgba(255,255,255,0.85)"},
+                      annotation_position="top")
+    fig.update_layout(
+        margin={"l": 10, "r": 40, "t": 50, "b": 10}, plot_bgcolor="white", hovermode="closest",
+        xaxis={"title": {"text": figures.esc(indicator_label(briefing.TREND_INDICATOR, lang))},
+               "rangemode": "tozero", "gridcolor": "#E5E5E5"},
+        yaxis={"categoryorder": "array", "categoryarray": names, "automargin": True},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": -0.12, "yanchor": "top"},
+    )
+    return projector(fig), len(adcodes) - len(shown)
+
+
+def _crossed_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard,
+                   findings: briefing.FundingFindings) -> Slide:
+    fmt = {"previous": year - 1, "lines": _lines(std, lang)}
+    crossed = set(findings.crossed_min) | set(findings.crossed_target)
+    if findings.n_compared == 0:
+        headline = t("briefing.crossed_no_previous_headline", lang, **fmt)
+    elif crossed:
+        headline = t("briefing.crossed_headline", lang, n=len(crossed), **fmt)
+    else:
+        headline = t("briefing.crossed_none_headline", lang, **fmt)
+    fig, left_out = _dumbbell(df, year, adcodes, lang, std, findings)
+    notes = (t("briefing.not_shown", lang, n=left_out, previous=year - 1, year=year),) if left_out else ()
+    return Slide("crossed", headline, briefing.crossing_sentence(findings, lang), fig,
+                 kicker=t("briefing.crossed_kicker", lang, year=year, previous=year - 1), notes=notes)
+
+
+def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard) -> Slide:
+    reg = load_registry()
+    ind = load_catalog().indicator(briefing.TREND_INDICATOR)
+    start, end = trend_window(df, year)
+    years = list(range(start, end + 1))
+    findings = briefing.trend_findings(df, (start, end), adcodes)
+    rows = df[(df["indicator"] == ind.id) & df["adcode"].isin(adcodes) & df["year"].between(start, end)].copy()
+    rows["name"] = [reg.name(a, lang) for a in rows["adcode"]]
+    rows["y"] = rows["value"]
+    rows["value_text"] = [value_text(v, ind.unit, lang) for v in rows["value"]]
+    rows["status_text"] = [maps.status_text(s, lang) for s in rows["status"]]
+    city = city_series(df, ind.id, years=years)
+    city = city.assign(y=city["value"], value_text=[value_text(v, ind.unit, lang) for v in city["value"]],
+                       status_text=[maps.status_text(s, lang) if isinstance(s, str) else "" for s in city["status"]],
+                       source=t(f"trends.city_rule_{ind.aggregate}", lang))
+    styles = load_catalog().status_styles
+    unit = unit_label(std.unit, lang)
+    refs = [figures.RefLine(float(std.minimum), t("trends.minimum_line", lang, value=f"{std.minimum}", unit=unit),
+                            styles["below_minimum"]["color"])]
+    if std.target is not None:
+        refs.append(figures.RefLine(float(std.target), t("trends.target_line", lang, value=f"{std.target}",
+                                                          unit=unit), styles["meets_target"]["color"]))
+    color_of = {a: figures.DISTRICT_PALETTE[i % len(figures.DISTRICT_PALETTE)] for i, a in enumerate(reg.adcodes)}
+    fig = figures.trend(rows[["adcode", "name", "year", "y", "value_text", "status", "status_text", "source"]],
+                        city, years=years, y_title=indicator_label(ind.id, lang), labels=maps.hover_labels(lang),
+                        city_label=t("trends.city", lang), ref_lines=refs, color_of=color_of,
+                        height=CHART_HEIGHT)
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
+    lead = briefing.trend_lead(findings)
+    if lead is None:
+        headline = t("briefing.trend_headline_none", lang, start_year=start, end_year=end)
+    else:
+        name = t("trends.city", lang) if lead.key == briefing.CITY else reg.name(lead.key, lang)
+        headline = t("briefing.trend_headline", lang, name=name, start=f"{lead.start:.2f}", end=f"{lead.end:.2f}",
+                     start_year=lead.start_year, end_year=lead.end_year)
+    notes = (t("trends.marker_note", lang), t("trends.city_rule_ratio", lang) + " " + t("trends.city_complete", lang))
+    return Slide("trends", headline, briefing.trend_sentence(findings, lang), projector(fig),
+                 kicker=t("briefing.trend_kicker", lang, start_year=start, end_year=end), notes=notes)
+
+
+def _ranking_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str) -> Slide:
+    """The Index page's ranking chart (index bars beside each rank's range under perturbed weights)."""
+    reg = load_registry()
+    config = default_config()
+    index = compute_index(df, config, year)
+    findings = briefing.ranking_findings(index, year, adcodes)
+    dims = sorted({config.dimension_of(i) for i in config.indicators})
+    results = index_view.results(index, sensitivity(df, config, year),
+                                 index_view.input_status(df, list(config.indicators), year), dims, lang)
+    shown = results[results["adcode"].isin(adcodes)].reset_index(drop=True)
+    illustrative = bool((shown["input_status"] == "illustrative").any())
+    fig = figures.index_ranking(
+        shown, ranked=int(results["rank"].notna().sum()),
+        note=t("common.illustrative_note", lang) if illustrative else None,
+        labels={"index": t("index.chart_index", lang), "rank": t("index.col_rank", lang),
+                "range": t("index.chart_range", lang), "status": t("index.col_status", lang),
+                "data_status": t("col.data_status", lang), "insufficient": t("index.status_insufficient_data", lang)},
+    )
+    names = join_names([reg.name(a, lang) for a in findings.top], lang)
+    if not findings.top:
+        headline = t("briefing.ranking_headline_none", lang, year=year)
+    elif len(findings.top) > 1:
+        headline = t("briefing.ranking_headline_tied", lang, names=names)
+    else:
+        headline = t("briefing.ranking_headline", lang, names=names)
+    notes = (t("briefing.ranking_note", lang, n_ind=len(config.indicators), n_dim=len(config.dimensions),
+               missing=f"{config.max_missing_share:.0%}"),)
+    return Slide("ranking", headline, briefing.ranking_sentence(findings, lang), projector(fig),
+                 kicker=t("briefing.ranking_kicker", lang, year=year), notes=notes)
+
+
+def _sources(rows: pd.DataFrame, std: Standard) -> tuple[str, ...]:
+    """The standard's citation, then every distinct source of the values used (a ratio's 'a ÷ b' split)."""
+    cat = load_catalog()
+    seen = [cat.sources[std.source].text]
+    for source in rows["source"].dropna():
+        for part in str(source).split(" ÷ "):
+            part = part.strip()
+            if part and part not in seen:
+                seen.append(part)
+    return tuple(seen)
+
+
+def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
+    shares = tables.provenance_counts(rows, lang)
+    counts = shares.set_index("status")["count"]
+    fig = figures.status_share(shares, colors=tables.PROVENANCE_COLORS, height=220)
+    fig.update_traces(textfont_size=FONT + 4)
+    fig.update_layout(legend={"y": -0.45})
+    notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
+             t("briefing.notes_illustrative", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
+    return Slide("notes", t("briefing.notes_headline", lang),
+                 t("briefing.notes_sentence", lang, total=f"{len(rows):,}", official=int(counts["official"]),
+                   derived=int(counts["derived"]), illustrative=int(counts["illustrative"])),
+                 projector(fig, height=260), kicker=t("briefing.notes_kicker", lang), notes=notes,
+                 sources=_sources(rows, std))
+
+
+def used_rows(df: pd.DataFrame, year: int, adcodes: list[str]) -> pd.DataFrame:
+    """The table rows behind the briefing: funding inputs and per-person values over the trend window,
+    and the index inputs of the briefing year, for the districts shown."""
+    std = load_catalog().standard()
+    start, _ = trend_window(df, year)
+    trend = df["indicator"].isin([std.numerator, std.denominator, briefing.TREND_INDICATOR]) & df["year"].between(
+        start, year)
+    index = df["indicator"].isin(list(default_config().indicators)) & (df["year"] == year)
+    return df[df["adcode"].isin(adcodes) & (trend | index)]
+
+
+def build_deck(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, geojson: dict | None = None,
+               ) -> tuple[Slide, ...]:
+    """All slides for `year` and the districts `adcodes` (registry order), in `lang`.
+
+    The funding slides use the catalog's default standard (Ningbo's 4 / 10 yuan per household-registered
+    resident), the line Learning Week briefings report against.
+    """
+    std = load_catalog().standard()
+    shown = [a for a in load_registry().adcodes if a in set(adcodes)]
+    geojson = boundaries_geojson(simplified=True) if geojson is None else geojson
+    findings = briefing.funding_findings(df, year, std.id, shown)
+    rows = used_rows(df, year, shown)
+    return (
+        _title_slide(rows, year, len(shown), lang),
+        _map_slide(df, year, shown, lang, std, geojson, findings),
+        _crossed_slide(df, year, shown, lang, std, findings),
+        _trend_slide(df, year, shown, lang, std),
+        _ranking_slide(df, year, shown, lang),
+        _notes_slide(rows, lang, std),
+    )

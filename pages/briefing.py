@@ -1,0 +1,58 @@
+"""简报 Briefing: the Lifelong Learning Week slide show. One slide at a time in large type for a
+projector (full screen with `?embed=true`); the slide number lives in the URL (`slide=3`) so a
+presenter can open a slide directly. The slides are built by dashboard/slides.py and the offline
+HTML file by dashboard/briefing_export.py; this page only shows them."""
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import briefing_export, data_access, frame, session, slides
+from dashboard.i18n import t
+
+state = frame.page_state()
+lang = state.lang
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def deck(table: pd.DataFrame, year: int, districts: tuple[str, ...], lang: str) -> tuple[slides.Slide, ...]:
+    """The slides for this view (cached: they run the funding check, the trends and the index)."""
+    return slides.build_deck(table, year, districts, lang, data_access.districts_geojson())
+
+
+def turn(step: int) -> None:
+    """Previous / next: move the slide in the view state (the frame writes it to the URL)."""
+    total = len(slides.SLIDE_KEYS)
+    session.update(slide=min(max(session.get().slide + step, 1), total))
+
+
+table = data_access.current_table()
+shown = deck(table, state.year, state.districts, lang)
+number, total = state.slide, len(shown)
+slide = shown[number - 1]
+
+embedded = bool(st.context.is_embedded)
+st.html(f"<style>{briefing_export.PAGE_STYLE}{briefing_export.EMBED_STYLE if embedded else ''}</style>")
+if not state.districts:
+    st.info(t("common.select_districts", lang))
+st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
+if slide.figure is not None:
+    st.plotly_chart(slide.figure, config=slides.chart_config(state.year, number, slide.key),
+                    key=f"briefing_{slide.key}")
+st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.finding_html(slide, lang)}</div>')
+
+back, counter, forward = st.columns(3, vertical_alignment="center")
+back.button(t("briefing.prev", lang), key="briefing_prev", on_click=turn, args=(-1,), disabled=number <= 1,
+            icon=":material/arrow_back:", shortcut="PageUp", width="stretch")
+counter.html(briefing_export.counter_html(number, total, lang))
+forward.button(t("briefing.next", lang), key="briefing_next", on_click=turn, args=(1,), disabled=number >= total,
+               icon=":material/arrow_forward:", icon_position="right", shortcut="PageDown", width="stretch")
+
+with st.sidebar:
+    st.download_button(t("briefing.download", lang), key="briefing_download", icon=":material/download:",
+                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang),
+                       file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
+                       help=t("briefing.download_help", lang, n=total), on_click="ignore")
+    with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
+        st.markdown(t("briefing.presenting_body", lang))
