@@ -2,8 +2,9 @@
 
 Pure (no Streamlit): the briefing page shows one slide at a time and dashboard/briefing_export.py
 writes all of them into one offline HTML file, both from the same `Slide` objects, so the page and
-the file cannot disagree. Charts reuse the dashboard's figure builders (status map, trends, status
-share) and are then restyled for a projector: text 20 px and up, to be read from the back of a hall.
+the file cannot disagree. Charts reuse the dashboard's figure builders (status map, trends, index
+ranking, status share; only the last-year → this-year chart is drawn here) and are then restyled for a
+projector: text 20 px and up, to be read from the back of a hall.
 Sentences come from lcity_data.briefing (numbers from the same tables as the charts).
 """
 
@@ -32,7 +33,7 @@ FONT = 20  # px: axis, tick and legend text
 SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
 PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
-TOP_COLOR = "#0072B2"
+CROSSED_COLOR = "#0072B2"
 TEXT_COLOR = "#1A1A1A"
 BEFORE_COLOR = "#888888"
 
@@ -160,8 +161,8 @@ def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: S
     mark = rows[rows["adcode"].isin(crossed)]
     fig.add_trace(go.Scatter(x=list(mark["after"]), y=[figures.esc(n) for n in mark["name"]], mode="markers+text",
                              name=figures.esc(t("briefing.crossed_marker", lang)), text=["★"] * len(mark),
-                             textposition="middle right", textfont={"size": 28, "color": TOP_COLOR},
-                             marker={"size": 34, "symbol": "circle-open", "color": TOP_COLOR, "line": {"width": 3}},
+                             textposition="middle right", textfont={"size": 28, "color": CROSSED_COLOR},
+                             marker={"size": 34, "symbol": "circle-open", "color": CROSSED_COLOR, "line": {"width": 3}},
                              hoverinfo="skip", showlegend=bool(len(mark))))
     thresholds = [(std.minimum, "trends.minimum_line", styles["below_minimum"]["color"])]
     if std.target is not None:

@@ -150,7 +150,8 @@ def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[st
     codes = [a for a in reg.adcodes if a in set(adcodes)]
     keys = pd.DataFrame(
         [[status.get((a, y), "missing") if (a, y) in status.index else "missing" for y in years] for a in codes],
-        index=[reg.name(a, lang) for a in codes], columns=[str(y) for y in years],
+        index=pd.Index([reg.name(a, lang) for a in codes], name=t("col.district", lang)),
+        columns=[str(y) for y in years],
     )
     labels = keys.map(lambda s: f"{PROVENANCE_ICONS[s]} {status_text(None if s == 'missing' else s, lang)}")
     return labels, keys

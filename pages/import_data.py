@@ -73,7 +73,7 @@ st.markdown(t("import.intro", lang))
 with st.expander(t("import.help_heading", lang), icon=":material/help:"):
     st.markdown(t("import.help_body", lang, mb=import_view.MAX_MB))
 
-st.subheader(t("import.templates", lang))
+st.header(t("import.templates", lang))
 templates = ((t("import.template_xlsx_zh", lang), "xlsx", "zh"), (t("import.template_xlsx_en", lang), "xlsx", "en"),
              (t("import.template_csv_zh", lang), "csv", "zh"), (t("import.template_csv_en", lang), "csv", "en"))
 template_row = st.container(horizontal=True)

@@ -1,0 +1,145 @@
+"""The offline briefing file in headless Chromium with the network blocked: every chart draws (the
+map's canvas too), nothing tries to leave the machine, keyboard navigation works, and printing gives
+one A4-landscape page per slide.
+
+Opened both ways a presenter would: from disk (file://, where MapLibre's worker needs the file's own
+shim) and as a document without any origin (`page.set_content`). No app server is needed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from driver import SCREENSHOTS, map_canvas_colours
+
+from dashboard.briefing_export import build_briefing_html
+from lcity_data.loading import load_shipped
+from lcity_data.registry import load_registry
+
+pytestmark = pytest.mark.browser
+
+SLIDES = 6
+LOAD_MS = 60_000
+# what every chart element looks like once plotly has drawn it
+DRAWN_JS = """() => Array.from(document.querySelectorAll('.chart .js-plotly-plot')).map(g => ({
+  id: g.id, traces: (g._fullData || []).length, svg: !!g.querySelector('.main-svg'),
+  map: (g._fullData || []).some(t => t.type === 'choroplethmap'),
+  mapLoaded: !!(g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot.map.loaded()),
+}))"""
+
+
+@pytest.fixture(scope="module")
+def briefing_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("briefing") / "ningbo-briefing-2024-zh.html"
+    path.write_text(build_briefing_html(load_shipped(), 2024, list(load_registry().adcodes), "zh"), encoding="utf-8")
+    return path
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF: pypdf when it is installed, else the page objects (/Type /Page, not /Pages)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page\b", pdf))
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def offline_page(browser, allow: str | None = None):
+    """A page whose every request is recorded and aborted (except `allow`, the file itself)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    attempted: list[str] = []
+
+    def block(route):
+        if allow is not None and route.request.url == allow:
+            route.continue_()
+            return
+        attempted.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page, attempted, errors
+
+
+def assert_every_chart_drawn(page) -> None:
+    page.wait_for_function("document.body.getAttribute('data-print-ready') === 'true'", timeout=LOAD_MS)
+    charts = page.evaluate(DRAWN_JS)
+    assert len(charts) == SLIDES - 1, charts  # the title slide has none
+    assert all(c["traces"] > 0 and c["svg"] for c in charts), charts
+    maps = [c for c in charts if c["map"]]
+    assert len(maps) == 1, maps
+    assert maps[0]["mapLoaded"], maps  # the districts' GeoJSON was read (MapLibre's worker ran)
+    printable = page.evaluate("() => Array.from(document.querySelectorAll('.chart')).map(c => "
+                              "c.classList.contains('printable') && c.querySelector('.print-img').src.startsWith("
+                              "'data:image/png'))")
+    assert printable == [True] * (SLIDES - 1)  # each chart also became a picture for printing
+    colours, cover = map_canvas_colours(page)
+    assert colours > 20, f"the map canvas is blank offline ({colours} colours)"
+    assert cover > 0.05, f"the map canvas is blank offline ({cover:.1%} covered)"
+
+
+def test_file_from_disk_shows_every_chart_with_the_network_blocked(browser, briefing_file):
+    url = briefing_file.as_uri()
+    context, page, attempted, errors = offline_page(browser, allow=url)
+    try:
+        page.goto(url, wait_until="load")
+        assert_every_chart_drawn(page)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.keyboard.press("PageDown")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("location.hash === '#slide-3'", timeout=5_000)
+        top = page.evaluate("document.getElementById('slide-3').getBoundingClientRect().top")
+        assert abs(top) < 2
+        page.keyboard.press("End")
+        page.wait_for_function(f"location.hash === '#slide-{SLIDES}'", timeout=5_000)
+        page.keyboard.press("Home")
+        page.wait_for_function("location.hash === '#slide-1'", timeout=5_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "briefing_export.png"), full_page=True)
+        assert errors == []
+        print(f"requests the offline file attempted: {attempted}")
+        assert attempted == [], f"the briefing file tried to reach the network: {attempted}"
+    finally:
+        context.close()
+
+
+def test_file_without_any_origin_and_print_to_pdf(browser, briefing_file):
+    context, page, attempted, errors = offline_page(browser)
+    try:
+        page.set_content(briefing_file.read_text(encoding="utf-8"), wait_until="load", timeout=LOAD_MS)
+        assert_every_chart_drawn(page)
+        pdf = page.pdf(format="A4", landscape=True, print_background=True)
+        pages = pdf_pages(pdf)
+        assert pages == SLIDES, f"{pages} PDF pages for {SLIDES} slides"
+        assert errors == []
+        assert attempted == [], f"the briefing file tried to reach the network: {attempted}"
+    finally:
+        context.close()
+
+
+def test_briefing_page_embedded_turns_with_page_down_and_saves_png_offline(page, context, app_server):
+    """The page itself full screen (?embed=true): no sidebar, the presenter remote's PageDown turns the
+    slide (and the URL follows), and the modebar's PNG download works without a network or kaleido."""
+    from driver import exceptions, open_page, rerun, wait_for_map
+
+    open_page(page, app_server, "/briefing", "slide=2&embed=true")
+    wait_for_map(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator(".lc-brief .headline").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 40
+    graph = page.locator(".js-plotly-plot").first
+    graph.hover()
+    with page.expect_download() as download:
+        graph.locator('.modebar-btn[data-title*="png" i]').first.click()
+    assert download.value.suggested_filename == "ningbo-briefing-2024-2-status_map.png"
+    with open(download.value.path(), "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    rerun(page, lambda: page.keyboard.press("PageDown"))
+    page.wait_for_function("new URLSearchParams(location.search).get('slide') === '3'")
+    assert "embed=true" in page.url
+    assert page.locator(".lc-brief-counter").inner_text().strip() == "3 / 6"
+    assert exceptions(page) == []
+    assert context.leaked == [], f"the briefing page tried to reach the internet: {context.leaked}"
