@@ -27,7 +27,7 @@ PLOTLY_CONFIG = {
     "scrollZoom": False,
 }
 NO_DATA_COLOR = "#BBBBBB"
-NOT_SELECTED_COLOR = "#F4F4F4"
+NOT_SELECTED_COLOR = "#E3E3E3"  # light, but visible on white (no data is darker)
 BORDER_COLOR = "#FFFFFF"
 DISTRICT_PALETTE = [*qualitative.Safe, "#555555"]  # CARTO "Safe": designed for colour-vision deficiency
 CITY_COLOR = "#222222"
