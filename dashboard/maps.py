@@ -16,11 +16,12 @@ from collections.abc import Iterable, Sequence
 
 import folium
 import pandas as pd
+import plotly.graph_objects as go
 from branca.element import MacroElement
 from jinja2 import Template
 from plotly.colors import sample_colorscale
 
-from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, fit_view, hover_html
+from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, choropleth, fit_view, hover_html
 from dashboard.formatting import other_lang, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
@@ -296,6 +297,25 @@ def collected_assets(m: folium.Map) -> tuple[list[str], list[str]]:
 
     walk(m)
     return list(dict.fromkeys(js)), list(dict.fromkeys(css))
+
+
+def shows_illustrative(frame: pd.DataFrame) -> bool:
+    """Whether any selected district on a map frame carries illustrative (made-up) values."""
+    return bool((frame["selected"] & (frame["status"] == "illustrative")).any())
+
+
+def status_map(frame: pd.DataFrame, geojson: dict, std_id: str, lang: str, *, value_label: str,
+               legend_title: str, height: int, legend_below: bool = False) -> go.Figure:
+    """The funding-status choropleth of a `check_frame`, with the illustrative note when it applies.
+
+    One builder for the overview, funding and briefing maps, so they cannot drift apart.
+    """
+    return choropleth(
+        frame, geojson, classes=policy_legend(std_id, lang), labels={**hover_labels(lang), "value": value_label},
+        legend_title=legend_title, no_data_label=t("map.no_data", lang),
+        note=t("common.illustrative_note", lang) if shows_illustrative(frame) else None, height=height,
+        legend_below=legend_below,
+    )
 
 
 def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.DataFrame:

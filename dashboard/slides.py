@@ -104,14 +104,10 @@ def _map_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: 
                findings: briefing.FundingFindings) -> Slide:
     check = funding_check(df, year, std.id)
     frame = maps.check_frame(check, lang, adcodes)
-    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
-    fig = figures.choropleth(
-        frame, geojson, classes=maps.policy_legend(std.id, lang),
-        labels={**maps.hover_labels(lang), "value": t(f"ratio.{std.output_names['ratio']}", lang)},
-        legend_title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)),
-        no_data_label=t("map.no_data", lang), note=t("common.illustrative_note", lang) if illustrative else None,
-        height=CHART_HEIGHT,
-    )
+    fig = maps.status_map(frame, geojson, std.id, lang,
+                          value_label=t(f"ratio.{std.output_names['ratio']}", lang),
+                          legend_title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)),
+                          height=CHART_HEIGHT)
     if findings.n_missing == findings.n_total:
         headline = t("briefing.no_data_headline", lang, year=year)
     else:

@@ -87,13 +87,9 @@ with left:
     frame = maps.check_frame(check, lang, state.districts)
     if progress is not None:
         frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
-    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
-    fig = figures.choropleth(
-        frame, data_access.districts_geojson(), classes=maps.policy_legend(std.id, lang),
-        labels={**maps.hover_labels(lang), "value": ratio_label},
-        legend_title=t("funding.map_legend", lang, unit=unit), no_data_label=t("map.no_data", lang),
-        note=t("common.illustrative_note", lang) if illustrative else None, height=360, legend_below=True,
-    )
+    illustrative = maps.shows_illustrative(frame)
+    fig = maps.status_map(frame, data_access.districts_geojson(), std.id, lang, value_label=ratio_label,
+                          legend_title=t("funding.map_legend", lang, unit=unit), height=360, legend_below=True)
     st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="funding_map")
 with right:
     st.header(t("funding.over_time", lang))

@@ -59,13 +59,10 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(t("overview.status_map", lang, year=state.year))
     frame = maps.check_frame(check, lang, state.districts)
-    illustrative = bool((frame["selected"] & (frame["status"] == "illustrative")).any())
-    fig = figures.choropleth(
-        frame, data_access.districts_geojson(), classes=maps.policy_legend(std.id, lang),
-        labels={**maps.hover_labels(lang), "value": t("funding.per_capita", lang)},
-        legend_title=f"{std.name(lang)}", no_data_label=t("map.no_data", lang),
-        note=t("common.illustrative_note", lang) if illustrative else None, height=400, legend_below=True,
-    )
+    illustrative = maps.shows_illustrative(frame)
+    fig = maps.status_map(frame, data_access.districts_geojson(), std.id, lang,
+                          value_label=t("funding.per_capita", lang), legend_title=f"{std.name(lang)}", height=400,
+                          legend_below=True)
     st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="overview_map")
     session.page_link("map", t("overview.to_map", lang))
     session.page_link("funding", t("overview.to_funding", lang))
