@@ -1,8 +1,8 @@
 """Plotly figure builders: DataFrame in, Figure out. Pure (no Streamlit), so tests can inspect them.
 
 Offline by construction:
-- maps are `go.Choroplethmap` on the `white-bg` style (no tiles, no CDN; `go.Choropleth` would fetch
-  topojson from cdn.plot.ly) and draw no text/symbol layers (white-bg names a remote glyph server);
+- maps are SVG: filled `go.Scatter` paths of the committed boundaries on hidden lon/lat axes (no
+  tiles, no WebGL, no glyph server; `go.Choropleth` would fetch topojson from cdn.plot.ly);
 - every string that comes from data (names, sources, notes) is HTML-escaped before it goes into a
   hover template or legend, because plotly renders those as (a subset of) HTML.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
+from plotly.colors import qualitative, sample_colorscale
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -73,44 +73,48 @@ class MapClass:
 
 
 def bounds(geojson: dict) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a FeatureCollection."""
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coords: object) -> None:
-        if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-            xs.append(float(coords[0]))
-            ys.append(float(coords[1]))
-        elif isinstance(coords, (list, tuple)):
-            for c in coords:
-                walk(c)
-
-    for feature in geojson["features"]:
-        walk(feature["geometry"]["coordinates"])
+    """(west, south, east, north) of a FeatureCollection of (Multi)Polygons."""
+    xs = [x for f in geojson["features"] for ring in _rings(f["geometry"]) for x, _ in ring]
+    ys = [y for f in geojson["features"] for ring in _rings(f["geometry"]) for _, y in ring]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def fit_view(geojson: dict, width_px: int = 640, height_px: int = MAP_HEIGHT, padding: float = 0.92,
-             ) -> tuple[dict[str, float], float]:
-    """Centre and zoom so the whole FeatureCollection fits a width × height map (MapLibre, 512 px tiles)."""
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """Every ring (outer and inner) of a Polygon or MultiPolygon."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def outline_xy(geometry: dict) -> tuple[list[float | None], list[float | None]]:
+    """A (Multi)Polygon as one scatter path: rings joined by None breaks.
+
+    Plotly fills the joined path as one SVG path with the nonzero rule, so GeoJSON's opposite ring
+    orientations keep holes open.
+    """
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for ring in _rings(geometry):
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs.extend(x for x, _ in ring)
+        ys.extend(y for _, y in ring)
+    return xs, ys
+
+
+def map_axes(geojson: dict, padding: float = 0.03) -> tuple[dict, dict]:
+    """Hidden x/y axes that frame the FeatureCollection at true shape (lon/lat, equirectangular).
+
+    One degree of longitude is cos(latitude) of a degree of latitude on the ground, so the y axis is
+    tied to x with scaleratio 1/cos(mid latitude): at a city's extent the distortion is negligible.
+    """
     west, south, east, north = bounds(geojson)
-
-    def merc(lat: float) -> float:
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    lon_span = max(east - west, 1e-6)
-    lat_span = max(merc(north) - merc(south), 1e-6)
-    zoom = min(math.log2(width_px * padding * 360 / (512 * lon_span)),
-               math.log2(height_px * padding * 360 / (512 * lat_span)))
-    y_mid = (merc(north) + merc(south)) / 2
-    lat_mid = math.degrees(2 * math.atan(math.exp(math.radians(y_mid))) - math.pi / 2)
-    return {"lon": (west + east) / 2, "lat": lat_mid}, round(zoom, 2)
-
-
-def _subset(geojson: dict, adcodes: Iterable[str]) -> dict:
-    wanted = set(adcodes)
-    return {"type": "FeatureCollection",
-            "features": [f for f in geojson["features"] if f["properties"]["adcode"] in wanted]}
+    dx, dy = (east - west) * padding, (north - south) * padding
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    xaxis = {**hidden, "range": [west - dx, east + dx], "constrain": "domain"}
+    yaxis = {**hidden, "range": [south - dy, north + dy], "scaleanchor": "x", "constrain": "domain",
+             "scaleratio": 1 / math.cos(math.radians((south + north) / 2))}
+    return xaxis, yaxis
 
 
 def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
@@ -139,81 +143,88 @@ def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     return out
 
 
+def _legend_entry(name: str, color: str, group: str, line_color: str = "#666666") -> go.Scatter:
+    """A legend-only square: classes with no district still show, in order."""
+    marker = {"symbol": "square", "size": 14, "color": color, "line": {"color": line_color, "width": 1}}
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group, showlegend=True,
+                      hoverinfo="skip", marker=marker)
+
+
 def choropleth(frame: pd.DataFrame, geojson: dict, *, classes: Sequence[MapClass] | None,
                labels: dict[str, str], legend_title: str, no_data_label: str,
                colorscale: str = "YlGnBu", note: str | None = None, height: int = MAP_HEIGHT,
-               center: dict[str, float] | None = None, zoom: float | None = None,
                legend_below: bool = False) -> go.Figure:
-    """A district choropleth on a blank MapLibre style.
+    """A district choropleth drawn as SVG shapes (one filled scatter path per district).
+
+    SVG rather than a MapLibre/WebGL map: no WebGL needed on a venue laptop, a year change redraws
+    ten paths instead of rebuilding a GL map, and the figure prints and exports crisply.
 
     frame: one row per district: adcode, value, class_key (None = no data), and the hover columns of
-    `map_hover`. With `classes`, one trace per class (legend = class labels, in order, empty classes
-    included); without, one continuous trace with a colour bar titled `legend_title`. Districts
-    without data are a separate grey "no data" trace, never coloured as 0; districts not selected
-    are a separate pale trace. `legend_below` puts the legend under the map (for narrow columns).
+    `map_hover`. With `classes`, districts take their class colour and the legend lists every class
+    in order (empty ones included); without, colours follow `colorscale` with a colour bar titled
+    `legend_title`. Districts without data are grey "no data", never coloured as 0; districts not
+    selected are pale. Clicking a legend entry hides or shows that class's districts. `legend_below`
+    puts the legend under the map (for narrow columns).
     """
     frame = frame.reset_index(drop=True).copy()
     frame["hover"] = map_hover(frame, labels)
     selected = frame["selected"].astype(bool) if "selected" in frame else pd.Series(True, index=frame.index)
     has_value = selected & frame["value"].notna() & frame["class_key"].notna()
-    traces: list[go.Choroplethmap] = []
-    common = {
-        "featureidkey": "properties.adcode",
-        "hovertemplate": "%{customdata[0]}<extra></extra>",
-        "marker": {"line": {"color": BORDER_COLOR, "width": 1.2}},
-    }
+    shapes = {f["properties"]["adcode"]: f["geometry"] for f in geojson["features"]}
     if classes is not None:
-        for cls in classes:
-            sub = frame[has_value & (frame["class_key"] == cls.key)]
-            traces.append(go.Choroplethmap(
-                geojson=_subset(geojson, sub["adcode"]), locations=list(sub["adcode"]), z=[1] * len(sub),
-                colorscale=[[0, cls.color], [1, cls.color]], zmin=0, zmax=1, showscale=False,
-                customdata=[[h] for h in sub["hover"]], name=esc(cls.label), legendgroup=cls.key,
-                showlegend=True, **common,
-            ))
+        color_of = {c.key: c.color for c in classes}
+        fills = [color_of.get(k, NO_DATA_COLOR) for k in frame["class_key"]]
+        groups = [str(k) for k in frame["class_key"]]
+        legend = [_legend_entry(esc(c.label), c.color, c.key) for c in classes]
     else:
-        sub = frame[has_value]
-        traces.append(go.Choroplethmap(
-            geojson=_subset(geojson, sub["adcode"]), locations=list(sub["adcode"]), z=list(sub["value"]),
-            colorscale=colorscale, showscale=len(sub) > 0, customdata=[[h] for h in sub["hover"]],
-            colorbar={"title": {"text": esc(legend_title), "side": "right"}, "thickness": 14, "len": 0.7},
-            name=esc(legend_title), showlegend=False, **common,
+        shown = frame.loc[has_value, "value"]
+        lo, hi = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+        span = (hi - lo) or 1.0
+        fills = [sample_colorscale(colorscale, [(v - lo) / span])[0] if ok else NO_DATA_COLOR
+                 for v, ok in zip(frame["value"], has_value, strict=True)]
+        groups = ["value"] * len(frame)
+        legend = [go.Scatter(
+            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", name=esc(legend_title),
+            marker={"colorscale": colorscale, "cmin": lo, "cmax": hi, "color": [lo], "showscale": len(shown) > 0,
+                    "colorbar": {"title": {"text": esc(legend_title), "side": "right"}, "thickness": 14,
+                                 "len": 0.7}},
+        )]
+    legend.append(_legend_entry(esc(no_data_label), NO_DATA_COLOR, "no_data"))
+    if not selected.all():
+        legend.append(_legend_entry(esc(labels.get("not_selected", "")), NOT_SELECTED_COLOR, "not_selected",
+                                    line_color="#BBBBBB"))
+    districts = []
+    for i, row in frame.iterrows():
+        if row["adcode"] not in shapes:
+            continue
+        if not selected[i]:
+            fill, group, line = NOT_SELECTED_COLOR, "not_selected", "#BBBBBB"
+        elif has_value[i]:
+            fill, group, line = fills[i], groups[i], BORDER_COLOR
+        else:
+            fill, group, line = NO_DATA_COLOR, "no_data", BORDER_COLOR
+        xs, ys = outline_xy(shapes[row["adcode"]])
+        districts.append(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill, line={"color": line, "width": 1.2},
+            hoveron="fills", hoverinfo="text", text=row["hover"], name=esc(row["name"]), legendgroup=group,
+            showlegend=False, meta=row["adcode"],
         ))
-    missing = frame[selected & ~has_value]
-    traces.append(go.Choroplethmap(
-        geojson=_subset(geojson, missing["adcode"]), locations=list(missing["adcode"]), z=[1] * len(missing),
-        colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], zmin=0, zmax=1, showscale=False,
-        customdata=[[h] for h in missing["hover"]], name=esc(no_data_label), legendgroup="no_data",
-        showlegend=True, **common,
-    ))
-    others = frame[~selected]
-    if len(others):
-        traces.append(go.Choroplethmap(
-            geojson=_subset(geojson, others["adcode"]), locations=list(others["adcode"]), z=[1] * len(others),
-            colorscale=[[0, NOT_SELECTED_COLOR], [1, NOT_SELECTED_COLOR]], zmin=0, zmax=1, showscale=False,
-            customdata=[[h] for h in others["hover"]], name=esc(labels.get("not_selected", "")),
-            legendgroup="not_selected", showlegend=True, featureidkey="properties.adcode",
-            hovertemplate="%{customdata[0]}<extra></extra>", marker={"line": {"color": "#BBBBBB", "width": 1}},
-        ))
-    fig = go.Figure(traces)
-    legend = {"title": {"text": esc(legend_title)}, "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": "#999999",
-              "borderwidth": 1, "font": {"size": 14}}
+    fig = go.Figure([*districts, *legend])
+    legend_layout = {"title": {"text": esc(legend_title)}, "bgcolor": "rgba(255,255,255,0.9)",
+                     "bordercolor": "#999999", "borderwidth": 1, "font": {"size": 14}}
     bottom = 28 if note else 0
     if legend_below:
-        legend_px = 34 + 24 * len(traces)
-        legend |= {"orientation": "v", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-                   "title": {"text": esc(legend_title), "side": "top"}}
+        legend_px = 34 + 24 * len(legend)
+        legend_layout |= {"orientation": "v", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
+                          "title": {"text": esc(legend_title), "side": "top"}}
         bottom += legend_px
     else:
-        legend |= {"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top"}
-    if center is None or zoom is None:
-        center, zoom = fit_view(geojson, height_px=height)
+        legend_layout |= {"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top"}
+    xaxis, yaxis = map_axes(geojson)
     fig.update_layout(
-        map={"style": "white-bg", "center": center, "zoom": zoom},
-        height=height + bottom,
-        margin={"l": 0, "r": 0, "t": 0, "b": bottom},
-        legend=legend,
-        paper_bgcolor="white",
+        xaxis=xaxis, yaxis=yaxis, height=height + bottom, margin={"l": 0, "r": 0, "t": 0, "b": bottom},
+        legend=legend_layout, paper_bgcolor="white", plot_bgcolor="white", hovermode="closest",
+        hoverlabel={"align": "left"},
     )
     if note:
         # under the map on the right, or (legend below) in the map's empty top-right corner

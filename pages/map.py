@@ -1,7 +1,6 @@
 """地图 Map: a choropleth of any indicator for the selected year (plotly, or Leaflet via folium)."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import assets, data_access, figures, frame, maps, progress_view, session
 from dashboard import state as vs
@@ -56,10 +55,14 @@ if state.view == "plotly":
                              legend_title=legend_title, no_data_label=t("map.no_data", lang), note=note)
     st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="map_chart")
 else:
+    from streamlit_folium import st_folium  # only here: folium costs every server process memory and start-up
+
+    from dashboard import leaflet_view
+
     if not (assets.LEAFLET_DIR / "leaflet.js").exists():
         st.warning(t("map.leaflet_missing", lang))
     basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
-    m = maps.folium_map(frame, frame["class_key"], classes, geojson, lang=lang, legend_title=legend_title,
+    m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang, legend_title=legend_title,
                         basemap=basemap)
     st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])
     st.caption(t("map.leaflet_offline", lang))

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from map_spec import is_map
 from streamlit.testing.v1 import AppTest
 
 from dashboard import briefing_export
@@ -60,7 +61,7 @@ def test_page_runs_and_next_previous_turn_the_slide():
     at.button(key="briefing_next").click().run()
     assert at.query_params["slide"] == "2"
     assert ">2 / 6<" in counter(at)
-    assert any(t["type"] == "choroplethmap" for t in charts(at)[0]["data"])
+    assert is_map(charts(at)[0])
     assert "达到人均4元最低标准" in sentence(at)  # lcity_data.briefing.funding_sentence
     at.button(key="briefing_next").click().run()
     assert at.query_params["slide"] == "3"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from map_spec import drawn, is_map
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,12 +48,7 @@ def charts(at: AppTest) -> list[dict]:
 
 
 def map_spec(at: AppTest) -> dict:
-    return next(c for c in charts(at) if any(t["type"] == "choroplethmap" for t in c["data"]))
-
-
-def drawn(spec: dict, exclude: tuple[str, ...] = ()) -> dict[str, str]:
-    """adcode -> trace name, for every district a map trace draws."""
-    return {loc: t["name"] for t in spec["data"] if t["name"] not in exclude for loc in t["locations"]}
+    return next(c for c in charts(at) if is_map(c))
 
 
 # st.dataframe elements carry no key in AppTest; on the data page they come in this order:
@@ -122,7 +118,7 @@ def test_indicator_changes_the_map_classes_and_legend():
     assert not any("最低标准" in t["name"] for t in spec["data"])
     at.selectbox(key="_w_classes").set_value("continuous").run()
     spec = map_spec(at)
-    assert any(t.get("showscale") for t in spec["data"])
+    assert any(t.get("marker", {}).get("showscale") for t in spec["data"])
     assert at.query_params["classes"] == "continuous"
 
 

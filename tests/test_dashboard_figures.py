@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from map_spec import district_traces, drawn
 
-from dashboard import figures, formatting, i18n, maps, tables
+from dashboard import figures, formatting, i18n, leaflet_view, maps, tables
 from dashboard.assets import ensure_leaflet, leaflet_source
 from lcity_data.geometry import boundaries_geojson
 from lcity_data.loading import load_shipped
@@ -56,7 +58,7 @@ def test_map_frame_has_every_district_and_no_data_as_nan(table):
     assert "共9个" in frame.set_index("adcode").loc["330203", "rank_text"]
 
 
-def test_choropleth_is_offline_and_draws_no_data_separately(table, geojson):
+def test_choropleth_is_offline_svg_and_draws_no_data_separately(table, geojson):
     sub = table[~((table["adcode"] == "330282") & (table["indicator"] == "participation_rate"))]
     frame = maps.map_frame(sub, "participation_rate", 2022, "en")
     frame, classes, scheme = maps.apply_classes(frame, "participation_rate", "quantiles", 4, "en")
@@ -65,26 +67,54 @@ def test_choropleth_is_offline_and_draws_no_data_separately(table, geojson):
     fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"),
                              legend_title="Rate (%)", no_data_label="No data")
     spec = fig.to_plotly_json()
-    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}
-    assert spec["layout"]["map"]["style"] == "white-bg"
-    assert all(t["featureidkey"] == "properties.adcode" for t in spec["data"])
-    no_data = [t for t in spec["data"] if t["name"] == "No data"]
-    assert len(no_data) == 1
-    assert list(no_data[0]["locations"]) == ["330282"]
-    drawn = [loc for t in spec["data"] if t["name"] != "No data" for loc in t["locations"]]
-    assert sorted(drawn) == sorted(set(load_registry().adcodes) - {"330282"})
-    assert "cdn.plot.ly" not in _all_text(fig)
+    assert {t["type"] for t in spec["data"]} == {"scatter"}  # SVG: no WebGL, no map style, no tiles
+    assert "map" not in spec["layout"]
     assert "mapbox" not in json.dumps(spec["layout"])
-    # each trace ships only its own shapes: the whole figure carries each district once
-    features = [f["properties"]["adcode"] for t in spec["data"] for f in t["geojson"]["features"]]
-    assert sorted(features) == sorted(load_registry().adcodes)
+    assert "cdn.plot.ly" not in _all_text(fig)
+    shown = drawn(spec)
+    assert sorted(shown) == sorted(load_registry().adcodes)  # every district drawn exactly once
+    assert shown["330282"] == "No data"
+    assert {shown[a] for a in shown if a != "330282"} <= {c.label for c in classes}
+    fill = {t["meta"]: t["fillcolor"] for t in district_traces(spec)}
+    assert fill["330282"] == figures.NO_DATA_COLOR
+    # the legend lists every class in order, then "No data"
+    assert [t["name"] for t in spec["data"] if t.get("showlegend")] == [*(c.label for c in classes), "No data"]
 
 
-def test_map_centre_and_zoom_fit_ningbo(geojson):
-    center, zoom = figures.fit_view(geojson, 640, 560)
-    assert 121.3 < center["lon"] < 121.8
-    assert 29.4 < center["lat"] < 29.9
-    assert 7 < zoom < 9
+def test_district_paths_are_the_boundary_rings(geojson):
+    feature = next(f for f in geojson["features"] if f["properties"]["adcode"] == "330225")  # Xiangshan: islands
+    xs, ys = figures.outline_xy(feature["geometry"])
+    rings = feature["geometry"]["coordinates"]
+    assert xs.count(None) == ys.count(None) == len(rings) - 1
+    assert len(xs) == sum(len(r[0]) for r in rings) + len(rings) - 1
+    assert (xs[0], ys[0]) == tuple(rings[0][0][0])
+
+
+def test_map_axes_keep_true_shape(geojson):
+    west, south, east, north = figures.bounds(geojson)
+    assert 120.8 < west < east < 122.5
+    assert 28.8 < south < north < 30.5
+    xaxis, yaxis = figures.map_axes(geojson)
+    assert xaxis["visible"] is False
+    assert yaxis["scaleanchor"] == "x"
+    assert yaxis["scaleratio"] == pytest.approx(1 / math.cos(math.radians((south + north) / 2)))
+    assert xaxis["range"][0] < west
+    assert xaxis["range"][1] > east
+
+
+def test_continuous_map_has_a_colour_bar_and_graded_fills(table, geojson):
+    frame = maps.map_frame(table, "participation_rate", 2022, "en")
+    frame, classes, _ = maps.apply_classes(frame, "participation_rate", "continuous", 4, "en")
+    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"),
+                             legend_title="Rate (%)", no_data_label="No data")
+    spec = fig.to_plotly_json()
+    bar = next(t for t in spec["data"] if t.get("marker", {}).get("showscale"))
+    assert bar["marker"]["cmin"] == pytest.approx(frame["value"].min())
+    assert bar["marker"]["cmax"] == pytest.approx(frame["value"].max())
+    fill = {t["meta"]: t["fillcolor"] for t in district_traces(spec)}
+    lowest = frame.loc[frame["value"].idxmin(), "adcode"]
+    highest = frame.loc[frame["value"].idxmax(), "adcode"]
+    assert fill[lowest] != fill[highest]
 
 
 def test_funding_map_uses_policy_classes_from_the_standard(table, geojson):
@@ -156,8 +186,8 @@ def test_status_bars_are_stacked_with_patterns():
 def test_folium_map_loads_only_local_leaflet_and_escapes_tooltips(table, geojson):
     frame = maps.map_frame(_evil_table(table), "participation_rate", 2022, "zh", selected=["330203", "330212"])
     frame, classes, _ = maps.apply_classes(frame, "participation_rate", "natural_breaks", 3, "zh")
-    m = maps.folium_map(frame, frame["class_key"], classes, geojson, lang="zh", legend_title="参与率（%）")
-    js, css = maps.collected_assets(m)
+    m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang="zh", legend_title="参与率（%）")
+    js, css = leaflet_view.collected_assets(m)
     assert js == ["/app/static/vendor/leaflet/leaflet.js"]
     assert css == ["/app/static/vendor/leaflet/leaflet.css"]
     html = m.get_root().render()
@@ -166,7 +196,8 @@ def test_folium_map_loads_only_local_leaflet_and_escapes_tooltips(table, geojson
     # the tooltip HTML travels inside a JSON literal, where jinja's tojson writes & as \u0026
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
     assert "tile.openstreetmap.org" not in html
-    with_osm = maps.folium_map(frame, frame["class_key"], classes, geojson, lang="zh", legend_title="t", basemap=True)
+    with_osm = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang="zh", legend_title="t",
+                                       basemap=True)
     assert "tile.openstreetmap.org" in with_osm.get_root().render()
 
 

@@ -250,7 +250,8 @@ def test_input_shares_add_up_to_their_dimension_share():
 
 
 def test_leaflet_tooltip_has_the_progress_line_too(shipped):
-    from dashboard.maps import apply_classes, folium_map, map_frame
+    from dashboard.leaflet_view import folium_map
+    from dashboard.maps import apply_classes, map_frame
     from lcity_data.funding import funding_check
     from lcity_data.geometry import boundaries_geojson
 

@@ -1,0 +1,161 @@
+"""The Leaflet (folium) view of a map frame: the same classes as the plotly map, drawn by Leaflet.
+
+Self-hosted (see `LEAFLET_BASE`): no CDN script or stylesheet, no tiles unless the user asks for the
+OSM basemap. Only the map page's Leaflet option imports this module, so default pages never load
+folium.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, bounds, hover_html
+from dashboard.formatting import value_text
+from dashboard.i18n import t
+from dashboard.maps import hover_labels, sequential_colors
+
+LEAFLET_BASE = "/app/static/vendor/leaflet"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding an (already escaped) HTML legend; no external assets."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "bottomright"});
+            {{ this.get_name() }}.onAdd = function () {
+                var div = L.DomUtil.create("div", "lcity-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                div.style.background = "rgba(255,255,255,0.92)";
+                div.style.padding = "6px 8px";
+                div.style.border = "1px solid #999";
+                div.style.font = "13px/1.5 sans-serif";
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def legend_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{html.escape(color)};'
+        f'border:1px solid #666;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}</div>'
+        for label, color in entries
+    )
+    return f"<b>{html.escape(title)}</b>{rows}"
+
+
+def local_leaflet(m: folium.Map, base: str = LEAFLET_BASE) -> folium.Map:
+    """Point the map at the self-hosted Leaflet and drop folium's other CDN assets.
+
+    streamlit-folium collects `default_js`/`default_css` from every element it walks and loads those
+    URLs in the component iframe; folium's defaults are jsdelivr/jquery/bootstrap/font-awesome CDNs.
+    A choropleth with GeoJson + tooltips needs only Leaflet itself.
+    """
+    m.default_js = [("leaflet", f"{base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    return m
+
+
+def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClass] | None, geojson: dict,
+               *, lang: str, legend_title: str, basemap: bool = False,
+               leaflet_base: str = LEAFLET_BASE) -> folium.Map:
+    """A Leaflet choropleth of `frame` (from `map_frame`) with the same classes as the plotly map.
+
+    Styles are computed in Python (`style_function`) and tooltips are pre-escaped HTML strings, so
+    no data text is ever interpreted as markup. Continuous maps get 5 equal colour steps.
+    """
+    west, south, east, north = bounds(geojson)
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None,
+                   control_scale=True, zoom_snap=0.25)
+    m.fit_bounds([[south, west], [north, east]])
+    local_leaflet(m, leaflet_base)
+    m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#ffffff}</style>"))
+    if basemap:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18).add_to(m)
+    labels = hover_labels(lang)
+    color_of: dict[str, str] = {}
+    entries: list[tuple[str, str]] = []
+    if classes is not None:
+        by_key = {c.key: c.color for c in classes}
+        entries = [(c.label, c.color) for c in classes]
+        for adcode, key in zip(frame["adcode"], class_keys, strict=True):
+            color_of[adcode] = by_key.get(key, NO_DATA_COLOR) if key else NO_DATA_COLOR
+    else:
+        vals = frame["value"].where(frame["selected"])
+        lo, hi = vals.min(), vals.max()
+        steps = sequential_colors(5)
+        for adcode, v in zip(frame["adcode"], vals, strict=True):
+            if pd.isna(v):
+                color_of[adcode] = NO_DATA_COLOR
+            else:
+                pos = 0 if hi == lo else (v - lo) / (hi - lo)
+                color_of[adcode] = steps[min(4, int(pos * 5))]
+        unit = frame["unit"].iloc[0] if len(frame) else ""
+        entries = [(f"{value_text(lo, unit, lang)} → {value_text(hi, unit, lang)}", steps[-1])]
+    entries.append((t("map.no_data", lang), NO_DATA_COLOR))
+    if not frame["selected"].all():
+        entries.append((t("map.not_selected", lang), NOT_SELECTED_COLOR))
+    rows = frame.set_index("adcode")
+    features = []
+    for feature in geojson["features"]:
+        adcode = feature["properties"]["adcode"]
+        r = rows.loc[adcode]
+        fill = color_of.get(adcode, NO_DATA_COLOR) if r["selected"] else NOT_SELECTED_COLOR
+        tip = hover_html(
+            f"{r['name']} · {r['name_alt']}",
+            [(labels["value"], r["value_text"]), (labels["progress"], r.get("progress_text", "")),
+             (labels["rank"], r["rank_text"]), (labels["year"], r["year"]),
+             (labels["status"], r["status_text"]), (labels["source"], r["source"])],
+            wrap_keys=(labels["source"], labels["progress"]),
+        )
+        features.append({"type": "Feature", "id": adcode, "geometry": feature["geometry"],
+                         "properties": {"adcode": adcode, "fill": fill, "tip": tip}})
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=legend_title,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#FFFFFF", "weight": 1.2,
+                                  "fillOpacity": 0.85 if basemap else 1.0},
+        highlight_function=lambda f: {"weight": 3, "color": "#333333"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        zoom_on_click=False,
+    )
+    layer.add_to(m)
+    _Legend(legend_html(legend_title, entries)).add_to(m)
+    return m
+
+
+def collected_assets(m: folium.Map) -> tuple[list[str], list[str]]:
+    """The JS and CSS URLs streamlit-folium would load for this map (same walk as st_folium)."""
+    import branca
+    import folium.elements
+
+    js: list[str] = []
+    css: list[str] = []
+
+    def walk(el: object) -> None:
+        if isinstance(el, branca.colormap.ColorMap):
+            js.append("https://d3js.org/d3.v4.min.js")
+        if isinstance(el, folium.elements.JSCSSMixin):
+            js.extend(src for _, src in getattr(el, "default_js", []))
+            css.extend(href for _, href in getattr(el, "default_css", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(js)), list(dict.fromkeys(css))
