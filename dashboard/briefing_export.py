@@ -3,19 +3,14 @@
 Why a single file: a presenter copies it to a USB stick and opens it on whatever laptop the venue has,
 with no server, no network and nothing to install. So everything is inlined: plotly.js once in the
 head (the charts' own scripts then only call `Plotly.newPlot`), each chart's data as JSON, the styles
-and a small script for keyboard navigation. Nothing is fetched: no CDN, no web font, and the map is a
-white-bg Choroplethmap, which needs no tiles. Citations keep their URLs as plain text only.
-
-The map needs one fix to open from a file: MapLibre (inside plotly.js 4) starts its GeoJSON worker as
-an ES-module worker from a `blob:` URL, which Chromium refuses at a file:// page's opaque origin, so
-the districts would never be drawn. `WORKER_SHIM`, run before plotly.js, reads that code back (a
-synchronous request for a local blob) and hands the worker the same code as a `data:` URL instead,
-which is accepted there; served over http(s), the shim does nothing.
+and a small script for keyboard navigation. Nothing is fetched: no CDN, no web font, and the map is
+SVG paths (no tiles, no WebGL, no worker), so it draws from a file:// page too. Citations keep their
+URLs as plain text only.
 
 Printing: `@page { size: A4 landscape }` and one slide per page. A live chart keeps the pixel width
-of the screen it was drawn on, and the map's WebGL canvas may print blank, so once the page has
-loaded every chart is also rendered to a PNG (`Plotly.toImage`, in the browser) that only the print
-stylesheet shows. `<body data-print-ready="true">` says those pictures are done.
+of the screen it was drawn on, so once the page has loaded every chart is also rendered to a PNG
+(`Plotly.toImage`, in the browser) that only the print stylesheet shows; `<body data-print-ready="true">`
+says those pictures are done.
 
 Pure: no Streamlit. All text from the slides is escaped here.
 """
@@ -104,30 +99,6 @@ PAGE_STYLE = """
 EMBED_STYLE = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 0.5rem; max-width: 100%; }
-"""
-
-WORKER_SHIM = r"""
-(function () {
-  if (/^https?:$/.test(window.location.protocol)) return;
-  var NativeWorker = window.Worker;
-  function read(url) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("GET", url, false);
-    xhr.send();
-    return xhr.responseText;
-  }
-  function Worker(url, options) {
-    if (options && options.type === "module" && /^blob:/.test(String(url))) {
-      var code = read(url);
-      // at file:// MapLibre wraps its worker in a one-line module: import "blob:..."
-      var wrapped = /^import\s*"(blob:[^"]+)";?\s*$/.exec(code);
-      url = "data:text/javascript;charset=utf-8," + encodeURIComponent(wrapped ? read(wrapped[1]) : code);
-    }
-    return new NativeWorker(url, options);
-  }
-  Worker.prototype = NativeWorker.prototype;
-  window.Worker = Worker;
-})();
 """
 
 SCRIPT = """
@@ -243,7 +214,7 @@ def render_html(deck: Sequence[slides.Slide], year: int, lang: str) -> str:
         f'<html lang="{_text(t("briefing.html_lang", lang))}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(title)}</title>\n<style>{STYLE}</style>\n"
-        f"<script>{WORKER_SHIM}</script>\n<script>{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
+        f"<script>{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
 

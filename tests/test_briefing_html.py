@@ -101,11 +101,11 @@ def test_print_stylesheet_is_a4_landscape_one_slide_a_page(html_zh):
     assert html_zh.count('class="print-img"') == 5
 
 
-def test_keyboard_navigation_and_offline_worker_fix_are_inlined(html_zh):
+def test_keyboard_navigation_and_plotly_are_inlined(html_zh):
     assert '"PageDown"' in html_zh
     assert '"ArrowRight"' in html_zh
     assert '"Home"' in html_zh
-    assert html_zh.index(briefing_export.WORKER_SHIM) < html_zh.index(get_plotlyjs())
+    assert html_zh.count(get_plotlyjs()) == 1
 
 
 def test_data_text_is_escaped(table):

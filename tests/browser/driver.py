@@ -8,7 +8,7 @@
 * ``wait_for_app(page)``: waits until Streamlit is connected, its script has finished, and it stayed
   finished for a quiet period (Streamlit reruns asynchronously, so one "notRunning" reading is not
   enough). ``rerun(page, action)`` performs an action that must trigger a rerun and waits for it.
-* plotly/map inspection (``wait_for_map``, ``plotly_graphs``, ``map_canvas_colours``) and the
+* plotly/map inspection (``wait_for_map``, ``plotly_graphs``, ``map_pixels``) and the
   sidebar controls (year slider, language radio, page links).
 
 Chromium is Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here).
@@ -306,7 +306,7 @@ def screenshot(page, name: str) -> Path:
     try:
         if tall > size["height"]:
             page.set_viewport_size({"width": size["width"], "height": tall})
-            page.wait_for_timeout(800)  # charts re-layout and MapLibre repaints at the new size
+            page.wait_for_timeout(800)  # charts re-layout at the new size
         page.screenshot(path=str(path), full_page=True)
     finally:
         if tall > size["height"]:
@@ -317,38 +317,46 @@ def screenshot(page, name: str) -> Path:
 # ----------------------------------------------------------------------------------------------
 # plotly figures and the map
 
-# Summary of every plotly graph on the page: its trace types, and for choroplethmap traces the
-# locations drawn (with a non-missing z) and a signature of the data shown.
+# Summary of every plotly graph on the page: its trace types and, for the SVG choropleth
+# (dashboard.figures.choropleth: one filled scatter path per district, meta = adcode), the districts
+# whose path is actually in the DOM, each district's class label (its legend group's entry), hover
+# text, and a signature of the data shown.
 _PLOTLY_JS = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map((g, i) => {
   const full = g._fullData || [];
-  const maps = full.filter(t => t.type === 'choroplethmap' && t.visible !== false);
-  const locs = new Set();
+  const data = g.data || [];
+  const isDistrict = (t) => t && t.fill === 'toself' && typeof t.meta === 'string';
+  const districts = data.filter(isDistrict);
+  const painted = new Set();
+  g.querySelectorAll('.scatterlayer g.trace').forEach((el) => {
+    const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
+    const path = el.querySelector('path.js-fill');
+    if (t && isDistrict(t._input || t) && t.visible === true && path && (path.getAttribute('d') || '').length > 1) {
+      painted.add(String(t.meta));
+    }
+  });
+  const label = {};
+  data.forEach((t) => { if (t.showlegend && t.legendgroup) label[t.legendgroup] = t.name; });
+  const groups = {};
   const hover = {};
-  for (const t of maps) {
-    (t.locations || []).forEach((l, j) => {
-      const z = t.z ? t.z[j] : null;
-      if (l === null || l === undefined || z === null || z === undefined || Number.isNaN(z)) return;
-      locs.add(String(l));
-      const cd = t.customdata ? t.customdata[j] : null;
-      hover[String(l)] = Array.isArray(cd) ? String(cd[0]) : (cd === null || cd === undefined ? '' : String(cd));
-    });
+  for (const t of districts) {
+    const name = label[t.legendgroup] !== undefined ? label[t.legendgroup] : t.legendgroup;
+    (groups[name] = groups[name] || []).push(String(t.meta));
+    hover[String(t.meta)] = t.text === undefined || t.text === null ? '' : String(t.text);
   }
-  const features = maps.reduce((n, t) => n + ((t.geojson && t.geojson.features) ? t.geojson.features.length : 0), 0);
-  const geojsonChars = maps.reduce((n, t) => n + (t.geojson ? JSON.stringify(t.geojson).length : 0), 0);
-  const sig = JSON.stringify(maps.map(t => [t.locations, t.z, t.customdata, t.text, t.hovertext,
-                                            t.hovertemplate, t.name, t.marker && t.marker.color]))
+  const sig = JSON.stringify(districts.map(t => [t.meta, t.fillcolor, t.text, t.legendgroup]))
+    + JSON.stringify(data.filter(t => t.showlegend).map(t => t.name))
     + JSON.stringify((g.layout && g.layout.title) || null);
   return {
     index: i,
     types: full.map(t => t.type),
     rendered: !!g._fullLayout && full.length > 0 && !!g.querySelector('.main-svg'),
-    isMap: maps.length > 0,
-    locations: Array.from(locs).sort(),
-    traces: maps.map(t => ({name: t.name, locations: (t.locations || []).map(String)})),
+    isMap: districts.length > 0,
+    locations: Array.from(painted).sort(),
+    traces: Object.entries(groups).map(([name, locs]) => ({name: name, locations: locs})),
     hover: hover,
-    features: features,
-    geojsonChars: geojsonChars,
+    features: districts.length,
+    geometryChars: districts.reduce((n, t) => n + JSON.stringify([t.x, t.y]).length, 0),
     signature: sig,
   };
 })
@@ -360,10 +368,9 @@ def plotly_graphs(page) -> list[dict]:
 
 
 def wait_for_map(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict:
-    """Wait until a plotly choroplethmap with drawn locations is on the page; return its summary."""
+    """Wait until the choropleth has painted district paths; return its summary."""
     page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g => (g._fullData || [])"
-        ".some(t => t.type === 'choroplethmap' && (t.locations || []).length > 0))",
+        "() => { const f = " + _PLOTLY_JS + "; return f().some(g => g.isMap && g.locations.length > 0); }",
         timeout=timeout_ms, polling=100)
     return next(g for g in plotly_graphs(page) if g["isMap"])
 
@@ -394,19 +401,18 @@ def wait_map_changed(page, old_signature: str, timeout_ms: int = APP_TIMEOUT_MS)
         arg=old_signature, timeout=timeout_ms, polling=50)
 
 
-def map_canvas_colours(page) -> tuple[int, float]:
-    """(distinct colours, share of non-background pixels) in a screenshot of the map's canvas.
+def map_pixels(page) -> tuple[int, float]:
+    """(distinct colours, share of non-background pixels) in a screenshot of the map's plot area.
 
-    MapLibre draws the districts on a WebGL canvas whose pixels cannot be read back
-    (preserveDrawingBuffer is off), so the composited screen is screenshotted instead.
+    Reads what the screen shows, not the figure: a map whose paths failed to paint (or painted
+    white) is caught even when the plotly data is right.
     """
     from PIL import Image
 
-    canvas = page.locator(".js-plotly-plot canvas.maplibregl-canvas").first
-    canvas.wait_for(state="visible")
-    # MapLibre paints on the next animation frames; give it a moment, bounded.
-    page.wait_for_timeout(300)
-    png = canvas.screenshot()
+    index = next((g["index"] for g in plotly_graphs(page) if g["isMap"]), None)
+    if index is None:
+        return 0, 0.0
+    png = page.locator(".js-plotly-plot").nth(index).locator(".draglayer .nsewdrag").first.screenshot()
     img = Image.open(io.BytesIO(png)).convert("RGB")
     small = img.resize((max(1, img.width // 2), max(1, img.height // 2)))
     colours = small.getcolors(maxcolors=1 << 20) or []

@@ -12,7 +12,7 @@ from driver import (
     MAP_PAGES,
     PAGES,
     exceptions,
-    map_canvas_colours,
+    map_pixels,
     open_page,
     screenshot,
     wait_for_app,
@@ -30,9 +30,9 @@ def test_default_page_works_offline(loaded, name):
     if name in MAP_PAGES:
         summary = wait_for_map(page)
         assert len(summary["locations"]) == 10
-        colours, cover = map_canvas_colours(page)
-        assert colours > 20, f"{name}: the map canvas is blank offline ({colours} colours)"
-        assert cover > 0.05, f"{name}: the map canvas is blank offline ({cover:.1%} covered)"
+        colours, cover = map_pixels(page)
+        assert colours > 20, f"{name}: the map is blank offline ({colours} colours)"
+        assert cover > 0.05, f"{name}: the map is blank offline ({cover:.1%} covered)"
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
         ".filter(g => g._fullLayout && g.querySelector('.main-svg')).length")

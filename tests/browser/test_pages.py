@@ -17,7 +17,7 @@ from driver import (
     PAGES,
     ROOT,
     exceptions,
-    map_canvas_colours,
+    map_pixels,
     map_signature,
     open_page,
     plotly_graphs,
@@ -34,8 +34,8 @@ from driver import (
 
 pytestmark = pytest.mark.browser
 
-MIN_MAP_COLOURS = 20  # a blank or failed WebGL canvas shows 1–3 colours; the drawn map shows hundreds
-MIN_MAP_COVER = 0.05  # at least 5 % of the map canvas is not background
+MIN_MAP_COLOURS = 20  # a blank plot area shows 1–3 colours; the drawn map shows hundreds (anti-aliased edges)
+MIN_MAP_COVER = 0.05  # at least 5 % of the map's plot area is not background
 
 
 def test_page_list_matches_app(loaded):
@@ -64,9 +64,9 @@ def test_map_draws_ten_districts(loaded, name):
     summary = wait_for_map(page)
     assert summary["locations"] == sorted(ADCODES), f"{name}: districts drawn {summary['locations']}"
     assert summary["features"] >= len(ADCODES)
-    colours, cover = map_canvas_colours(page)
-    assert colours > MIN_MAP_COLOURS, f"{name}: map canvas looks blank ({colours} colours)"
-    assert cover > MIN_MAP_COVER, f"{name}: map canvas looks blank ({cover:.1%} covered)"
+    colours, cover = map_pixels(page)
+    assert colours > MIN_MAP_COLOURS, f"{name}: map looks blank ({colours} colours)"
+    assert cover > MIN_MAP_COVER, f"{name}: map looks blank ({cover:.1%} covered)"
 
 
 def test_year_change_changes_map(page, context, app_server):
@@ -126,8 +126,8 @@ def test_language_toggle(page, app_server):
     assert "lang=en" in page.url
     wait_for_map(page)
     page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g => (g._fullData || [])"
-        ".some(t => t.type === 'choroplethmap' && JSON.stringify(t.customdata || '').includes('Year')))")
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g => (g.data || [])"
+        ".some(t => t.fill === 'toself' && String(t.text || '').includes('Year')))")
     hover = next(g for g in plotly_graphs(page) if g["isMap"])["hover"]
     assert any("Haishu" in h for h in hover.values())
 
