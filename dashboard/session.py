@@ -30,6 +30,7 @@ STATE_KEY = "_lc_state"
 OPTIONS_KEY = "_lc_options"
 WRITTEN_KEY = "_lc_written_params"
 NOTICES_KEY = "_lc_notices"
+EDITED_KEY = "_lc_edited_fields"
 
 
 def options_for(table: pd.DataFrame) -> vs.Options:
@@ -57,7 +58,11 @@ def load_state(options: vs.Options) -> tuple[vs.ViewState, list[vs.Notice]]:
     if previous is None:
         state, notices = vs.parse_params(current, options)
     else:
-        changed = vs.changed_params(current, st.session_state.get(WRITTEN_KEY, {}))
+        # A widget the user just moved wins over the URL: the rerun request carries the address bar as
+        # it was, which lags a run behind when the user steps quickly (the slider would jump back).
+        edited = st.session_state.pop(EDITED_KEY, set())
+        changed = [p for p in vs.changed_params(current, st.session_state.get(WRITTEN_KEY, {}))
+                   if vs.PARAM_FIELDS.get(p) not in edited]
         state, notices = vs.parse_params(current, options, base=vs.clamp(previous, options), only=changed)
     st.session_state[STATE_KEY] = state
     st.session_state[OPTIONS_KEY] = options
@@ -111,6 +116,7 @@ def bind(widget: Callable[..., Any], field: str, label: str, *,
         options = st.session_state.get(OPTIONS_KEY)
         if options is not None and vs.valid_value(field, value, options):
             update(**{field: value})
+            st.session_state.setdefault(EDITED_KEY, set()).add(field)
 
     widget(label, key=key, on_change=_sync, **kwargs)
     return getattr(get(), field)

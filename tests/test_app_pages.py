@@ -107,6 +107,21 @@ def test_year_changes_the_map_and_the_url():
     assert "2014" in hover
 
 
+def test_quick_year_steps_are_not_undone_by_a_lagging_address_bar():
+    """Stepping the slider again before the last run's URL update reached the browser: the rerun
+    request carries the previous year in the address bar; the slider's new year must win."""
+    at = start(page="map")
+    at.select_slider(key="_w_year").set_value(2020).run()
+    at.query_params["year"] = "2024"  # the address bar as it was before the previous step landed
+    at.select_slider(key="_w_year").set_value(2019).run()
+    assert at.select_slider(key="_w_year").value == 2019
+    assert at.query_params["year"] == "2019"
+    assert ": 2019<br>" in json.dumps(map_spec(at)["data"], ensure_ascii=False)
+    at.query_params["year"] = "2016"  # a real outside change (no widget moved) still applies
+    at.run()
+    assert at.select_slider(key="_w_year").value == 2016
+
+
 def test_indicator_changes_the_map_classes_and_legend():
     at = start(page="map")
     policy = [t["name"] for t in map_spec(at)["data"]]
