@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
@@ -85,21 +86,21 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return [ring for polygon in polygons for ring in polygon]
 
 
-def outline_xy(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """A (Multi)Polygon as one scatter path: rings joined by None breaks.
+def outline_xy(geometry: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A (Multi)Polygon as one scatter path: rings joined by NaN breaks, as float32 arrays.
 
     Plotly fills the joined path as one SVG path with the nonzero rule, so GeoJSON's opposite ring
-    orientations keep holes open.
+    orientations keep holes open. Typed arrays go to the browser as base64 (about half the bytes of
+    JSON numbers, and no per-point validation); float32 keeps ~1 m at Ningbo's longitudes, and equal
+    coordinates stay equal, so shared borders stay shared.
     """
-    xs: list[float | None] = []
-    ys: list[float | None] = []
+    parts: list[list[list[float]]] = []
     for ring in _rings(geometry):
-        if xs:
-            xs.append(None)
-            ys.append(None)
-        xs.extend(x for x, _ in ring)
-        ys.extend(y for _, y in ring)
-    return xs, ys
+        if parts:
+            parts.append([[math.nan, math.nan]])
+        parts.append(ring)
+    xy = np.array([point[:2] for part in parts for point in part], dtype=np.float32)
+    return xy[:, 0], xy[:, 1]
 
 
 def map_axes(geojson: dict, padding: float = 0.03) -> tuple[dict, dict]:

@@ -356,7 +356,6 @@ _PLOTLY_JS = """
     traces: Object.entries(groups).map(([name, locs]) => ({name: name, locations: locs})),
     hover: hover,
     features: districts.length,
-    geometryChars: districts.reduce((n, t) => n + JSON.stringify([t.x, t.y]).length, 0),
     signature: sig,
   };
 })
