@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from map_spec import district_traces, drawn
 
@@ -103,6 +105,21 @@ def test_map_axes_keep_true_shape(geojson):
     assert yaxis["scaleratio"] == pytest.approx(1 / math.cos(math.radians((south + north) / 2)))
     assert xaxis["range"][0] < west
     assert xaxis["range"][1] > east
+
+
+@pytest.mark.parametrize(("method", "selected", "note", "below"), [
+    ("quantiles", None, None, False), ("continuous", ["330203", "330212"], "示例", True),
+    ("natural_breaks", ["330203"], "<b>x</b>", False),
+])
+def test_unvalidated_map_spec_is_what_plotly_validation_gives(table, geojson, method, selected, note, below):
+    """choropleth skips plotly's per-property validation for speed; validating the same spec must
+    accept it and change nothing (a typo in a property name would raise here)."""
+    frame = maps.map_frame(table, "participation_rate", 2022, "en", selected)
+    frame, classes, _ = maps.apply_classes(frame, "participation_rate", method, 4, "en")
+    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"), legend_title="Rate",
+                             no_data_label="No data", note=note, legend_below=below)
+    validated = go.Figure(fig.to_dict())
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(validated, validate=False))
 
 
 def test_continuous_map_has_a_colour_bar_and_graded_fills(table, geojson):
