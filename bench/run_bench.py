@@ -88,18 +88,23 @@ def analysis(res: dict) -> list[str]:
     if floor:
         fi = floor["interaction"]
         out.append(
-            f"**What is left is Streamlit's own round trip.** `bench/floor_app.py` puts the app's map pipeline "
-            f"alone on a page (a sidebar slider, the cached table, the same figure): in this same run its year "
-            f"change takes {fi['repainted_ms']['p50']} / {fi['repainted_ms']['p95']} ms (p50 / p95), of which "
-            f"the script itself is ~35 ms in-process. The rest is keydown → widget message → rerun → deltas → "
-            f"React → plotly, with the server and a software-rendering Chromium sharing 2 cores. The full app "
-            f"adds {ai['repainted_ms']['p50'] - fi['repainted_ms']['p50']:.0f} ms on top (frame, sidebar, URL "
-            f"state, ranking table). So the ≤ 150 ms p50 target is below the floor of any year change that "
-            f"goes through the server on this machine. What would reach it: a year change that stays in the "
-            f"browser — all years in one figure (plotly frames with an in-figure timeline) or a small custom "
-            f"component calling `Plotly.restyle`. Not done on purpose: the year would then live in the browser "
-            f"only, and the address bar (shareable links), the ranking table, the downloads and the other "
-            f"pages would stop following it. Worth revisiting if presenters ask for a 'play' timeline.")
+            f"**What is left is Streamlit's own round trip, and the rest of the page.** `bench/floor_app.py` puts "
+            f"the app's map pipeline alone on a page (a sidebar slider, the cached table, the same figure): in "
+            f"this same run its year change takes {fi['repainted_ms']['p50']} / {fi['repainted_ms']['p95']} ms "
+            f"(p50 / p95), of which the script itself is ~35 ms in-process; the rest is keydown → widget "
+            f"message → rerun → deltas → React → plotly, with the server and a software-rendering Chromium "
+            f"sharing 2 cores. That floor alone is about the whole 150 ms budget (it measured 148–173 ms p50 "
+            f"over the runs of this session). The full app adds "
+            f"{ai['repainted_ms']['p50'] - fi['repainted_ms']['p50']:.0f} ms: the sidebar, navigation, URL "
+            f"state, progress hover and the ranking table are re-sent and re-rendered on every rerun. Tried: "
+            f"wrapping the year slider, map and ranking in an `st.fragment` (so a year change skips the frame "
+            f"and sidebar): no measurable gain (246 ms p50), so the extra is browser-side rendering rather than "
+            f"the server script, and the change was not kept (the year would have left the sidebar on one page "
+            f"only). What would reach ≤ 150 ms: a year change that stays in the browser — all years in one "
+            f"figure (plotly frames with an in-figure timeline) or a small custom component calling "
+            f"`Plotly.restyle`. Not done on purpose: the year would then live in the browser only, and the "
+            f"address bar (shareable links), the ranking table, the downloads and the other pages would stop "
+            f"following it. Worth revisiting if presenters ask for a 'play' timeline.")
     out.append(
         f"**Speed-up vs the baseline** is {bi['rerun_finished_ms']['p50'] / ai['repainted_ms']['p50']:.1f}× "
         f"(baseline run finished vs app fully repainted), not 5×: both pay the same rerun round trip, and the "
@@ -110,10 +115,12 @@ def analysis(res: dict) -> list[str]:
         cold += f" (the map alone: {floor['cold_start']['median_s']} s)"
     out.append(
         cold + f" = server up ({app['cold_start']['health_median_s']} s) + Chromium's first load of "
-        "Streamlit's frontend (~3 s of main-thread JS in a cold page on this machine) + the first script run "
-        "(imports of pandas/plotly/pandera ~1 s in a fresh process, reading and validating the shipped table, "
-        "the funding checks). The app already imports folium, streamlit-folium, openpyxl and mapclassify only "
-        "where they are used; ≤ 4 s is not reachable here while Streamlit's frontend alone takes ~3 s.")
+        "Streamlit's frontend (~3 s of main-thread JS in a cold page on this machine) + the first script run. "
+        "The map alone measured 3.95–4.75 s over this session's runs, so ≤ 4 s is at the edge before the app "
+        "adds anything; the app's first run adds about a second: imports (pandas, plotly, pandera), reading and "
+        "validating the shipped table, the funding checks of every year for the progress hover (~0.25 s), the "
+        "sidebar and the ranking table. folium, streamlit-folium, openpyxl and mapclassify are imported only "
+        "where they are used.")
     out.append(
         f"**Server memory** with {app['memory']['sessions']} sessions: {app['memory']['rss_mb']} MiB. folium and "
         "streamlit-folium are imported only for the Leaflet view now (`dashboard.leaflet_view`), mapclassify "

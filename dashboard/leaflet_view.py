@@ -25,7 +25,6 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
-
 class _Legend(MacroElement):
     """A Leaflet control holding an (already escaped) HTML legend; no external assets."""
 

@@ -62,8 +62,8 @@ else:
     if not (assets.LEAFLET_DIR / "leaflet.js").exists():
         st.warning(t("map.leaflet_missing", lang))
     basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
-    m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang, legend_title=legend_title,
-                        basemap=basemap)
+    m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang,
+                                legend_title=legend_title, basemap=basemap)
     st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])
     st.caption(t("map.leaflet_offline", lang))
 
