@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from driver import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    IS_DISTRICT_JS,
     VIEWPORT,
     map_pixels,
     new_context,
@@ -161,10 +162,10 @@ INSTRUMENT_JS = """
 # The SVG map (dashboard.figures.choropleth): the graph div whose data has district paths (filled
 # scatter traces, meta = adcode) and whose DOM holds their painted <path>s.
 MAP_JS = """
+const isDistrict = __IS_DISTRICT__;
 const lcMap = () => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g =>
-  (g.data || []).some(t => t.fill === 'toself' && typeof t.meta === 'string')
-  && g.querySelectorAll('.scatterlayer path.js-fill').length > 0);
-"""
+  (g.data || []).some(isDistrict) && g.querySelectorAll('.scatterlayer path.js-fill').length > 0);
+""".replace("__IS_DISTRICT__", IS_DISTRICT_JS)
 
 FIND_MAP_JS = "() => { " + MAP_JS + " const gd = lcMap(); if (gd) window.__lcGd = gd; return !!gd; }"
 
@@ -187,7 +188,7 @@ ARM_JS = """
       if (now - t0 > __TIMEOUT__) { resolve({timeout: true}); return; }
       if (tData === null) {
         const gd = lcMap();
-        const texts = gd ? gd.data.filter(t => t.fill === 'toself').map(t => String(t.text || '')) : [];
+        const texts = gd ? gd.data.filter(isDistrict).map(t => String(t.text || '')) : [];
         if (gd && gd.data !== old && texts.length && !texts.some(x => x.includes(mark))) {
           tData = now; window.__lcGd = gd;
         }
@@ -213,7 +214,7 @@ GEOMETRY_BYTES_JS = """
     : ArrayBuffer.isView(a) ? Math.ceil(a.byteLength / 3) * 4 : enc.encode(JSON.stringify(a)).length;
   let bytes = 0, features = 0;
   for (const t of gd.data) {
-    if (t.fill === 'toself' && typeof t.meta === 'string') {
+    if (isDistrict(t)) {
       bytes += size(t.x) + size(t.y);
       features += 1;
     }

@@ -15,11 +15,10 @@ def is_map(spec: dict) -> bool:
     return bool(district_traces(spec))
 
 
-def drawn(spec: dict, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+def drawn(spec: dict) -> dict[str, str]:
     """adcode -> legend label of its class ("No data", "Not selected", a class range...)."""
     labels = {t["legendgroup"]: t["name"] for t in spec["data"] if t.get("showlegend") and "legendgroup" in t}
-    out = {t["meta"]: labels.get(t["legendgroup"], t["legendgroup"]) for t in district_traces(spec)}
-    return {a: name for a, name in out.items() if name not in exclude}
+    return {t["meta"]: labels.get(t["legendgroup"], t["legendgroup"]) for t in district_traces(spec)}
 
 
 def hovers(spec: dict) -> dict[str, str]:

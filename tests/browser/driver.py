@@ -321,11 +321,13 @@ def screenshot(page, name: str) -> Path:
 # (dashboard.figures.choropleth: one filled scatter path per district, meta = adcode), the districts
 # whose path is actually in the DOM, each district's class label (its legend group's entry), hover
 # text, and a signature of the data shown.
+IS_DISTRICT_JS = "(t) => !!t && t.fill === 'toself' && typeof t.meta === 'string'"
+"""JS predicate: is this plotly trace one district's path of the SVG choropleth?"""
 _PLOTLY_JS = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map((g, i) => {
   const full = g._fullData || [];
   const data = g.data || [];
-  const isDistrict = (t) => t && t.fill === 'toself' && typeof t.meta === 'string';
+  const isDistrict = __IS_DISTRICT__;
   const districts = data.filter(isDistrict);
   const painted = new Set();
   g.querySelectorAll('.scatterlayer g.trace').forEach((el) => {
@@ -359,7 +361,7 @@ _PLOTLY_JS = """
     signature: sig,
   };
 })
-"""
+""".replace("__IS_DISTRICT__", IS_DISTRICT_JS)
 
 
 def plotly_graphs(page) -> list[dict]:

@@ -12,7 +12,7 @@ import io
 import re
 
 import pytest
-from driver import SCREENSHOTS, map_pixels
+from driver import IS_DISTRICT_JS, SCREENSHOTS, map_pixels
 
 from dashboard.briefing_export import build_briefing_html
 from lcity_data.loading import load_shipped
@@ -25,9 +25,9 @@ LOAD_MS = 60_000
 # what every chart element looks like once plotly has drawn it
 DRAWN_JS = """() => Array.from(document.querySelectorAll('.chart .js-plotly-plot')).map(g => ({
   id: g.id, traces: (g._fullData || []).length, svg: !!g.querySelector('.main-svg'),
-  map: (g.data || []).some(t => t.fill === 'toself' && typeof t.meta === 'string'),
+  map: (g.data || []).some(__IS_DISTRICT__),
   districtPaths: g.querySelectorAll('.scatterlayer path.js-fill').length,
-}))"""
+}))""".replace("__IS_DISTRICT__", IS_DISTRICT_JS)
 
 
 @pytest.fixture(scope="module")

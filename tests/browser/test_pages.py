@@ -13,6 +13,7 @@ from driver import (
     ADCODES,
     IMPORT_PAGE_FILE,
     IMPORT_PATH,
+    IS_DISTRICT_JS,
     MAP_PAGES,
     PAGES,
     ROOT,
@@ -127,7 +128,7 @@ def test_language_toggle(page, app_server):
     wait_for_map(page)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g => (g.data || [])"
-        ".some(t => t.fill === 'toself' && String(t.text || '').includes('Year')))")
+        ".some(t => (" + IS_DISTRICT_JS + ")(t) && String(t.text || '').includes('Year')))")
     hover = next(g for g in plotly_graphs(page) if g["isMap"])["hover"]
     assert any("Haishu" in h for h in hover.values())
 
