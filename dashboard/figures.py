@@ -226,7 +226,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, *, classes: Sequence[MapClass
                           "title": {"text": esc(legend_title), "side": "top"}}
         bottom += legend_px
     else:
-        legend_layout |= {"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top"}
+        legend_layout |= {"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top"}  # over Hangzhou Bay
     xaxis, yaxis = map_axes(geojson)
     layout = {
         "xaxis": xaxis, "yaxis": yaxis, "height": height + bottom, "margin": {"l": 0, "r": 0, "t": 0, "b": bottom},
