@@ -19,6 +19,7 @@ from typing import NoReturn
 
 import pandas as pd
 
+from lcity_data import editors
 from lcity_data.catalog import Standard, load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
@@ -70,6 +71,8 @@ def _build_parser() -> _Parser:
     index.add_argument("--normalisation", choices=NORMALISATIONS, help="标准化方法 / normalisation (default: minmax)")
     index.add_argument("--format", choices=("table", "json"), default="table")
     index.set_defaults(handler=_index)
+
+    editors.add_subparser(subparsers)
     return parser
 
 
