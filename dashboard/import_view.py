@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-import string
 import zipfile
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -22,12 +20,12 @@ import pandas as pd
 
 from dashboard import tables
 from dashboard.i18n import t
+from dashboard.safe_text import plain
 from lcity_data import importer
 
 log = logging.getLogger(__name__)
 MAX_MB = importer.MAX_BYTES // (1024 * 1024)
 T = TypeVar("T")
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
 @dataclass(frozen=True)
@@ -104,13 +102,6 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
         held = (key, compute())
         store[slot] = held
     return held[1]
-
-
-def plain(text: object) -> str:
-    """Data text for st.markdown/st.caption/st.error, shown literally: every ASCII punctuation mark is
-    backslash-escaped (CommonMark), so no Markdown, HTML, `:directive[...]`, link or `$` maths is
-    interpreted; line breaks become spaces."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:

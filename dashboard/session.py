@@ -33,9 +33,10 @@ NOTICES_KEY = "_lc_notices"
 EDITED_KEY = "_lc_edited_fields"
 
 
-def options_for(table: pd.DataFrame) -> vs.Options:
+def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> vs.Options:
     """Valid values: the catalog's indicators and standards, current districts, years in the table,
-    and the composite index's weightable dimensions and inputs (catalog/evaluation.toml)."""
+    the composite index's weightable dimensions and inputs (catalog/evaluation.toml), and the
+    published release ids a link may pin."""
     cat = load_catalog()
     reg = load_registry()
     index = default_config()
@@ -44,7 +45,7 @@ def options_for(table: pd.DataFrame) -> vs.Options:
     return vs.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
                       standards=tuple(cat.standards), default_standard=cat.standard().id,
                       dimensions=tuple(index.dimensions), index_indicators=tuple(index.indicators),
-                      default_normalisation=index.normalisation)
+                      default_normalisation=index.normalisation, releases=releases)
 
 
 def _query_dict() -> dict[str, str]:
@@ -67,6 +68,14 @@ def load_state(options: vs.Options) -> tuple[vs.ViewState, list[vs.Notice]]:
     st.session_state[STATE_KEY] = state
     st.session_state[OPTIONS_KEY] = options
     return state, notices
+
+
+def settle(options: vs.Options) -> vs.ViewState:
+    """Re-check the state against new options (the pinned release's years may differ from the latest's)."""
+    state = vs.clamp(get(), options)
+    st.session_state[STATE_KEY] = state
+    st.session_state[OPTIONS_KEY] = options
+    return state
 
 
 def get() -> vs.ViewState:
