@@ -154,11 +154,12 @@ class Lockout:
             return 0, 0.0
         return failures, until
 
-    def locked_for(self, name: str, session: str) -> float:
-        """Seconds until both the name and the session may try again (0 when neither is locked)."""
+    def locked_for(self, name: str | None, session: str) -> float:
+        """Seconds until the name (if given) and the session may try again (0 when neither is locked)."""
         now = self.clock()
+        keys = [("session", session)] if name is None else [("name", name), ("session", session)]
         with self._lock:
-            untils = [self._current(k, now)[1] for k in (("name", name), ("session", session))]
+            untils = [self._current(k, now)[1] for k in keys]
         return max([0.0, *(u - now for u in untils if u)])
 
     def failed(self, name: str, session: str) -> None:

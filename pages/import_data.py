@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data_access, frame, import_view
+from dashboard import data_access, frame, import_view, publish_view
 from dashboard.i18n import t
 from lcity_data import importer
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
@@ -108,3 +108,4 @@ else:
             st.caption(t("import.other_sheet", lang))
     else:
         show_report(result)
+        publish_view.show_publish(result, data, lang)
