@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import secrets
 
 import pandas as pd
 import streamlit as st
@@ -55,15 +56,8 @@ def accounts() -> dict[str, str]:
 
 
 def session_id() -> str:
-    """This browser session's id (Streamlit's own; the lockout counts failures per session)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        return ctx.session_id
+    """A random id for this browser session (kept in its session state: a new session gets a new one)."""
     if SESSION_ID_KEY not in st.session_state:
-        import secrets
-
         st.session_state[SESSION_ID_KEY] = secrets.token_hex(16)
     return st.session_state[SESSION_ID_KEY]
 

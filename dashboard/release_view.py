@@ -74,7 +74,8 @@ def show_newer_notice(run: RunRelease, state: vs.ViewState, params: Sequence[str
 def show_store_error(err: StoreUnavailable, lang: str) -> None:
     """The store cannot be read: which URL, the store's reason, what to do. Never a traceback."""
     st.error(_t("store_error_title", lang), icon=":material/database:")
-    st.markdown(f"**{_t('store_error_url', lang)}** {plain(err.url)}")
+    st.markdown(f"**{_t('store_error_url', lang)}**")
+    st.code(err.url, language=None, wrap_lines=True)
     st.markdown(f"**{_t('store_error_detail', lang)}** {plain(err.detail)}")
     st.markdown(_t("store_error_todo", lang))
 
