@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -108,6 +109,10 @@ def translated(url: str) -> Iterator[None]:
         yield
     except StoreError:
         raise
+    except CommandError as exc:  # Alembic: a revision this code does not know
+        raise StoreError(url, f"cannot migrate the store ({exc})",
+                         "The store was written by another version of the app: use that version or restore an "
+                         "export into a new store.") from None
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         problem, hint = _hint(url, exc)
         raise StoreError(url, problem, hint) from None

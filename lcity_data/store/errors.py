@@ -28,5 +28,9 @@ class StoreError(Exception):
         super().__init__(f"data store {self.url}: {problem}. {hint}")
 
 
+class ReleaseNotFoundError(StoreError):
+    """The store works, but has no release with that number (a caller's bad argument)."""
+
+
 class PublishInputError(ValueError):
     """The table handed to publish is not a publishable table (the caller's input, not the store)."""

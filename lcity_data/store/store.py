@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from lcity_data.catalog import load_catalog
 from lcity_data.store import migrate
-from lcity_data.store.engine import get_engine, reading, translated, writing
-from lcity_data.store.errors import PublishInputError, StoreError
+from lcity_data.store.engine import dispose_all, get_engine, reading, translated, writing
+from lcity_data.store.errors import PublishInputError, ReleaseNotFoundError, StoreError, mask_url
 from lcity_data.store.merge import KEY, PROVENANCE, Merge, PublishPlan, merge
 from lcity_data.store.schema import data_values, release_members, releases
 from lcity_data.store.seed import seed_release
@@ -144,8 +144,9 @@ class Store:
             row = conn.execute(select(releases).where(releases.c.id == n)).first()
             if row is None:
                 latest = conn.execute(select(func.max(releases.c.id))).scalar() or 0
-                raise StoreError(self.url, f"there is no release {n}", f"Releases are numbered 1 to {latest}; "
-                                 "list them with `python -m lcity_data releases`.")
+                raise ReleaseNotFoundError(self.url, f"there is no release {n}",
+                                           f"Releases are numbered 1 to {latest}; "
+                                           "list them with `python -m lcity_data releases`.")
             return _info(row)
 
     def latest_release(self) -> ReleaseInfo:
@@ -263,9 +264,10 @@ def open_store(url: str | None = None) -> Store:
 
 
 def forget_stores() -> None:
-    """Drop cached stores (tests; a store whose file was moved away)."""
+    """Drop cached stores and close their connections (tests; a store whose file was moved away)."""
     with _ready_lock:
         _stores.clear()
+        dispose_all()
 
 
 def _ready(url: str, engine: Engine) -> None:
@@ -293,6 +295,17 @@ def initialise(url: str, engine: Engine, *, revision: str = "head") -> None:
             table, files, report = seed_release()
             _append(conn, _incoming(table), by=SEED_PUBLISHER, note=SEED_NOTE, files=files, report=report,
                     replace=True)
+
+
+def upgrade_store(url: str | None = None) -> tuple[str, str]:
+    """`db upgrade`: migrate the store to this code's schema (seeding a new one); (masked URL, revision)."""
+    url = resolve_url(url)
+    engine = get_engine(url)
+    with translated(url):
+        initialise(url, engine)
+    with _ready_lock:
+        _stores.pop(url, None)
+    return mask_url(url), migrate.head_revision()
 
 
 SEED_PUBLISHER = "lcity_data（内置示例 / shipped sample）"
