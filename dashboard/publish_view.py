@@ -22,8 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data_access
 from dashboard.i18n import t
+from dashboard.import_view import memo
 from dashboard.safe_text import plain
-from lcity_data import editors, importer
+from lcity_data import editors, importer, returns
 from lcity_data.catalog import load_catalog
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 EDITOR_KEY = "_lc_editor"
 PUBLISHED_KEY = "_lc_published"
 SESSION_ID_KEY = "_lc_session_id"
+RETURNS_SLOT = "_lc_publish_returns"
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -94,14 +96,15 @@ def show_sign_in(lang: str, known: dict[str, str]) -> None:
         st.error(_t("sign_in_failed", lang), icon=":material/error:")
 
 
-def publish_table(report: importer.ImportReport) -> pd.DataFrame:
-    """The report's accepted long table with each value's provenance: file, sheet, row."""
-    table = report.table.copy()
-    table["file"] = report.file
-    table["sheet"] = report.sheet
-    if "row" not in table:
-        table["row"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    return table
+def read_returns(data: bytes, name: str, sheet: str | None, year: int | None) -> returns.Returns | None:
+    """The upload as the CLI's `publish` reads it (values with file, sheet, row; blank cells); None if unreadable."""
+    try:
+        return returns.read_returns([(name, data)], sheet=sheet, year=year)
+    except importer.UnreadableFileError:
+        return None
+    except Exception:  # a bug, not the user's file: the report above already showed what the file holds
+        log.exception("reading %r for publishing failed unexpectedly", name)
+        return None
 
 
 def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
@@ -118,7 +121,8 @@ def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
                 _t("col_old", lang), _t("col_new", lang)])
 
 
-def show_publish(report: importer.ImportReport, data: bytes, lang: str) -> None:
+def show_publish(report: importer.ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
+                 lang: str) -> None:
     """The Publish section under an import report: off / sign in / diff and confirm / published."""
     st.header(_t("publish_heading", lang))
     known = accounts()
@@ -134,48 +138,50 @@ def show_publish(report: importer.ImportReport, data: bytes, lang: str) -> None:
     if c2.button(_t("sign_out", lang), key="editor_sign_out", icon=":material/logout:"):
         st.session_state.pop(EDITOR_KEY, None)
         st.rerun()
+    key = (hashlib.sha256(data).hexdigest(), sheet, year)
     done = st.session_state.get(PUBLISHED_KEY)
-    digest = hashlib.sha256(data).hexdigest()
-    if done is not None and done[0] == (digest, report.sheet):
+    if done is not None and done[0] == key:
         st.success(_t("published", lang, release=done[1]), icon=":material/check_circle:")
         return
-    if report.table.empty:
+    ready = memo(st.session_state, RETURNS_SLOT, key, lambda: read_returns(data, name, sheet, year))
+    if ready is None or ready.table.empty:
         st.info(_t("nothing_to_publish", lang))
         return
-    allow_rejected = False
-    if report.rejected:
-        st.warning(_t("rejected_block", lang, n=len(report.rejected_rows)), icon=":material/block:")
-        allow_rejected = st.checkbox(_t("allow_rejected", lang), key="publish_allow_rejected")
-        if not allow_rejected:
+    if ready.conflicts:
+        st.error(_t("conflicts", lang), icon=":material/block:")
+        return
+    if ready.rejected:
+        st.warning(_t("rejected_block", lang, n=ready.rejected), icon=":material/block:")
+        if not st.checkbox(_t("allow_rejected", lang), key="publish_allow_rejected"):
             return
-    table = publish_table(report)
-    url = data_access.run_release().url
     try:
-        store = open_store(url)
-        plan = store.plan(table)
+        store = open_store(data_access.run_release().url)
+        plan = store.plan(ready.table)
     except (StoreError, PublishInputError, SQLAlchemyError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
-    st.subheader(_t("diff_heading", lang))
-    cols = st.columns(4)
-    for col, (label, n) in zip(cols, ((_t("count_changed", lang), len(plan.changed)),
-                                      (_t("count_added", lang), plan.added),
-                                      (_t("count_unchanged", lang), plan.unchanged),
-                                      (_t("count_removed", lang), plan.removed)), strict=True):
-        col.metric(label, n)
-    if plan.changed:
-        st.dataframe(changed_table(plan, lang), hide_index=True, key="publish_changed")
-    st.caption(_t("diff_note", lang))
+    show_plan(plan, lang)
     note = st.text_input(_t("publish_note", lang), key="publish_note", max_chars=500)
     if not st.button(_t("publish_confirm", lang, name=plain(editor)), type="primary", key="publish_confirm",
                      icon=":material/publish:", disabled=not (plan.changed or plan.added or plan.removed)):
         return
-    files = [{"name": report.file, "sha256": digest, "size": len(data), "sheet": report.sheet}]
     try:
-        result = store.publish(table, by=editor, note=note, files=files, report=report.to_json())
+        result = store.publish(ready.table, by=editor, note=note, files=ready.files, report=ready.report_json())
     except (StoreError, PublishInputError, SQLAlchemyError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
-    st.session_state[PUBLISHED_KEY] = ((digest, report.sheet), result.release)
+    st.session_state[PUBLISHED_KEY] = (key, result.release)
     data_access.reset_upload()
     st.rerun()
+
+
+def show_plan(plan: PublishPlan, lang: str) -> None:
+    """The dry run: counts of changed, added, unchanged and now-unreported values, then what changes."""
+    st.subheader(_t("diff_heading", lang))
+    counts = ((_t("count_changed", lang), len(plan.changed)), (_t("count_added", lang), plan.added),
+              (_t("count_unchanged", lang), plan.unchanged), (_t("count_removed", lang), plan.removed))
+    for col, (label, n) in zip(st.columns(len(counts)), counts, strict=True):
+        col.metric(label, n)
+    if plan.changed:
+        st.dataframe(changed_table(plan, lang), hide_index=True, key="publish_changed")
+    st.caption(_t("diff_note", lang))
