@@ -107,12 +107,15 @@ def show_history(releases: Sequence[ReleaseInfo], lang: str) -> None:
     st.caption(_t("history_intro", lang))
     st.dataframe(history_table(releases, lang), hide_index=True, key="release_history",
                  column_config={_t("col_release", lang): st.column_config.NumberColumn(format="%d")})
-    for info in reversed(releases):
-        with st.expander(_t("report_heading", lang, release=info.release)):
-            if info.files:
-                st.caption(_t("report_files", lang))
-                st.dataframe(files_table(info, lang), hide_index=True, key=f"release_files_{info.release}")
-            if info.report:
-                st.json(info.report, expanded=1)
-            else:
-                st.caption(_t("report_none", lang))
+    # one release's report at a time (a chooser, not one expander per release: the history only grows)
+    by_id = {r.release: r for r in releases}
+    chosen = st.selectbox(_t("report_pick", lang), options=list(reversed(by_id)), key="release_report",
+                          format_func=lambda n: _t("report_heading", lang, release=n))
+    info = by_id[chosen]
+    if info.files:
+        st.caption(_t("report_files", lang))
+        st.dataframe(files_table(info, lang), hide_index=True, key="release_files")
+    if info.report:
+        st.json(info.report, expanded=1)
+    else:
+        st.caption(_t("report_none", lang))

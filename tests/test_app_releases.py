@@ -6,6 +6,7 @@ Import page behind an editor sign-in with its lockout.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -158,9 +159,11 @@ def test_release_history_with_notes_files_and_reports(three_releases):
     assert history["Published by"].tolist()[:2] == [PUBLISHER, PUBLISHER]
     assert history["Note"].tolist()[:2] == ["release 3", "release 2"]
     assert history["Files"].tolist()[0] == "haishu_2024.xlsx"
-    assert [e.label for e in at.expander if "Import report" in e.label][:3] == [
+    assert at.selectbox(key="release_report").options == [
         "Import report of release 3", "Import report of release 2", "Import report of release 1"]
-    assert at.json  # each release's import report
+    assert json.loads(at.json[0].value) == {"accepted": 1, "rejected": []}
+    at.selectbox(key="release_report").set_value(1).run()
+    assert json.loads(at.json[0].value)["seed"] is True  # release 1 is the shipped sample, and says so
 
 
 def test_unreachable_store_is_a_clear_message_without_traceback(monkeypatch):
