@@ -9,6 +9,7 @@ table cells and JSON.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pandas as pd
@@ -116,6 +117,7 @@ def show_history(releases: Sequence[ReleaseInfo], lang: str) -> None:
         st.caption(_t("report_files", lang))
         st.dataframe(files_table(info, lang), hide_index=True, key="release_files")
     if info.report:
-        st.json(info.report, expanded=1)
+        # plain text, not st.json: its syntax colours fail contrast checks, and the report is data
+        st.code(json.dumps(info.report, ensure_ascii=False, indent=2), language=None, height=320)
     else:
         st.caption(_t("report_none", lang))

@@ -161,9 +161,9 @@ def test_release_history_with_notes_files_and_reports(three_releases):
     assert history["Files"].tolist()[0] == "haishu_2024.xlsx"
     assert at.selectbox(key="release_report").options == [
         "Import report of release 3", "Import report of release 2", "Import report of release 1"]
-    assert json.loads(at.json[0].value) == {"accepted": 1, "rejected": []}
+    assert json.loads(at.code[0].value) == {"accepted": 1, "rejected": []}
     at.selectbox(key="release_report").set_value(1).run()
-    assert json.loads(at.json[0].value)["seed"] is True  # release 1 is the shipped sample, and says so
+    assert json.loads(at.code[0].value)["seed"] is True  # release 1 is the shipped sample, and says so
 
 
 def test_unreachable_store_is_a_clear_message_without_traceback(monkeypatch):
