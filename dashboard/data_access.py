@@ -26,12 +26,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from lcity_data import composite, funding, loading
 from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
-from lcity_data.store import ReleaseInfo, Store, StoreError, open_store, resolve_url
+from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
 from lcity_data.validation import COLUMNS
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
-PROVENANCE_COLUMNS = ("release", "file", "sheet", "row")
 T = TypeVar("T")
 
 
@@ -59,8 +58,6 @@ class RunRelease:
 def _unavailable(url: str, exc: Exception) -> StoreUnavailable:
     if isinstance(exc, StoreError):
         return StoreUnavailable(exc.url, str(exc))
-    from lcity_data.store.errors import mask_url
-
     return StoreUnavailable(mask_url(url), f"{type(exc).__name__}: {exc}")
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lcity_data import editors
+from lcity_data import cli, editors
 from lcity_data.store import open_store
 from lcity_data.validation import COLUMNS
 
@@ -262,3 +262,29 @@ def test_five_wrong_passwords_lock_the_name_and_the_session(store_url):
     assert any("locked" in e.value for e in other.error)
     assert not [b for b in other.button if b.key == "publish_confirm"]
     assert open_store(store_url).latest_release().release == 1
+
+
+def test_the_editor_sees_the_same_diff_as_the_cli_dry_run(store_url, capsys):
+    messy = ROOT / "tests" / "fixtures" / "messy_return_gbk.csv"
+    assert cli.main(["publish", str(messy), "--by", "x", "--allow-rejected", "--dry-run", "--format", "json",
+                     "--db", store_url]) == 0
+    dry = json.loads(capsys.readouterr().out)
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editors"] = {"Chen": editors.hash_password("right pass", **FAST)}
+    at.query_params["lang"] = "en"
+    at.run()
+    go(at, "import_data")
+    at.file_uploader(key="import_file").set_value((messy.name, messy.read_bytes(), "text/csv")).run()
+    sign_in(at, "Chen", "right pass")
+    assert any("rejected" in w.value for w in at.warning)  # rejected rows: nothing published by default
+    assert not [b for b in at.button if b.key == "publish_confirm"]
+    at.checkbox(key="publish_allow_rejected").check().run()
+    metrics = {m.label: int(m.value) for m in at.metric if m.label in ("Changed", "Added", "Unchanged",
+                                                                         "Now no data reported")}
+    assert metrics == {"Changed": len(dry["changed"]), "Added": dry["added"], "Unchanged": dry["unchanged"],
+                       "Now no data reported": dry["removed"]}
+    changed = next(d.value for d in at.dataframe if "Old" in d.value.columns)
+    assert len(changed) == len(dry["changed"])
+    at.button(key="publish_confirm").click().run()
+    assert open_store(store_url).latest_release().published_by == "Chen"
