@@ -171,6 +171,22 @@ def test_history_is_append_only(store_url: str) -> None:
         assert later["releases_rows"][: len(earlier["releases_rows"])] == earlier["releases_rows"]
     for n, table in tables.items():
         pd.testing.assert_frame_equal(store.read(n), table)
+    for info in store.releases():  # each release's snapshot is exactly its membership list
+        assert_snapshot_matches_members(store_url, info.release, store.read(info.release))
+
+
+def assert_snapshot_matches_members(store_url: str, n: int, table: pd.DataFrame) -> None:
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        members = pd.read_sql(sa.text(
+            'SELECT v.adcode, v.year, v.indicator, v.value, v.status, v.source, v.release_id AS "release", '
+            'v."row" FROM release_members m JOIN data_values v ON v.id = m.value_id WHERE m.release_id = :n'),
+            conn, params={"n": n})
+    engine.dispose()
+    cols = list(members.columns)
+    left = table[cols].sort_values(KEY).reset_index(drop=True).astype({"row": "float64"})
+    right = members.sort_values(KEY).reset_index(drop=True).astype({"row": "float64"})
+    pd.testing.assert_frame_equal(left, right, check_dtype=False)
 
 
 def test_missing_release_and_bad_tables_are_refused(store_url: str) -> None:

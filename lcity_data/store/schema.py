@@ -2,8 +2,9 @@
 
 Why this shape: values are written once and never changed (`data_values`, each row remembers the
 release, file, sheet and row it came from); a release's full table is its membership list
-(`release_members`, one narrow row per value), so reading the current or any past release is one
-indexed join, with no "latest value per key" search over the whole history.
+(`release_members`, one narrow row per value), so a release's table never needs a "latest value per
+key" search over the whole history; and `release_snapshots` keeps that table as one compressed blob,
+so reading a release is a single row fetch (see snapshot.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -57,4 +59,11 @@ release_members = Table(
     Column("release_id", Integer, ForeignKey("releases.id"), primary_key=True),
     Column("value_id", Integer, ForeignKey("data_values.id"), primary_key=True),
     sqlite_with_rowid=False,
+)
+
+release_snapshots = Table(  # revision 0003: the release's full table in one blob, for fast reads
+    "release_snapshots", metadata,
+    Column("release_id", Integer, ForeignKey("releases.id"), primary_key=True, autoincrement=False),
+    Column("format", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )

@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from pandera.errors import SchemaError, SchemaErrors
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, literal, select
 
 from lcity_data.catalog import load_catalog
-from lcity_data.store import migrate
+from lcity_data.store import migrate, snapshot
 from lcity_data.store.engine import dispose_all, get_engine, reading, translated, writing
 from lcity_data.store.errors import PublishInputError, ReleaseNotFoundError, StoreError, mask_url
-from lcity_data.store.merge import KEY, PROVENANCE, Merge, PublishPlan, merge
-from lcity_data.store.schema import data_values, release_members, releases
+from lcity_data.store.merge import FIELDS, KEY, PROVENANCE, Merge, PublishPlan, merge
+from lcity_data.store.schema import data_values, release_members, release_snapshots, releases
 from lcity_data.store.seed import seed_release
 from lcity_data.store.url import resolve_url
 from lcity_data.validation import COLUMNS, validate_table
@@ -58,23 +58,20 @@ def _info(row) -> ReleaseInfo:
                        report=dict(row.report or {}), reverted_from=row.reverted_from)
 
 
-def _members_query(release: int):
-    v = data_values
-    return (select(v.c.id.label("value_id"), v.c.adcode, v.c.year, v.c.indicator, v.c.value, v.c.unit,
-                   v.c.status, v.c.source, v.c.note, v.c.release_id.label("release"), v.c.file, v.c.sheet,
-                   v.c.row)
-            .select_from(release_members.join(v, v.c.id == release_members.c.value_id))
-            .where(release_members.c.release_id == release))
+def _snapshot(conn: Connection, release: int) -> pd.DataFrame:
+    """Release `release`'s table (SNAPSHOT_COLUMNS); an empty table for release 0 (no release yet)."""
+    if release == 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _EMPTY_DTYPES.items()})
+    data = conn.execute(select(release_snapshots.c.data).where(release_snapshots.c.release_id == release)).scalar()
+    if data is None:
+        raise StoreError(str(conn.engine.url), f"release {release} has no stored table",
+                         "The store is damaged: restore it from an export into a new store.")
+    return snapshot.decode(data)
 
 
-def _read_members(conn: Connection, release: int) -> pd.DataFrame:
-    result = conn.execute(_members_query(release))
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    df["year"] = df["year"].astype("int64")
-    df["value"] = df["value"].astype("float64")
-    df["release"] = df["release"].astype("int64")
-    df["row"] = df["row"].astype("Int64")
-    return df
+_EMPTY_DTYPES = {"value_id": "int64", "adcode": "str", "year": "int64", "indicator": "str", "value": "float64",
+                 "unit": "str", "status": "str", "source": "str", "note": "str", "release": "int64", "file": "str",
+                 "sheet": "str", "row": "Int64"}
 
 
 def _clean(value: object) -> object:
@@ -158,9 +155,11 @@ class Store:
 
     def read(self, release: int | None = None) -> pd.DataFrame:
         """The long table as of `release` (default: latest), with each value's provenance."""
-        n = self.latest_release().release if release is None else self.release(release).release
+        if release is not None:
+            self.release(release)
         with translated(self.url), reading(self._engine) as conn:
-            df = _read_members(conn, n)
+            n = _latest(conn) if release is None else release
+            df = _snapshot(conn, n)
         return df[READ_COLUMNS].sort_values(["indicator", "adcode", "year"], ignore_index=True)
 
     # -- writing ------------------------------------------------------------------------------------
@@ -187,22 +186,21 @@ class Store:
         by = _publisher(by)
         self.release(n)
         with translated(self.url), writing(self._engine) as conn:
-            target = _read_members(conn, n)
-            current = self._current(conn)
-            plan = merge(current, target[[*KEY, "value", "unit", "status", "source", "note", *PROVENANCE]],
-                         replace=True).plan
+            target = _snapshot(conn, n)
+            plan = merge(self._current(conn), target[[*KEY, *FIELDS, *PROVENANCE]], replace=True).plan
             new_id = _next_release(conn)
             _insert_release(conn, new_id, by=by, note=note, files=[], report={"revert_of": n},
                             value_count=len(target), reverted_from=n)
             _insert_members(conn, new_id, target["value_id"].astype(int).tolist())
+            conn.execute(insert(release_snapshots).from_select(
+                ["release_id", "format", "data"],
+                select(literal(new_id), release_snapshots.c.format, release_snapshots.c.data)
+                .where(release_snapshots.c.release_id == n)))
         return PublishResult(new_id, plan)
 
     @staticmethod
     def _current(conn: Connection) -> pd.DataFrame:
-        latest = conn.execute(select(func.max(releases.c.id))).scalar()
-        if latest is None:
-            return _read_members(conn, 0)
-        return _read_members(conn, latest)
+        return _snapshot(conn, _latest(conn))
 
 
 def _publisher(by: str) -> str:
@@ -212,8 +210,13 @@ def _publisher(by: str) -> str:
     return by
 
 
+def _latest(conn: Connection) -> int:
+    """The latest release id (0: none yet)."""
+    return conn.execute(select(func.max(releases.c.id))).scalar() or 0
+
+
 def _next_release(conn: Connection) -> int:
-    return (conn.execute(select(func.max(releases.c.id))).scalar() or 0) + 1
+    return _latest(conn) + 1
 
 
 def _insert_release(conn: Connection, n: int, *, by: str, note: str, files: list[dict], report: dict,
@@ -231,7 +234,8 @@ def _insert_members(conn: Connection, n: int, value_ids: list[int]) -> None:
 def _append(conn: Connection, incoming: pd.DataFrame, *, by: str, note: str, files: list[dict], report: dict,
             replace: bool) -> PublishResult:
     """The body of a publish, inside the caller's write transaction."""
-    m: Merge = merge(Store._current(conn), incoming, replace=replace)
+    current = Store._current(conn)
+    m: Merge = merge(current, incoming, replace=replace)
     n = _next_release(conn)
     first_id = (conn.execute(select(func.max(data_values.c.id))).scalar() or 0) + 1
     new = _value_records(m.new_rows, first_id, n)
@@ -241,6 +245,10 @@ def _append(conn: Connection, incoming: pd.DataFrame, *, by: str, note: str, fil
     if new or hidden:
         conn.execute(insert(data_values), new + hidden)
     _insert_members(conn, n, sorted(member_ids))
+    table = pd.concat([current[current["value_id"].isin(m.kept_ids)],
+                       m.new_rows.assign(value_id=[r["id"] for r in new], release=n)], ignore_index=True)
+    conn.execute(insert(release_snapshots).values(release_id=n, format=snapshot.FORMAT,
+                                                  data=snapshot.encode(table.sort_values("value_id"))))
     return PublishResult(n, m.plan)
 
 
