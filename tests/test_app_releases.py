@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import publish_view
 from lcity_data import cli, editors
 from lcity_data.store import open_store
 from lcity_data.validation import COLUMNS
@@ -38,6 +39,14 @@ def publish_value(url: str, value: float, *, by: str = PUBLISHER, note: str = ""
                                 file="haishu_2024.xlsx", sheet="2024年", row=5)
     files = [{"name": "haishu_2024.xlsx", "sha256": "0" * 64, "size": 1234, "sheet": "2024年"}]
     return store.publish(table, by=by, note=note, files=files, report={"accepted": 1, "rejected": []}).release
+
+
+@pytest.fixture(autouse=True)
+def fresh_lockout():
+    """The sign-in lockout is process-wide (as on a server): each test starts with none."""
+    publish_view.lockout.clear()
+    yield
+    publish_view.lockout.clear()
 
 
 @pytest.fixture
