@@ -144,12 +144,13 @@ def _publish(args: argparse.Namespace) -> int:
                    "fix them, or publish the accepted values with --allow-rejected")
     elif returns.table.empty:
         refused = "文件中没有可发布的数值 / the files hold no values to publish"
-    plan = store.plan(returns.table, replace=args.replace) if not returns.table.empty else None
-    release = None
+    release, plan = None, None
     if refused is None and not args.dry_run:
         result = store.publish(returns.table, by=args.by, note=args.note, files=returns.files,
                                report=returns.report_json(), replace=args.replace)
         release, plan = result.release, result.plan
+    elif not returns.table.empty:
+        plan = store.plan(returns.table, replace=args.replace)
     out = _publish_json(returns, plan, release, dry_run=args.dry_run, refused=refused)
     _emit(out, _publish_text(out), args.format)
     if refused is None:
