@@ -57,7 +57,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("--release", type=int, metavar="N", help="版本号（默认最新）/ release (default: latest)")
     export.set_defaults(handler=_export)
 
-    db = subparsers.add_parser("db", parents=[common], help="数据库维护 / store maintenance")
+    db = subparsers.add_parser("db", help="数据库维护 / store maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=type(common))
     upgrade = db_commands.add_parser("upgrade", parents=[common],
                                      help="把数据库升级到当前结构 / migrate the store to the current schema")

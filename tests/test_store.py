@@ -236,3 +236,17 @@ def test_load_release_adds_derived_indicators_with_provenance(store_url: str) ->
     old, old_info = load_release(1, url=store_url)
     assert old_info.release == 1
     assert len(old) == len(table)
+
+
+def test_readers_are_not_blocked_while_a_publish_writes(store_url: str) -> None:
+    store = open_store(store_url)
+    before = store.read()
+    with writing(get_engine(store_url)) as conn:  # a publish in the middle of its transaction
+        conn.execute(sa.text("INSERT INTO releases (id, created_at, published_by, note, files, report, value_count) "
+                             "VALUES (2, CURRENT_TIMESTAMP, 'w', '', '[]', '{}', 0)"))
+        started = time.monotonic()
+        during = store.read()
+        assert time.monotonic() - started < 5
+        assert [i.release for i in store.releases()] == [1]  # nobody sees the uncommitted release
+        pd.testing.assert_frame_equal(during, before)
+        conn.rollback()
