@@ -159,3 +159,18 @@ def test_db_upgrade_creates_and_seeds_a_new_store(store_url: str, capsys: pytest
     assert code == 0
     assert migrate.head_revision() in out
     assert [i.release for i in open_store(store_url).releases()] == [1]
+
+
+def test_publish_text_output_names_the_release_and_each_change(store_url: str, returns: dict[str, Path],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["publish", str(returns["wide"]), "--by", "a", "--db", store_url], capsys)
+    assert (code, err) == (0, "")
+    assert "published as release 2" in out
+    assert "330203 2024 funding_community_edu:" in out
+    assert "接受 accepted 4" in out
+    code, out, _ = run(["publish", str(returns["long"]), "--by", "a", "--db", store_url, "--dry-run"], capsys)
+    assert code == 0
+    assert "dry run: nothing was written" in out
+    assert "7,000,000 → 7,100,000" in out
+    assert "7,000,000 → 无数据 no data" not in out
+    assert "→ 无数据 no data" in out

@@ -6,6 +6,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pg_cluster
 import pytest
 import sqlalchemy as sa
 
@@ -120,3 +121,9 @@ def test_a_store_from_a_newer_version_is_refused(store_url: str) -> None:
     forget_stores()
     with pytest.raises(StoreError, match="newer than this version"):
         open_store(store_url)
+
+
+def test_missing_postgresql_binaries_fail_with_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_cluster, "find_bindir", lambda: None)
+    with pytest.raises(RuntimeError, match=r"scripts/setup.sh test"):
+        pg_cluster.start_cluster()
