@@ -12,12 +12,11 @@ import json
 import sys
 from typing import Any
 
+from lcity_data.backup import backup_csv_bytes
 from lcity_data.catalog import load_catalog
-from lcity_data.export import to_csv_bytes
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
 from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
-from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR = 0, 1, 2
 CHANGED_SHOWN = 50  # text output lists this many changes; JSON lists all
@@ -193,9 +192,8 @@ def _revert(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     table, _info = load_release(args.release, url=args.db)
     derived = [i.id for i in load_catalog().indicators.values() if i.derived]
-    base = table[~table["indicator"].isin(derived)]
     sys.stdout.flush()
-    sys.stdout.buffer.write(to_csv_bytes(base[COLUMNS].reset_index(drop=True)))
+    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(derived)]))
     sys.stdout.buffer.flush()
     return EXIT_OK
 

@@ -127,3 +127,17 @@ def test_missing_postgresql_binaries_fail_with_the_install_hint(monkeypatch: pyt
     monkeypatch.setattr(pg_cluster, "find_bindir", lambda: None)
     with pytest.raises(RuntimeError, match=r"scripts/setup.sh test"):
         pg_cluster.start_cluster()
+
+
+def test_a_broken_schema_is_not_reported_as_an_unreachable_server(store_url: str) -> None:
+    open_store(store_url)
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE release_snapshots"))
+    engine.dispose()
+    forget_stores()
+    with pytest.raises(StoreError) as err:
+        open_store(store_url).read()
+    assert "refused the operation" in str(err.value)
+    assert "db upgrade" in str(err.value)
+    assert "cannot reach" not in str(err.value)
