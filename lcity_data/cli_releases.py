@@ -12,12 +12,11 @@ import json
 import sys
 from typing import Any
 
+from lcity_data.backup import backup_csv_bytes
 from lcity_data.catalog import load_catalog
-from lcity_data.export import to_csv_bytes
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
 from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
-from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR = 0, 1, 2
 CHANGED_SHOWN = 50  # text output lists this many changes; JSON lists all
@@ -57,7 +56,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("--release", type=int, metavar="N", help="版本号（默认最新）/ release (default: latest)")
     export.set_defaults(handler=_export)
 
-    db = subparsers.add_parser("db", parents=[common], help="数据库维护 / store maintenance")
+    db = subparsers.add_parser("db", help="数据库维护 / store maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=type(common))
     upgrade = db_commands.add_parser("upgrade", parents=[common],
                                      help="把数据库升级到当前结构 / migrate the store to the current schema")
@@ -144,12 +143,13 @@ def _publish(args: argparse.Namespace) -> int:
                    "fix them, or publish the accepted values with --allow-rejected")
     elif returns.table.empty:
         refused = "文件中没有可发布的数值 / the files hold no values to publish"
-    plan = store.plan(returns.table, replace=args.replace) if not returns.table.empty else None
-    release = None
+    release, plan = None, None
     if refused is None and not args.dry_run:
         result = store.publish(returns.table, by=args.by, note=args.note, files=returns.files,
                                report=returns.report_json(), replace=args.replace)
         release, plan = result.release, result.plan
+    elif not returns.table.empty:
+        plan = store.plan(returns.table, replace=args.replace)
     out = _publish_json(returns, plan, release, dry_run=args.dry_run, refused=refused)
     _emit(out, _publish_text(out), args.format)
     if refused is None:
@@ -192,9 +192,8 @@ def _revert(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     table, _info = load_release(args.release, url=args.db)
     derived = [i.id for i in load_catalog().indicators.values() if i.derived]
-    base = table[~table["indicator"].isin(derived)]
     sys.stdout.flush()
-    sys.stdout.buffer.write(to_csv_bytes(base[COLUMNS].reset_index(drop=True)))
+    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(derived)]))
     sys.stdout.buffer.flush()
     return EXIT_OK
 

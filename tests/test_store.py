@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from lcity_data.loading import load_release
 from lcity_data.store import PublishInputError, ReleaseNotFoundError, open_store
 from lcity_data.store.engine import get_engine, writing
 from lcity_data.store.seed import seed_release
@@ -217,3 +218,35 @@ def test_a_second_writer_waits_for_the_first_and_lands_as_the_next_release(store
     thread.join(timeout=60)
     assert results[0].release == 2
     assert [i.release for i in store.releases()] == [1, 2]
+
+
+def test_load_release_adds_derived_indicators_with_provenance(store_url: str) -> None:
+    store = open_store(store_url)
+    store.publish(_return(store, n=1), by="a")
+    table, info = load_release(url=store_url)
+    assert info.release == 2
+    per_capita = table[table["indicator"] == "funding_per_capita"]
+    assert len(per_capita) > 0
+    assert per_capita["file"].isna().all()
+    assert per_capita["row"].isna().all()
+    changed = _return(store, n=1).iloc[0]
+    cell = per_capita[(per_capita["adcode"] == changed["adcode"]) & (per_capita["year"] == changed["year"])]
+    assert cell["release"].tolist() == [2]  # the newest release among its inputs
+    assert set(per_capita["release"]) == {1, 2}
+    old, old_info = load_release(1, url=store_url)
+    assert old_info.release == 1
+    assert len(old) == len(table)
+
+
+def test_readers_are_not_blocked_while_a_publish_writes(store_url: str) -> None:
+    store = open_store(store_url)
+    before = store.read()
+    with writing(get_engine(store_url)) as conn:  # a publish in the middle of its transaction
+        conn.execute(sa.text("INSERT INTO releases (id, created_at, published_by, note, files, report, value_count) "
+                             "VALUES (2, CURRENT_TIMESTAMP, 'w', '', '[]', '{}', 0)"))
+        started = time.monotonic()
+        during = store.read()
+        assert time.monotonic() - started < 5
+        assert [i.release for i in store.releases()] == [1]  # nobody sees the uncommitted release
+        pd.testing.assert_frame_equal(during, before)
+        conn.rollback()

@@ -18,6 +18,10 @@ MESSY = FIXTURES / "messy_return_gbk.csv"
 KEY = ["adcode", "year", "indicator"]
 WIDE_2024 = ("区县（市）,年份,社区教育经费（万元）,户籍人口（万人）\n海曙区,2024,700,65.5\n江北区,2024,500,31\n"
              "北仑区,2024,650,44.5\n镇海区,2024,320,25.1\n")
+PRE_2016 = ("年份,地区,指标,数值,单位,状态,来源,备注\n"
+            "2012,海曙区,户籍人口,30.1,万人,官方,2012年统计年鉴,老城区\n"
+            "2013,海曙区,户籍人口,30.3,万人,官方,2013年统计年鉴,\n"
+            "2012,江东区,户籍人口,28.2,万人,官方,2012年统计年鉴,\n")
 LONG_2024 = ("年份,地区,指标,数值,单位,状态,来源,备注\n"
              "2024,海曙区,社区教育经费,710,万元,官方,2024年区县报表 海曙,更正\n"
              "2024,江北区,社区教育经费,,万元,官方,2024年区县报表 江北,\n"
@@ -37,9 +41,10 @@ def publish(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[i
 
 @pytest.fixture
 def returns(tmp_path: Path) -> dict[str, Path]:
-    files = {"wide": tmp_path / "wide_2024.csv", "long": tmp_path / "long_2024.csv"}
+    files = {"wide": tmp_path / "wide_2024.csv", "long": tmp_path / "long_2024.csv", "old": tmp_path / "old.csv"}
     files["wide"].write_text(WIDE_2024, encoding="utf-8")
     files["long"].write_text(LONG_2024, encoding="utf-8")
+    files["old"].write_text(PRE_2016, encoding="utf-8")
     return files
 
 
@@ -114,19 +119,23 @@ def test_export_then_publish_reproduces_the_release(store_url: str, returns: dic
                                                      capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     store = open_store(store_url)
     store.publish(store.read().query("year >= 2016")[COLUMNS], by="real data", replace=True)
-    for path in (returns["wide"], returns["long"]):
+    for path in (returns["wide"], returns["long"], returns["old"]):
         assert cli.main(["publish", str(path), "--by", "x", "--db", store_url]) == 0
+    assert {"330203-pre2016", "330204"} <= set(store.read()["adcode"])  # pre-2016 units are in the release
     capsysbinary.readouterr()
-    assert cli.main(["export", "--db", store_url, "--release", "4"]) == 0
+    assert cli.main(["export", "--db", store_url, "--release", "5"]) == 0
     backup = tmp_path / "backup.csv"
     backup.write_bytes(capsysbinary.readouterr().out)
+    assert "海曙区（2016年调整前）" in backup.read_text(encoding="utf-8-sig")
     code = cli.main(["publish", str(backup), "--replace", "--by", "restore", "--db", store_url, "--format", "json"])
     out = json.loads(capsysbinary.readouterr().out)
-    assert (code, out["release"], out["changed"], out["added"], out["removed"]) == (0, 5, [], 0, 0)
+    assert (code, out["release"], out["changed"], out["added"], out["removed"]) == (0, 6, [], 0, 0)
     fresh = f"sqlite:///{tmp_path / 'restored.db'}"
     assert cli.main(["publish", str(backup), "--replace", "--by", "restore", "--db", fresh]) == 0
     restored = open_store(fresh).read()[COLUMNS]
-    pd.testing.assert_frame_equal(restored, store.read(4)[COLUMNS])
+    pd.testing.assert_frame_equal(restored, store.read(5)[COLUMNS])
+    old = restored[(restored["adcode"] == "330203-pre2016") & (restored["year"] == 2012)]
+    assert old["note"].str.startswith("老城区；2016年区划调整前的单位").tolist() == [True]
 
 
 @pytest.mark.parametrize(("argv", "code"), [
@@ -159,3 +168,18 @@ def test_db_upgrade_creates_and_seeds_a_new_store(store_url: str, capsys: pytest
     assert code == 0
     assert migrate.head_revision() in out
     assert [i.release for i in open_store(store_url).releases()] == [1]
+
+
+def test_publish_text_output_names_the_release_and_each_change(store_url: str, returns: dict[str, Path],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["publish", str(returns["wide"]), "--by", "a", "--db", store_url], capsys)
+    assert (code, err) == (0, "")
+    assert "published as release 2" in out
+    assert "330203 2024 funding_community_edu:" in out
+    assert "接受 accepted 4" in out
+    code, out, _ = run(["publish", str(returns["long"]), "--by", "a", "--db", store_url, "--dry-run"], capsys)
+    assert code == 0
+    assert "dry run: nothing was written" in out
+    assert "7,000,000 → 7,100,000" in out
+    assert "7,000,000 → 无数据 no data" not in out
+    assert "→ 无数据 no data" in out

@@ -6,6 +6,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pg_cluster
 import pytest
 import sqlalchemy as sa
 
@@ -120,3 +121,23 @@ def test_a_store_from_a_newer_version_is_refused(store_url: str) -> None:
     forget_stores()
     with pytest.raises(StoreError, match="newer than this version"):
         open_store(store_url)
+
+
+def test_missing_postgresql_binaries_fail_with_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_cluster, "find_bindir", lambda: None)
+    with pytest.raises(RuntimeError, match=r"scripts/setup.sh test"):
+        pg_cluster.start_cluster()
+
+
+def test_a_broken_schema_is_not_reported_as_an_unreachable_server(store_url: str) -> None:
+    open_store(store_url)
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE release_snapshots"))
+    engine.dispose()
+    forget_stores()
+    with pytest.raises(StoreError) as err:
+        open_store(store_url).read()
+    assert "refused the operation" in str(err.value)
+    assert "db upgrade" in str(err.value)
+    assert "cannot reach" not in str(err.value)

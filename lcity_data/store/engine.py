@@ -16,13 +16,23 @@ from pathlib import Path
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from lcity_data.store.errors import StoreError
 
 BUSY_TIMEOUT_S = 30  # a second publisher waits this long for the first, then is refused
 CONNECT_TIMEOUT_S = 5
 ADVISORY_LOCK_KEY = 0x1C17_DA7A  # "lcity data": the one lock every writer of a PostgreSQL store takes
+
+_UNREACHABLE_WORDS = ("connect", "timeout", "timed out", "refused", "resolve", "translate host", "name or service",
+                      "server closed", "network", "no route")
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -95,12 +105,14 @@ def _hint(url: str, exc: BaseException) -> tuple[str, str]:
         return (f"the database refused the login ({message})", "Check the user name and password in the URL.")
     if "does not exist" in lowered and "database" in lowered:
         return (f"the database does not exist ({message})", "Create it (createdb) or fix the database name in the URL.")
-    if not sqlite:
+    if not sqlite and isinstance(exc, OperationalError | InterfaceError) and any(
+            word in lowered for word in _UNREACHABLE_WORDS):
         return (f"cannot reach the database server ({message})",
                 "Check that the server is running and that host, port and database in the URL are right "
                 "(--db, LCITY_DATABASE_URL or [connections.lcity] in .streamlit/secrets.toml).")
-    return (f"the database failed ({message})", "Check the store with `python -m lcity_data releases --db URL`.")
-
+    return (f"the database refused the operation ({message})",
+            "Check that the store has the current schema (`python -m lcity_data db upgrade`); if it has, "
+            "report this message.")
 
 @contextmanager
 def translated(url: str) -> Iterator[None]:

@@ -41,7 +41,7 @@ data_values = Table(
     "data_values", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("release_id", Integer, ForeignKey("releases.id"), nullable=False),
-    Column("adcode", String(12), nullable=False),
+    Column("adcode", String(40), nullable=False),
     Column("year", Integer, nullable=False),
     Column("indicator", String(80), nullable=False),
     Column("value", Float, nullable=True),  # NULL: "no data reported" (a blank cell that hid an older value)

@@ -1,8 +1,9 @@
 """The release store: read the current or any past release, plan, publish and revert.
 
 Every publish and revert is one write transaction that appends a release (ids 1, 2, 3 …), its new
-values and its full membership list; nothing is updated or deleted, so every release stays readable
-exactly as it was published, and a killed publish leaves the store as before.
+values, its full membership list and its snapshot (the same table as one blob, for fast reads);
+nothing is updated or deleted, so every release stays readable exactly as it was published, and a
+killed publish leaves the store as before.
 """
 
 from __future__ import annotations
@@ -292,14 +293,14 @@ def _ready(url: str, engine: Engine) -> None:
                              "Upgrade it with `python -m lcity_data db upgrade` (add --db URL for another store).")
         raise StoreError(url, f"the store's schema revision {rev} is newer than this version of the app knows",
                          "Update the app to the version that wrote this store.")
-    initialise(url, engine)
+    initialise(engine)
 
 
-def initialise(url: str, engine: Engine, *, revision: str = "head") -> None:
-    """Migrate to `revision` and seed the shipped sample as release 1 when there is no release yet."""
+def initialise(engine: Engine) -> None:
+    """Migrate to the current schema and seed the shipped sample as release 1 when there is no release yet."""
     with writing(engine) as conn:
-        migrate.upgrade(conn, revision)
-        if revision == "head" and conn.execute(select(func.count()).select_from(releases)).scalar() == 0:
+        migrate.upgrade(conn)
+        if conn.execute(select(func.count()).select_from(releases)).scalar() == 0:
             table, files, report = seed_release()
             _append(conn, _incoming(table), by=SEED_PUBLISHER, note=SEED_NOTE, files=files, report=report,
                     replace=True)
@@ -310,7 +311,7 @@ def upgrade_store(url: str | None = None) -> tuple[str, str]:
     url = resolve_url(url)
     engine = get_engine(url)
     with translated(url):
-        initialise(url, engine)
+        initialise(engine)
     with _ready_lock:
         _stores.pop(url, None)
     return mask_url(url), migrate.head_revision()

@@ -29,7 +29,7 @@ def upgrade() -> None:
         "data_values",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=False),
-        sa.Column("adcode", sa.String(12), nullable=False),
+        sa.Column("adcode", sa.String(40), nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("indicator", sa.String(80), nullable=False),
         sa.Column("value", sa.Float, nullable=True),
