@@ -3,15 +3,13 @@
 Why a module of its own: the page must never show a traceback, and everything it displays (counts,
 rejected cells with reasons, skipped rows, notes, ignored columns, the preview of what will be used)
 is computed here, so it is tested with real messy files without Streamlit. Text from the upload (file
-and sheet names, cell values) only ever reaches the page as table cells or inside `code_span`.
+and sheet names, cell values) only ever reaches the page as table cells or through `plain`.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
-import string
 import zipfile
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -22,12 +20,12 @@ import pandas as pd
 
 from dashboard import tables
 from dashboard.i18n import t
+from dashboard.plain_text import markdown_text
 from lcity_data import importer
 
 log = logging.getLogger(__name__)
 MAX_MB = importer.MAX_BYTES // (1024 * 1024)
 T = TypeVar("T")
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
 @dataclass(frozen=True)
@@ -107,10 +105,8 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
 
 
 def plain(text: object) -> str:
-    """Data text for st.markdown/st.caption/st.error, shown literally: every ASCII punctuation mark is
-    backslash-escaped (CommonMark), so no Markdown, HTML, `:directive[...]`, link or `$` maths is
-    interpreted; line breaks become spaces."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    """Data text for st.markdown/st.caption/st.error, shown literally (dashboard/plain_text.py)."""
+    return markdown_text(text)
 
 
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
