@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, navigation, session, sidebar
+from dashboard import assets, data_access, errors, navigation, session, sidebar
 from dashboard import state as vs
 from dashboard.i18n import t
 
@@ -59,6 +59,8 @@ def run() -> None:
                 data_access.reset_upload()
                 st.rerun()
         page.run()
+    except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
+        errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", vs.LANGS[0]))
     finally:
         _IN_FRAME.reset(token)
 

@@ -6,6 +6,7 @@ session whose upload is gone says so, and the Import page states the upload limi
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -45,3 +46,54 @@ def test_a_newline_in_a_link_parameter_cannot_make_a_link_or_an_image():
         assert "e.invalid" not in outside_code_spans(text), text
     assert any("`[x](http://e.invalid/x)`" in text for text in notices)
     assert any("`![](http://e.invalid/pixel.png)`" in text for text in notices)
+
+
+# ------------------------------------------------------------------------------ unexpected errors
+
+SECRET = "boom in /srv/lcity/secret_module.py"
+REF = re.compile(r"\b[0-9a-f]{8}\b")
+
+
+def _boom(*_args, **_kwargs):
+    raise RuntimeError(SECRET)
+
+
+def assert_short_message_only(at: AppTest, caplog) -> str:
+    """One short error with a reference id on screen; no traceback, no server path; the log has both."""
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    ref = REF.search(errors[0])
+    assert ref, errors[0]
+    everything = " ".join(shown_text(at))
+    for leak in ("Traceback", "RuntimeError", "secret_module", "/srv/", ".py"):
+        assert leak not in everything, leak
+    logged = [r for r in caplog.records if ref.group(0) in r.getMessage()]
+    assert logged, [r.getMessage() for r in caplog.records]
+    assert logged[0].exc_info
+    assert SECRET in str(logged[0].exc_info[1])
+    return errors[0]
+
+
+def test_an_error_in_a_page_is_a_short_message_with_a_reference(monkeypatch, caplog):
+    from lcity_data import funding
+
+    monkeypatch.setattr(funding, "city_per_capita", _boom)
+    at = start({"lang": "en"})
+    message = assert_short_message_only(at, caplog)
+    assert message.startswith("Sorry")
+    assert [t.value for t in at.title] == ["Overview"]  # what was drawn before the error stays
+
+
+def test_an_error_in_the_frame_is_a_short_message_in_chinese(monkeypatch, caplog):
+    from dashboard import sidebar
+
+    monkeypatch.setattr(sidebar, "render", _boom)
+    at = start({})
+    message = assert_short_message_only(at, caplog)
+    assert "抱歉" in message
+
+
+def test_streamlit_itself_shows_no_error_details():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
