@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, errors, navigation, session, sidebar
+from dashboard import assets, data_access, errors, navigation, session, sidebar, upload_status
 from dashboard import state as vs
 from dashboard.i18n import t
 
@@ -50,9 +50,11 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
-        session.write_url(spec.params)
+        using_upload = data_access.using_upload()
+        session.write_url(spec.params, extra=upload_status.update(using_upload))
         session.show_notices(notices, state.lang)
-        if data_access.using_upload():
+        upload_status.show(state.lang, using_upload)
+        if using_upload:
             cols = st.columns([5, 1], vertical_alignment="center")
             cols[0].info(t("overlay.banner", state.lang), icon=":material/upload_file:")
             if cols[1].button(t("overlay.reset", state.lang), key="_overlay_reset"):

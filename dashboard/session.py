@@ -80,9 +80,9 @@ def update(**changes: Any) -> vs.ViewState:
     return state
 
 
-def write_url(params: tuple[str, ...]) -> dict[str, str]:
-    """Put the current state's parameters for this page into the address bar (if they changed)."""
-    wanted = vs.to_params(get(), params)
+def write_url(params: tuple[str, ...], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Put the current state's parameters for this page (and `extra` markers) into the address bar."""
+    wanted = {**vs.to_params(get(), params), **(extra or {})}
     if _query_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted

@@ -9,6 +9,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,3 +98,48 @@ def test_an_error_in_the_frame_is_a_short_message_in_chinese(monkeypatch, caplog
 def test_streamlit_itself_shows_no_error_details():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+# ------------------------------------------------------------------------------ lost uploads
+
+UPLOADED = pd.DataFrame([{
+    "adcode": "330203", "year": 2024, "indicator": "funding_community_edu", "value": 99_000_000.0,
+    "unit": "yuan", "status": "reported", "source": "上传文件 r.csv / uploaded file r.csv", "note": "",
+}])
+
+
+def lost_notice(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "丢失" in w.value or "is gone" in w.value]
+
+
+def test_a_session_showing_an_upload_marks_the_url():
+    at = start({}, page="map")
+    at.session_state["uploaded_table"] = UPLOADED
+    at.run()
+    assert at.query_params["upload"] == "1"
+    assert not lost_notice(at)
+
+
+def test_a_fresh_session_with_the_upload_marker_says_the_upload_was_lost():
+    """What a browser sends after a server restart: the old address (with the marker), no session."""
+    at = start({"upload": "1", "lang": "en"}, page="map")
+    assert not at.exception
+    assert len(lost_notice(at)) == 1, [w.value for w in at.warning]
+    assert not any("uploaded data" in i.value for i in at.info), "still claims to show the upload"
+    links = [link for link in at.get("page_link") if "import_data" in link.proto.page]
+    assert links, "no way back to the Import page"
+    assert "upload" not in at.query_params  # the address no longer claims an upload
+    at.switch_page("pages/trends.py").run()
+    assert len(lost_notice(at)) == 1  # said on every page until dismissed or uploaded again
+    at.button(key="_upload_lost_dismiss").click().run()
+    assert not lost_notice(at)
+
+
+def test_resetting_an_upload_is_not_losing_it():
+    at = start({}, page="map")
+    at.session_state["uploaded_table"] = UPLOADED
+    at.run()
+    at.button(key="_overlay_reset").click().run()
+    at.run()
+    assert not lost_notice(at)
+    assert "upload" not in at.query_params
