@@ -152,3 +152,12 @@ def details(report: importer.ImportReport, lang: str) -> str:
     if report.encoding:
         parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
     return " · ".join(parts)
+
+
+def limit_note(lang: str) -> str:
+    """The upload limit, exactly the importer's (in bytes too), and what happens to a bigger file.
+
+    Why spelled out: the browser refuses a bigger file before sending it, with Streamlit's own
+    message in English only; this line says the same in the user's language.
+    """
+    return t("app_harden.upload_limit", lang, mb=importer.MAX_BYTES // (1024 * 1024), bytes=f"{importer.MAX_BYTES:,}")

@@ -86,6 +86,7 @@ st.caption(t("import.template_note", lang))
 
 upload = st.file_uploader(t("import.upload", lang, mb=import_view.MAX_MB), type=["xlsx", "csv"], key="import_file",
                           max_upload_size=import_view.MAX_MB, help=t("import.upload_help", lang))
+st.caption(import_view.limit_note(lang))
 if upload is None:
     for slot in (SHEETS_SLOT, RESULT_SLOT):
         st.session_state.pop(slot, None)
