@@ -85,6 +85,8 @@ def run_import(data: bytes, filename: str, sheet: str | None = None,
         return importer.import_file(data, filename=filename, sheet=sheet, year=year)
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
+    except MemoryError:
+        raise  # the import worker (dashboard/import_worker.py) says the file needed too much memory
     except Exception:
         # A bug, not the user's file: log it for the team, show the user a plain message.
         log.exception("import of %r failed unexpectedly", filename)
