@@ -198,3 +198,23 @@ def test_link_parameters_are_shown_as_text(page, context, app_server):
         assert shown in body, f"{shown!r} is not shown literally"
     assert context.dialogs == []
     assert exceptions(page) == []
+
+
+@needs_import_page
+def test_upload_names_and_cells_are_shown_as_text(page, context, app_server, tmp_path):
+    """A file name and cells written as Markdown links/images show up as text on the Import page."""
+    name = "[x](e.invalid) ![](e.invalid) _i_ <b>.csv"
+    path = tmp_path / name
+    path.write_text('年份,地区,指标,数值,单位\n2024,"\n\n![](http://e.invalid/pixel.png)",社区教育经费,1,万元\n'
+                    '2024,"[x](http://e.invalid/x)",社区教育经费,1,万元\n', encoding="utf-8")
+    open_page(page, app_server, IMPORT_PATH)
+    _upload(page, path)
+    page.wait_for_timeout(500)
+    screenshot(page, "upload_name_injection")
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    assert name in main.inner_text(), "the file name is not shown literally"
+    assert main.locator('a[href*="e.invalid"]').count() == 0
+    assert page.locator('img[src*="e.invalid"]').count() == 0
+    assert main.locator('[data-testid="stCaptionContainer"] em, [data-testid="stCaptionContainer"] b').count() == 0
+    assert [u for u in context.leaked if "e.invalid" in u] == []
+    assert exceptions(page) == []
