@@ -105,6 +105,6 @@ def import_once(data: bytes, filename: str, sheet: str | None, year: int | None)
 
 
 def import_with_spinner(data: bytes, filename: str, sheet: str | None, year: int | None, lang: str) -> Result:
-    """`import_once` with a spinner (and the seconds elapsed) on the page while it runs."""
-    with st.spinner(t("app_harden.importing", lang), show_time=True):
+    """`import_once` with a spinner on the page while it runs (no timer: Streamlit writes it in English)."""
+    with st.spinner(t("app_harden.importing", lang)):
         return import_once(data, filename, sheet, year)
