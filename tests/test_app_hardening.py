@@ -109,7 +109,7 @@ UPLOADED = pd.DataFrame([{
 
 
 def lost_notice(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if "丢失" in w.value or "is gone" in w.value]
+    return [w.value for w in at.warning if re.search("上传的数据已不在|uploaded data is no longer here", w.value)]
 
 
 def test_a_session_showing_an_upload_marks_the_url():

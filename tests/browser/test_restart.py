@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 
 RETURN = "年份,地区,指标,数值,单位\n2024,海曙区,社区教育经费,1250.5,万元\n2024,海曙区,户籍人口,65.12,万人\n"
 BANNER = re.compile(r"正在显示您上传的数据|Showing your uploaded data")
-LOST = re.compile(r"上传的数据已丢失|uploaded data is gone")
+LOST = re.compile(r"上传的数据已不在|uploaded data is no longer here")
 
 
 @contextlib.contextmanager
