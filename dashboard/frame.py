@@ -50,11 +50,10 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
-        using_upload = data_access.using_upload()
-        session.write_url(spec.params, extra=upload_status.update(using_upload))
+        session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
+        upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
-        upload_status.show(state.lang, using_upload)
-        if using_upload:
+        if data_access.using_upload():
             cols = st.columns([5, 1], vertical_alignment="center")
             cols[0].info(t("overlay.banner", state.lang), icon=":material/upload_file:")
             if cols[1].button(t("overlay.reset", state.lang), key="_overlay_reset"):

@@ -73,10 +73,10 @@ def _context() -> BaseContext:
     return ctx
 
 
-def _in_worker(data: bytes, filename: str, sheet: str | None, year: int | None) -> Result:
+def _in_worker(data: bytes, filename: str, more: tuple) -> Result:
     start = time.perf_counter()
     with _context().Pool(1, initializer=_cap_memory, initargs=(MEMORY_HEADROOM_BYTES,)) as pool:
-        job = pool.apply_async(_call, (_TARGET, data, filename, sheet, year))
+        job = pool.apply_async(_call, (_TARGET, data, filename, *more))
         try:
             pid, result = job.get(timeout=TIME_LIMIT_S)
         except multiprocessing.TimeoutError:
@@ -91,20 +91,21 @@ def _in_worker(data: bytes, filename: str, sheet: str | None, year: int | None) 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _imported(digest: str, filename: str, sheet: str | None, year: int | None, _data: bytes) -> Result:
+def _imported(digest: str, filename: str, more: tuple, _data: bytes) -> Result:
     """Keyed by content hash (the bytes themselves are not hashed again by Streamlit: `_data`)."""
-    return _in_worker(_data, filename, sheet, year)
+    return _in_worker(_data, filename, more)
 
 
-def import_once(data: bytes, filename: str, sheet: str | None, year: int | None) -> Result:
-    """The importer's report for an upload, or a Failure; never raises, never blocks other sessions."""
+def import_once(data: bytes, filename: str, *more: object) -> Result:
+    """`import_view.run_import(data, filename, *more)` (sheet, year, ...) run in a worker: the report or
+    a Failure; never raises, never blocks other sessions."""
     try:
-        return _imported(hashlib.sha256(data).hexdigest(), filename, sheet, year, data)
+        return _imported(hashlib.sha256(data).hexdigest(), filename, more, data)
     except _Stopped as stopped:
         return stopped.failure
 
 
-def import_with_spinner(data: bytes, filename: str, sheet: str | None, year: int | None, lang: str) -> Result:
+def import_with_spinner(lang: str, data: bytes, filename: str, *more: object) -> Result:
     """`import_once` with a spinner on the page while it runs (no timer: Streamlit writes it in English)."""
     with st.spinner(t("app_harden.importing", lang)):
-        return import_once(data, filename, sheet, year)
+        return import_once(data, filename, *more)

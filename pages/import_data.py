@@ -102,7 +102,7 @@ else:
         t("import.year", lang), min_value=FIRST_YEAR, max_value=last_year(), value=None, step=1,
         placeholder=t("import.year_placeholder", lang), help=t("import.year_help", lang), key="import_year")
     result = import_view.memo(st.session_state, RESULT_SLOT, (upload.file_id, sheet, year),
-                              lambda: import_worker.import_with_spinner(data, upload.name, sheet, year, lang))
+                              lambda: import_worker.import_with_spinner(lang, data, upload.name, sheet, year))
     if isinstance(result, import_view.Failure):
         st.error(t("import.error", lang, reason=import_view.plain(result.reason(lang))), icon=":material/error:")
         if sheet is not None:
