@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, qualitative, sample_colorscale
 
-from dashboard.plain_text import html_text
+from dashboard.safe_text import html_text
 
 PLOTLY_CONFIG = {
     "displaylogo": False,

@@ -3,7 +3,7 @@
 Why a module of its own: the page must never show a traceback, and everything it displays (counts,
 rejected cells with reasons, skipped rows, notes, ignored columns, the preview of what will be used)
 is computed here, so it is tested with real messy files without Streamlit. Text from the upload (file
-and sheet names, cell values) only ever reaches the page as table cells or through `plain`.
+and sheet names, cell values) only ever reaches the page as table cells or inside `code_span`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard import tables
 from dashboard.i18n import t
-from dashboard.plain_text import markdown_text
+from dashboard.safe_text import plain
 from lcity_data import importer
 
 log = logging.getLogger(__name__)
@@ -104,11 +104,6 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
         held = (key, compute())
         store[slot] = held
     return held[1]
-
-
-def plain(text: object) -> str:
-    """Data text for st.markdown/st.caption/st.error, shown literally (dashboard/plain_text.py)."""
-    return markdown_text(text)
 
 
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:

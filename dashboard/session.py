@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard import state as vs
 from dashboard.i18n import t
-from dashboard.plain_text import markdown_text
+from dashboard.safe_text import plain
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import default_config
 from lcity_data.registry import load_registry
@@ -95,7 +95,7 @@ def show_notices(notices: list[vs.Notice], lang: str) -> None:
     The value comes from the link, so it is shown as plain text (a newline in it must not start a link).
     """
     for n in notices:
-        msg = t(f"notice.{n.reason}", lang, param=n.param, value=markdown_text(n.value))
+        msg = t(f"notice.{n.reason}", lang, param=n.param, value=plain(n.value))
         st.caption(f":material/link_off: {msg}")
     if notices:
         st.toast(t("notice.toast", lang, n=len(notices)), icon=":material/link_off:")

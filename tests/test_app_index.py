@@ -14,7 +14,7 @@ import pytest
 from map_spec import hovers, is_map
 from streamlit.testing.v1 import AppTest
 
-from dashboard.plain_text import markdown_text
+from dashboard.safe_text import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -150,7 +150,7 @@ def test_weights_round_trip_through_the_url():
                                             ("w", "mystery:10"), ("norm", "ranked")])
 def test_bad_weights_fall_back_to_defaults_with_a_notice(param, raw):
     at = start({param: raw})
-    assert any(f"{param}={markdown_text(raw)}" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any(f"{param}={plain(raw)}" in c.value for c in at.caption), [c.value for c in at.caption]
     assert at.slider(key="_w_weights_government").value == 25
     assert at.slider(key="_w_indicator_weights_funding_per_capita").value == 50
     assert at.segmented_control(key="_w_normalisation").value == "minmax"

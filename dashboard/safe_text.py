@@ -1,12 +1,12 @@
-"""Text from outside the app (URL parameters, uploaded files, their names and cell values) shown as text.
+"""Text from outside the app (URL parameters, uploads and their names, the store) shown as text.
 
 Why one module: Streamlit renders st.markdown, st.caption, st.info/warning/error/success, toasts, widget
 labels and help tooltips as GitHub-flavoured Markdown with HTML, `$maths$`, `:colour[...]` and
 `:material/...:` extensions. A newline in a URL parameter once ended the link notice's code span and
 turned the rest into a live link, or an image the browser fetched from anywhere. Backslash escapes are
 not enough: GFM still turns a bare `http://…`, `www.…` or e-mail address in escaped text into a link.
-So every value echoed from outside reaches those surfaces through `markdown_text` (one line, inside a
-code span, where CommonMark interprets nothing), and plotly hovers / folium tooltips through `html_text`.
+So every value echoed from outside reaches those surfaces through `plain` (one line, inside a code
+span, where CommonMark interprets nothing), and plotly hovers / folium tooltips through `html_text`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def one_line(value: object) -> str:
     return " ".join(text.split())
 
 
-def markdown_text(value: object) -> str:
+def plain(value: object) -> str:
     """`value` for a Markdown surface, shown literally: one line in a code span whose fence is longer
     than any run of backticks inside, so no link, image, HTML, maths, emphasis or directive can start."""
     text = one_line(value)

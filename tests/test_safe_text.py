@@ -1,4 +1,4 @@
-"""dashboard/plain_text.py: text from a URL, a file or an upload is shown literally on every surface."""
+"""dashboard/safe_text.py: text from a URL, a file or an upload is shown literally on every surface."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard import plain_text
+from dashboard import safe_text
 
 # Markdown/HTML/Streamlit syntax that must never act: links, images, raw HTML, code spans, maths,
 # Streamlit's :colour[...] and :material/...: directives, emphasis, headings, tables, strikethrough.
@@ -36,21 +36,21 @@ def code_span_content(shown: str) -> str:
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_markdown_text_is_one_code_span_on_one_line(value):
-    shown = plain_text.markdown_text(value)
+def test_plain_is_one_code_span_on_one_line(value):
+    shown = safe_text.plain(value)
     assert not {"\n", "\r", "\u2028"} & set(shown)
-    assert code_span_content(shown) == plain_text.one_line(value)
+    assert code_span_content(shown) == safe_text.one_line(value)
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c == "\u202e" for c in shown), repr(shown)
 
 
-def test_markdown_text_keeps_the_words():
-    assert plain_text.markdown_text("2023年 海曙区\n\n[x](u)") == "`2023年 海曙区 [x](u)`"
-    assert plain_text.markdown_text(2024) == "`2024`"
-    assert plain_text.markdown_text("a`b") == "``a`b``"
-    assert plain_text.markdown_text("`a") == "`` `a ``"
-    assert plain_text.markdown_text("\n") == ""
+def test_plain_keeps_the_words():
+    assert safe_text.plain("2023年 海曙区\n\n[x](u)") == "`2023年 海曙区 [x](u)`"
+    assert safe_text.plain(2024) == "`2024`"
+    assert safe_text.plain("a`b") == "``a`b``"
+    assert safe_text.plain("`a") == "`` `a ``"
+    assert safe_text.plain("\n") == ""
 
 
 def test_html_text_escapes_markup_and_quotes():
-    assert plain_text.html_text('<a href="x">&</a>') == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
-    assert plain_text.html_text(None) == ""
+    assert safe_text.html_text('<a href="x">&</a>') == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+    assert safe_text.html_text(None) == ""
