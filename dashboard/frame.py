@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, navigation, release_view, session, sidebar
+from dashboard import assets, data_access, errors, navigation, release_view, session, sidebar, upload_status
 from dashboard import state as vs
 from dashboard.i18n import t
 
@@ -57,7 +57,8 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
-        session.write_url(spec.params)
+        session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
+        upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
         release_view.show_release_line(run_release, data_access.current_table(), state.lang)
         release_view.show_newer_notice(run_release, state, spec.params, spec.path, state.lang)
@@ -69,6 +70,8 @@ def run() -> None:
                 data_access.reset_upload()
                 st.rerun()
         page.run()
+    except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
+        errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", vs.LANGS[0]))
     finally:
         _IN_FRAME.reset(token)
 

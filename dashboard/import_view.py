@@ -85,6 +85,8 @@ def run_import(data: bytes, filename: str, sheet: str | None = None,
         return importer.import_file(data, filename=filename, sheet=sheet, year=year)
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
+    except MemoryError:
+        raise  # the import worker (dashboard/import_worker.py) says the file needed too much memory
     except Exception:
         # A bug, not the user's file: log it for the team, show the user a plain message.
         log.exception("import of %r failed unexpectedly", filename)
@@ -147,3 +149,12 @@ def details(report: importer.ImportReport, lang: str) -> str:
     if report.encoding:
         parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
     return " · ".join(parts)
+
+
+def limit_note(lang: str) -> str:
+    """The upload limit, exactly the importer's (in bytes too), and what happens to a bigger file.
+
+    Why spelled out: the browser refuses a bigger file before sending it, with Streamlit's own
+    message in English only; this line says the same in the user's language.
+    """
+    return t("app_harden.upload_limit", lang, mb=importer.MAX_BYTES // (1024 * 1024), bytes=f"{importer.MAX_BYTES:,}")

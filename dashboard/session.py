@@ -22,6 +22,7 @@ import streamlit as st
 
 from dashboard import state as vs
 from dashboard.i18n import t
+from dashboard.safe_text import plain
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import default_config
 from lcity_data.registry import load_registry
@@ -88,9 +89,9 @@ def update(**changes: Any) -> vs.ViewState:
     return state
 
 
-def write_url(params: tuple[str, ...]) -> dict[str, str]:
-    """Put the current state's parameters for this page into the address bar (if they changed)."""
-    wanted = vs.to_params(get(), params)
+def write_url(params: tuple[str, ...], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Put the current state's parameters for this page (and `extra` markers) into the address bar."""
+    wanted = {**vs.to_params(get(), params), **(extra or {})}
     if _query_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted
@@ -98,9 +99,12 @@ def write_url(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def show_notices(notices: list[vs.Notice], lang: str) -> None:
-    """A small caption per URL parameter that was ignored, and one toast saying so."""
+    """A small caption per URL parameter that was ignored, and one toast saying so.
+
+    The value comes from the link, so it is shown as plain text (a newline in it must not start a link).
+    """
     for n in notices:
-        msg = t(f"notice.{n.reason}", lang, param=n.param, value=n.value)
+        msg = t(f"notice.{n.reason}", lang, param=n.param, value=plain(n.value))
         st.caption(f":material/link_off: {msg}")
     if notices:
         st.toast(t("notice.toast", lang, n=len(notices)), icon=":material/link_off:")
