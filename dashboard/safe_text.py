@@ -25,12 +25,20 @@ def one_line(value: object) -> str:
     return " ".join(text.split())
 
 
+def _inert(text: str) -> bool:
+    """Letters, digits, spaces and non-ASCII punctuation only (a district, a person's or a unit's name):
+    nothing Markdown, HTML or GFM's autolinker acts on, so it can be shown as ordinary text."""
+    return all(ch.isalnum() or ch == " " or (ord(ch) > 127 and unicodedata.category(ch).startswith("P"))
+               for ch in text)
+
+
 def plain(value: object) -> str:
-    """`value` for a Markdown surface, shown literally: one line in a code span whose fence is longer
-    than any run of backticks inside, so no link, image, HTML, maths, emphasis or directive can start."""
+    """`value` for a Markdown surface, shown literally: inert text as it is, anything else as one line in
+    a code span whose fence is longer than any run of backticks inside, so no link, image, HTML, maths,
+    emphasis or directive can start."""
     text = one_line(value)
-    if not text:
-        return ""
+    if not text or _inert(text):
+        return text
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -128,7 +128,7 @@ def test_summary_of_the_messy_workbook(xlsx):
     assert en.rejected["Reason"].tolist()[:2] == ["'约160' is not a number", "unknown district '火星区'"]
     assert en.skipped["Reason"].tolist() == ["total row (city or subtotal, not a district)"]
     assert import_view.details(report, "en") == (
-        "File `messy.xlsx` · sheet `2024年报表` · wide table · header on row 3")
+        "File `messy.xlsx` · sheet 2024年报表 · wide table · header on row 3")
 
 
 def test_pre_2016_units_are_noted_in_the_report(xlsx):
@@ -203,7 +203,7 @@ def test_page_without_a_file_offers_templates_and_a_prompt():
 
 def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
     at = upload(start(), "messy.xlsx", xlsx)
-    assert at.error[0].value.startswith("无法读取此文件：`找不到表头")  # first sheet is the explanation
+    assert at.error[0].value.startswith("无法读取此文件：找不到表头")  # first sheet is the explanation
     assert any("另一张" in c.value for c in at.caption)
     at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
     assert any("文件中没有年份" in w.value for w in at.warning)

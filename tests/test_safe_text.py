@@ -39,13 +39,15 @@ def code_span_content(shown: str) -> str:
 def test_plain_is_one_code_span_on_one_line(value):
     shown = safe_text.plain(value)
     assert not {"\n", "\r", "\u2028"} & set(shown)
-    assert code_span_content(shown) == safe_text.one_line(value)
+    line = safe_text.one_line(value)
+    assert (shown == line) if safe_text._inert(line) else (code_span_content(shown) == line)
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c == "\u202e" for c in shown), repr(shown)
 
 
 def test_plain_keeps_the_words():
     assert safe_text.plain("2023年 海曙区\n\n[x](u)") == "`2023年 海曙区 [x](u)`"
-    assert safe_text.plain(2024) == "`2024`"
+    assert safe_text.plain(2024) == "2024"
+    assert safe_text.plain("市终身教育指导中心（宁波）") == "市终身教育指导中心（宁波）"
     assert safe_text.plain("a`b") == "``a`b``"
     assert safe_text.plain("`a") == "`` `a ``"
     assert safe_text.plain("\n") == ""
