@@ -54,24 +54,33 @@ def _publisher(url: str, path: Path, by: str) -> subprocess.Popen:
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _writer_holds_lock(url: str) -> bool:
-    """True while some publisher is inside its write transaction."""
-    if url.startswith("sqlite"):
-        conn = sqlite3.connect(sa.make_url(url).database, timeout=0, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
+class LockProbe:
+    """Tells whether some publisher is inside its write transaction (one open probe connection)."""
+
+    def __init__(self, url: str) -> None:
+        self.sqlite = url.startswith("sqlite")
+        if self.sqlite:
+            self.conn = sqlite3.connect(sa.make_url(url).database, timeout=0, isolation_level=None)
+        else:
+            self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+            self.conn = self.engine.connect()
+
+    def held(self) -> bool:
+        if self.sqlite:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return True
+            self.conn.execute("ROLLBACK")
             return False
-        except sqlite3.OperationalError:
-            return True
-        finally:
-            conn.close()
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        held = conn.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                                    "AND objid = :key"), {"key": ADVISORY_LOCK_KEY}).scalar()
-    engine.dispose()
-    return bool(held)
+        return bool(self.conn.execute(sa.text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = :key"),
+            {"key": ADVISORY_LOCK_KEY}).scalar())
+
+    def close(self) -> None:
+        self.conn.close()
+        if not self.sqlite:
+            self.engine.dispose()
 
 
 def _state(url: str) -> tuple[int, pd.DataFrame]:
@@ -97,9 +106,11 @@ def test_a_killed_publish_leaves_the_store_before_or_after(store_url: str, tmp_p
         after = _expected_after(before, incoming)
         proc = _publisher(store_url, tmp_path / f"return_{i}.csv", f"run {i}")
         if anchor == "lock":
+            probe = LockProbe(store_url)
             deadline = time.monotonic() + 120
-            while not _writer_holds_lock(store_url) and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.002)
+            while not probe.held() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.001)
+            probe.close()
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)

@@ -141,3 +141,10 @@ def test_a_broken_schema_is_not_reported_as_an_unreachable_server(store_url: str
     assert "refused the operation" in str(err.value)
     assert "db upgrade" in str(err.value)
     assert "cannot reach" not in str(err.value)
+
+
+def test_an_unparsable_url_never_shows_its_password() -> None:
+    with pytest.raises(StoreError) as err:
+        open_store("postgresql+psycopg://admin:hunter2@db-host:notaport/lcity")
+    assert "hunter2" not in str(err.value)
+    assert "not a usable database URL" in str(err.value)

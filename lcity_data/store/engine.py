@@ -71,7 +71,9 @@ def get_engine(url: str) -> Engine:
             else:
                 engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-            raise StoreError(url, f"not a usable database URL ({exc})",
+            # only the driver error is shown: a parse error repeats the whole URL, password included
+            detail = f" ({exc})" if isinstance(exc, NoSuchModuleError) else ""
+            raise StoreError(url, f"not a usable database URL{detail}",
                              "Use sqlite:///path/to/lcity.db or postgresql+psycopg://user:password@host/db.") from None
         except OSError as exc:
             raise StoreError(url, f"cannot create the folder for the SQLite file ({exc})",
