@@ -15,10 +15,12 @@ from dashboard.formatting import unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import format_source, format_sources
 from lcity_data.registry import load_registry
 
 PROVENANCE = ("official", "derived", "illustrative")
 PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "illustrative": "#E69F00", "missing": "#DDDDDD"}
+SOURCE_SEP = " | "  # between the distinct sources of one table row (a citation itself may hold "；")
 PROVENANCE_ICONS = {"official": "■", "derived": "◆", "illustrative": "◇", "missing": "·"}
 
 
@@ -61,8 +63,8 @@ def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("indicator", lang): [cat.indicator(i).name(lang) for i in rows["indicator"]],
         col("value", lang): list(rows["value"].astype(float)),
         col("unit", lang): [unit_label(u, lang) for u in rows["unit"]],
-        col("status", lang): [status_text(s, lang) for s in rows["status"]],
-        col("source", lang): list(rows["source"]),
+        col("status", lang): [status_text(s, lang, src) for s, src in zip(rows["status"], rows["source"], strict=True)],
+        col("source", lang): [format_source(s, lang) for s in rows["source"]],
         col("note", lang): list(rows["note"].fillna("")),
     })
 
@@ -83,10 +85,13 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
         }
         for y in years:
             rec[str(y)] = float(by_year[y]) if y in by_year.index else np.nan
-        statuses = [s for s in PROVENANCE if s in set(grp["status"])]
+        labels = pd.Series([status_text(s, lang, src) for s, src in zip(grp["status"], grp["source"], strict=True)],
+                           index=grp.index)
+        order = grp["status"].map({s: i for i, s in enumerate(PROVENANCE)}).fillna(len(PROVENANCE))
         rec[col("status", lang)] = "; ".join(
-            f"{status_text(s, lang)} {_years_text(grp.loc[grp['status'] == s, 'year'])}" for s in statuses)
-        rec[col("source", lang)] = " | ".join(dict.fromkeys(grp["source"]))
+            f"{label} {_years_text(grp.loc[labels == label, 'year'])}"
+            for label in dict.fromkeys(labels[order.sort_values(kind="stable").index]))
+        rec[col("source", lang)] = SOURCE_SEP.join(format_sources(grp["source"], lang))
         out.append(rec)
     columns = [col("district", lang), col("adcode", lang), col("indicator", lang), col("unit", lang),
                *[str(y) for y in years], col("status", lang), col("source", lang)]

@@ -9,6 +9,7 @@ from dashboard import data_access, figures, frame, maps, progress_view, session,
 from dashboard.formatting import target_text, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import cite
 from lcity_data.progress import rules
 
 state = frame.page_state()
@@ -35,7 +36,7 @@ with st.container(border=True):
                   precision=std.precision))
     st.markdown(t("funding.thresholds", lang, minimum=f"{std.minimum}", unit=unit,
                   target=target_text(std.target, unit, lang)))
-    st.markdown(t("funding.source", lang, citation=source.citation, url=source.url or "—"))
+    st.markdown(t("funding.source", lang, citation=cite(source, lang), url=""))
     if source.quote:
         st.caption(f"“{source.quote}”")
 

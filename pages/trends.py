@@ -9,6 +9,7 @@ from dashboard.formatting import axis_scale, definition, indicator_label, join_n
 from dashboard.i18n import t
 from lcity_data.aggregate import city_series, indexed
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import format_source
 from lcity_data.classify import standard_for_indicator
 from lcity_data.registry import load_registry
 
@@ -42,7 +43,8 @@ city = city.assign(source=t(f"trends.city_rule_{ind.aggregate}", lang))
 
 labels = maps.hover_labels(lang)
 rows["name"] = [reg.name(a, lang) for a in rows["adcode"]]
-rows["status_text"] = [maps.status_text(s, lang) for s in rows["status"]]
+rows["status_text"] = [maps.status_text(s, lang, src) for s, src in zip(rows["status"], rows["source"], strict=True)]
+rows["source"] = [format_source(s, lang) for s in rows["source"]]
 city["status_text"] = [maps.status_text(s, lang) if isinstance(s, str) else "" for s in city["status"]]
 unit = unit_label(ind.unit, lang)
 ref_lines: list[figures.RefLine] = []
