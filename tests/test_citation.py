@@ -76,4 +76,5 @@ def test_tables_and_maps_show_formatted_sources_and_unverified_status(lang):
     assert " ÷ " not in wide[tables.col("source", lang)].iloc[0]
     frame = maps.map_frame(df, "population_resident", 2010, lang)
     beilun = frame.set_index("adcode").loc["330206"]
-    assert unverified in beilun["status_text"] and "bx2200.com" in beilun["source"]
+    assert unverified in beilun["status_text"]
+    assert "bx2200.com" in beilun["source"]
