@@ -48,7 +48,8 @@ def cite(src: Source, lang: str) -> str:
     title = src.title_en if lang == "en" and src.title_en else src.title
     if not title:
         return src.citation
-    head = t["issuer_title"].format(issuer=issuer, title=title) if issuer else title
+    template = t["issuer_title"] if title.startswith(("《", "「")) else t["issuer_title_plain"]
+    head = template.format(issuer=issuer, title=title) if issuer else title
     text = (t["grade"].format(grade=src.grade) if src.grade in "ABC" and src.grade else "") + head
     if src.date:
         text += t["date"].format(date=src.date)

@@ -70,6 +70,10 @@ def _build_parser() -> _Parser:
     index.add_argument("--normalisation", choices=NORMALISATIONS, help="标准化方法 / normalisation (default: minmax)")
     index.add_argument("--format", choices=("table", "json"), default="table")
     index.set_defaults(handler=_index)
+
+    from dashboard.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
+
+    add_briefing(subparsers)
     return parser
 
 

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing_export, data_access, frame, session, slides
+from dashboard import briefing_export, briefing_pptx, data_access, frame, session, slides
 from dashboard.i18n import t
 
 state = frame.page_state()
@@ -54,5 +54,10 @@ with st.sidebar:
                        data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang),
                        file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
                        help=t("briefing.download_help", lang, n=total), on_click="ignore")
+    st.download_button(t("present.download_pptx", lang), key="briefing_download_pptx", icon=":material/slideshow:",
+                       data=partial(briefing_pptx.render_pptx, shown, table, state.year, state.districts, lang,
+                                    data_access.districts_geojson()),
+                       file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
+                       help=t("present.download_pptx_help", lang, n=total), on_click="ignore")
     with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
         st.markdown(t("briefing.presenting_body", lang))
