@@ -169,8 +169,8 @@ def provenance_chart(rows: pd.DataFrame, lang: str) -> ChartSpec:
                      "0", t("present.values", lang), legend=False)
 
 
-def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> dict[str, tuple[str, ...]]:
-    """The cited sources behind each slide, as lcity_data.citation writes them (standard first)."""
+def slide_source_values(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> dict[str, list[object]]:
+    """The `source` values behind each slide (the standard's first), keyed by slide key."""
     std = load_catalog().standard()
     in_view = df[df["adcode"].isin(adcodes)]
     funding = in_view["indicator"].isin([std.numerator, std.denominator])
@@ -179,13 +179,18 @@ def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str
     index = in_view["indicator"].isin(list(default_config().indicators)) & (in_view["year"] == year)
     used = slides.used_rows(df, year, list(adcodes))
 
-    def cited(mask: pd.Series | None, with_standard: bool = True) -> tuple[str, ...]:
+    def cited(mask: pd.Series | None, with_standard: bool = True) -> list[object]:
         rows = used if mask is None else in_view[mask]
-        return tuple(format_sources([*([std.source] if with_standard else []), *rows["source"].dropna()], lang))
+        return [*([std.source] if with_standard else []), *rows["source"].dropna()]
 
     return {"title": cited(None), "status_map": cited(funding & (in_view["year"] == year)),
             "crossed": cited(funding & in_view["year"].between(year - 1, year)), "trends": cited(trend),
             "ranking": cited(index, with_standard=False), "notes": cited(None)}
+
+
+def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> dict[str, tuple[str, ...]]:
+    """The cited sources behind each slide, as lcity_data.citation writes them (standard first)."""
+    return {k: tuple(format_sources(v, lang)) for k, v in slide_source_values(df, year, adcodes).items()}
 
 
 # ------------------------------------------------------------------------------------------ drawing

@@ -11,6 +11,7 @@ Pure: no Streamlit.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 
 from lcity_data.catalog import Source, _read, load_catalog
@@ -80,6 +81,31 @@ def format_sources(values: object, lang: str) -> list[str]:
         for p in parts(value):
             seen[format_part(p, lang)] = None
     return list(seen)
+
+
+def short_cite(part: str, lang: str, width: int = 48) -> str:
+    """A source in a few words for a picture's footer: grade, issuer and title, no date or address."""
+    t = _read("citations.toml")[lang]
+    src = lookup(part)
+    if src is None:
+        text = part + t["ungraded"]
+    else:
+        issuer = src.issuer_en if lang == "en" and src.issuer_en else src.issuer
+        title = (src.title_en if lang == "en" and src.title_en else src.title) or src.citation
+        grade = t["grade"].format(grade=src.grade) if src.grade in ("A", "B", "C") else ""
+        text = grade + (f"{issuer} {title}" if issuer and lang == "en" else f"{issuer}{title}")
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def source_line(values: object, lang: str, limit: int = 2) -> str:
+    """The distinct sources behind some values in one short line, most cited first: the first `limit`,
+    then 'and n more' (the Sources panel lists them all)."""
+    counts = Counter(short_cite(p, lang) for value in (values if not isinstance(values, str) else [values])
+                     for p in parts(value))
+    names = [name for name, _ in counts.most_common()]
+    t = _read("citations.toml")[lang]
+    text = t["list_sep"].join(names[:limit])
+    return text + (t["more"].format(n=len(names) - limit) if len(names) > limit else "")
 
 
 def is_unverified(value: object) -> bool:
