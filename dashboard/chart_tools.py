@@ -305,8 +305,21 @@ def show_image(svg: str, meta: ChartMeta, *, key: str, lang: str) -> None:
     _tools_row(meta, key, lang, svg=with_footer_svg(svg, meta, lang))
 
 
+def _with_view_box(svg: str) -> str:
+    """Give an SVG without a viewBox one from its width and height, so it scales without stretching."""
+    opening = re.match(r"\s*(?:<\?xml[^>]*>\s*)?<svg\b[^>]*>", svg)
+    if opening is None or "viewBox" in opening.group(0):
+        return svg
+    size = {k: re.search(rf'\b{k}="([0-9.]+)(?:px)?"', opening.group(0)) for k in ("width", "height")}
+    if not all(size.values()):
+        return svg
+    tag = opening.group(0)[:-1].rstrip("/") + f' viewBox="0 0 {size["width"][1]} {size["height"][1]}">'
+    return svg[:opening.start()] + tag + svg[opening.end():]
+
+
 def with_footer_svg(svg: str, meta: ChartMeta, lang: str, today: date | None = None) -> str:
-    """`svg` scaled into a slide-sized SVG with the title above and the footer lines below."""
+    """`svg` scaled (aspect kept) into a slide-sized SVG with the title above and the footer lines below."""
+    svg = _with_view_box(svg)
     width, height = meta.size["width"], meta.size["height"]
     lines = footer_lines(meta, lang, today)
     top, line_h = 64, 24
@@ -320,5 +333,5 @@ def with_footer_svg(svg: str, meta: ChartMeta, lang: str, today: date | None = N
             f'viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif">'
             f'<rect width="100%" height="100%" fill="#FFFFFF"/>'
             f'<text x="24" y="40" font-size="26" font-weight="700" fill="#1A1A1A">{html.escape(meta.title)}</text>'
-            f'<image x="24" y="{top}" width="{width - 48}" height="{body_h}" '
+            f'<image x="24" y="{top}" width="{width - 48}" height="{body_h}" preserveAspectRatio="xMidYMid meet" '
             f'href="data:image/svg+xml;base64,{inner}"/>{texts}</svg>')

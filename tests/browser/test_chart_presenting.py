@@ -3,12 +3,13 @@ link to this exact view on the clipboard, plotly.js served by the app (nothing l
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from pathlib import Path
 
 import pytest
-from driver import open_page, screenshot
+from driver import new_context, new_page, open_page, run_streamlit, screenshot, wait_for_app
 from PIL import Image
 
 from dashboard.export_footer import issuer
@@ -55,3 +56,26 @@ def test_sources_popover_lists_graded_sources(page, app_server):
     assert "〔A级〕" in panel.inner_text()
     assert "权威等级" in panel.inner_text()
     assert ".py" not in panel.inner_text()
+
+
+def test_picture_from_a_component_downloads_as_svg_and_png_with_footer(browser):
+    with run_streamlit("tests/browser/apps/picture_tools.py", log_name="streamlit-picture.log") as (base_url, _):
+        ctx = new_context(browser, base_url)
+        page = new_page(ctx, base_url)
+        page.goto(base_url + "/")
+        wait_for_app(page)
+        bar = toolbar(page, "map_svg")
+        with page.expect_download() as svg:
+            bar.locator("#svg").click()
+        text = Path(svg.value.path()).read_text(encoding="utf-8")
+        assert "地图 2022" in text
+        assert issuer("zh") in text
+        inner = base64.b64decode(re.search(r'href="data:image/svg\+xml;base64,([^"]+)"', text)[1]).decode()
+        assert 'viewBox="0 0 400 300"' in inner  # the picture keeps its shape
+        with page.expect_download() as png:
+            bar.locator("#png").click()
+        picture = Image.open(png.value.path()).convert("RGB")
+        assert picture.size == (1600, 900)
+        assert picture.getpixel((800, 450)) == (0, 114, 178)  # the embedded picture was drawn
+        assert ctx.leaked == []
+        ctx.close()
