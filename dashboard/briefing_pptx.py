@@ -300,12 +300,14 @@ def _map(slide, df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, 
     picture = render_map(geojson, fill, figures.NOT_SELECTED_COLOR, width=900)
     width = Emu(int(height * picture.width / picture.height))
     slide.shapes.add_picture(io.BytesIO(picture.png), left, top, width, height)
-    names = dict(zip(frame["adcode"], frame["name"], strict=True))
+    reg = load_registry()
+    # short names (海曙 / Haishu): the four central districts sit within half an inch of each other
+    names = {a: reg.district(a).short_zh if lang == "zh" else reg.district(a).pinyin for a in frame["adcode"]}
     label_w, label_h = Inches(1.1), Inches(0.3)
     for adcode, (fx, fy) in picture.label_at.items():
         if adcode in names:
             _text(slide, Emu(int(left + fx * width - label_w / 2)), Emu(int(top + fy * height - label_h / 2)),
-                  label_w, label_h, [names[adcode]], 10, bold=True, align=PP_ALIGN.CENTER,
+                  label_w, label_h, [names[adcode]], 9, bold=True, align=PP_ALIGN.CENTER,
                   anchor=MSO_ANCHOR.MIDDLE)
     counts = frame.loc[frame["selected"], "class_key"].fillna("no_data").value_counts()
     entries = [(c.label, c.color, int(counts.get(c.key, 0))) for c in maps.policy_legend(std.id, lang)]

@@ -92,9 +92,12 @@ def _lines(std: Standard, lang: str) -> str:
 # ------------------------------------------------------------------------------------------ slides
 
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
-    counts = tables.provenance_counts(rows, lang).set_index("status")["count"]
+    shares = tables.provenance_counts(rows, lang)
+    counts = shares.set_index("status")["count"]
     notes = [t("briefing.status_note", lang, official=int(counts["official"]), derived=int(counts["derived"]),
                illustrative=int(counts["illustrative"]))]
+    if unverified := int(shares["unverified"].sum()):
+        notes.append(t("present.unverified_note", lang, n=unverified))
     if counts["illustrative"]:
         notes.append(t("briefing.illustrative", lang))
     return Slide("title", t("briefing.title", lang), t("briefing.title_scope", lang, year=year, n=n),
@@ -282,6 +285,8 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
     fig.update_layout(legend={"y": -0.45})
     notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
              t("briefing.notes_illustrative", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
+    if unverified := int(shares["unverified"].sum()):
+        notes += (t("present.unverified_note", lang, n=unverified),)
     return Slide("notes", t("briefing.notes_headline", lang),
                  t("briefing.notes_sentence", lang, total=f"{len(rows):,}", official=int(counts["official"]),
                    derived=int(counts["derived"]), illustrative=int(counts["illustrative"])),

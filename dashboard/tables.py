@@ -15,7 +15,7 @@ from dashboard.formatting import unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import load_catalog
-from lcity_data.citation import format_source, format_sources
+from lcity_data.citation import format_source, format_sources, is_unverified
 from lcity_data.registry import load_registry
 
 PROVENANCE = ("official", "derived", "illustrative")
@@ -163,13 +163,17 @@ def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[st
 
 
 def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """How many of the shown values are official / derived / illustrative: status, label, count, share."""
+    """How many of the shown values are official / derived / illustrative: status, label, count, share,
+    and `unverified`: how many of them rest on a C-grade document or copy (official ones only)."""
     total = len(rows)
     counts = rows["status"].value_counts()
+    official = rows[rows["status"] == "official"]
+    flagged = int(sum(is_unverified(s) for s in official["source"])) if "source" in rows else 0
     out = []
     for s in PROVENANCE:
         n = int(counts.get(s, 0))
-        out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0})
+        out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0,
+                    "unverified": flagged if s == "official" else 0})
     return pd.DataFrame(out)
 
 

@@ -78,3 +78,18 @@ def test_tables_and_maps_show_formatted_sources_and_unverified_status(lang):
     beilun = frame.set_index("adcode").loc["330206"]
     assert unverified in beilun["status_text"]
     assert "bx2200.com" in beilun["source"]
+
+
+def test_briefing_says_how_many_official_values_are_unverified():
+    from dashboard import slides
+    from lcity_data.registry import load_registry
+
+    df = load_shipped()
+    rows = slides.used_rows(df, 2022, load_registry().adcodes)
+    counts = tables.provenance_counts(rows, "zh").set_index("status")
+    official = rows[rows["status"] == "official"]
+    assert counts.loc["official", "unverified"] == sum(is_unverified(s) for s in official["source"]) > 0
+    deck = slides.build_deck(df, 2022, load_registry().adcodes, "en")
+    flagged = f"{counts.loc['official', 'unverified']} of the official values"
+    assert any(flagged in n for n in deck[0].notes)
+    assert any(flagged in n for n in deck[-1].notes)
