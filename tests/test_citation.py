@@ -3,6 +3,7 @@ C-grade figures flagged, never a file path."""
 
 import re
 
+import pandas as pd
 import pytest
 
 from dashboard import maps, tables
@@ -93,3 +94,21 @@ def test_briefing_says_how_many_official_values_are_unverified():
     flagged = f"{counts.loc['official', 'unverified']} of the official values"
     assert any(flagged in n for n in deck[0].notes)
     assert any(flagged in n for n in deck[-1].notes)
+
+
+def test_excel_download_prints_the_issuing_unit_and_date_in_its_footer():
+    import io
+    from datetime import date
+
+    import openpyxl
+
+    from dashboard.export_footer import footer_text
+    from lcity_data.export import to_xlsx_bytes
+
+    footer = footer_text("zh", date(2026, 11, 30), "R&D release")
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]}), footer=footer))).active
+    assert "制表单位" in ws.oddFooter.left.text
+    assert "2026-11-30" in ws.oddFooter.left.text
+    assert "R&&D release" in ws.oddFooter.left.text  # a literal '&', not an Excel footer code
+    assert ws.cell(row=2, column=1).value == 1  # the table itself has no extra rows
+    assert ws.max_row == 2
