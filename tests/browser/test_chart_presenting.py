@@ -79,3 +79,15 @@ def test_picture_from_a_component_downloads_as_svg_and_png_with_footer(browser):
         assert picture.getpixel((800, 450)) == (0, 114, 178)  # the embedded picture was drawn
         assert ctx.leaked == []
         ctx.close()
+
+
+def test_briefing_page_downloads_a_pptx_that_opens(page, app_server):
+    from pptx import Presentation
+
+    open_page(page, app_server, "/briefing")
+    with page.expect_download() as pptx:
+        page.get_by_role("button", name=re.compile("PowerPoint")).click()
+    assert pptx.value.suggested_filename.endswith(".pptx")
+    prs = Presentation(pptx.value.path())
+    assert len(prs.slides) == 6
+    assert sum(1 for s in prs.slides for sh in s.shapes if sh.has_chart) == 5
