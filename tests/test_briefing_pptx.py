@@ -5,6 +5,8 @@ notes with the sentences and graded sources, the issuing unit and date in every 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -183,3 +185,12 @@ def test_cli_year_without_data_is_one_line_and_exit_2(tmp_path, capsys):
     assert "1999" in err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_libreoffice_converts_the_pptx(tmp_path, table):
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(briefing_pptx.build_briefing_pptx(table, YEAR, load_registry().adcodes, "zh", today=TODAY))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                   check=True, capture_output=True, timeout=300)
+    assert (tmp_path / "deck.pdf").stat().st_size > 10_000

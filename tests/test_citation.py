@@ -112,3 +112,17 @@ def test_excel_download_prints_the_issuing_unit_and_date_in_its_footer():
     assert "R&&D release" in ws.oddFooter.left.text  # a literal '&', not an Excel footer code
     assert ws.cell(row=2, column=1).value == 1  # the table itself has no extra rows
     assert ws.max_row == 2
+
+
+def test_about_page_lists_every_source_with_both_grades_and_no_path():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "副本等级" in d.value.columns)
+    assert len(table) == len(load_catalog().sources)
+    assert set(table["权威等级"]) <= {"A", "B", "C", "-"}
+    assert not table.astype(str).apply(lambda c: c.str.contains(PATH)).any().any()
