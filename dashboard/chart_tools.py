@@ -24,7 +24,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -35,7 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import figures
+from dashboard import data_access, figures
 from dashboard.assets import STATIC_DIR
 from dashboard.export_footer import footer_text, release_text
 from dashboard.i18n import t
@@ -56,7 +56,7 @@ class ChartMeta:
     years: str = ""
     sources: tuple[str, ...] = ()  # full citations, for the panel
     source_line: str = ""  # a few words, for the footer
-    release: str = ""
+    release: str = ""  # the data release shown; "" = the app's current data (see `_tools_row`)
     filename: str = "chart"
     size: dict[str, int] = field(default_factory=lambda: dict(EXPORT_SIZE))
 
@@ -85,7 +85,7 @@ def chart_meta(title: str, lang: str, *, key: str, unit: str = "", years: Iterab
     year_text = _years_text(years)
     return ChartMeta(title=title, unit=unit, years=year_text, sources=cited,
                      source_line=source_line(values, lang) if values else "; ".join(extra_sources),
-                     release=release_text(lang, release),
+                     release=release or "",
                      filename=_filename(f"ningbo-{key}-{year_text}"))
 
 
@@ -283,6 +283,8 @@ def sources_html(meta: ChartMeta, lang: str) -> str:
 
 
 def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None) -> None:
+    if not meta.release and data_access.using_upload():  # the picture must not claim the shipped sample
+        meta = replace(meta, release=t("present.release_upload", lang, shipped=release_text(lang)))
     ensure_plotly_js()
     tools, panel = st.columns([3, 1], vertical_alignment="center")
     with tools:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import tomllib
 from pathlib import Path
@@ -229,6 +230,8 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
     assert funding["数值"].tolist() == [FUNDING_2024]
     assert funding["来源"].tolist() == [UPLOAD_SOURCE_SHOWN]
     assert banner(at)
+    toolbar = next(f.proto.srcdoc for f in go(at, "trends").get("iframe") if "st-key-trend_chart" in f.proto.srcdoc)
+    assert "本次上传的报表" in json.loads(toolbar.split('id="meta">', 1)[1].split("</script>", 1)[0])["footer"][-1]
     per_capita = data_rows(at, "funding_per_capita")
     assert per_capita["数值"].iloc[0] == pytest.approx(FUNDING_2024 / POPULATION_2024, abs=0.01)
 
