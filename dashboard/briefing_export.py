@@ -208,9 +208,11 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, f
     return "\n".join(parts)
 
 
-def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date | None = None) -> str:
-    """The HTML document for an already built deck; every slide's footer names the issuing unit and date."""
-    footer = footer_text(lang, today or date.today())
+def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date | None = None,
+                release: str | None = None) -> str:
+    """The HTML document for an already built deck; every slide's footer names the issuing unit, the date
+    and the data release (the shipped sample unless `release` says otherwise)."""
+    footer = footer_text(lang, today or date.today(), release)
     body = "\n".join(_slide(s, i, len(deck), year, lang, footer) for i, s in enumerate(deck, start=1))
     title = f"{t('briefing.title', lang)} {year}"
     return (
@@ -224,6 +226,6 @@ def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date 
 
 
 def build_briefing_html(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str,
-                        geojson: dict | None = None) -> str:
+                        geojson: dict | None = None, release: str | None = None) -> str:
     """The offline briefing for `year` and the districts `adcodes`, in `lang`: all slides in one file."""
-    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang)
+    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang, release=release)

@@ -282,9 +282,14 @@ def sources_html(meta: ChartMeta, lang: str) -> str:
             f'<p style="font-size:0.8rem;color:#444;margin:6px 0 0">{html.escape(grade_note(lang))}</p>')
 
 
+def session_release(lang: str) -> str | None:
+    """The data release this session shows, when it is not just the shipped sample (returns uploaded)."""
+    return t("present.release_upload", lang, shipped=release_text(lang)) if data_access.using_upload() else None
+
+
 def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None) -> None:
-    if not meta.release and data_access.using_upload():  # the picture must not claim the shipped sample
-        meta = replace(meta, release=t("present.release_upload", lang, shipped=release_text(lang)))
+    if not meta.release:  # a picture must not claim the shipped sample when uploads are applied
+        meta = replace(meta, release=session_release(lang) or "")
     ensure_plotly_js()
     tools, panel = st.columns([3, 1], vertical_alignment="center")
     with tools:

@@ -57,12 +57,13 @@ forward.button(t("briefing.next", lang), key="briefing_next", on_click=turn, arg
 
 with st.sidebar:
     st.download_button(t("briefing.download", lang), key="briefing_download", icon=":material/download:",
-                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang),
+                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang,
+                                    release=chart_tools.session_release(lang)),
                        file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
                        help=t("briefing.download_help", lang, n=total), on_click="ignore")
     st.download_button(t("present.download_pptx", lang), key="briefing_download_pptx", icon=":material/slideshow:",
                        data=partial(briefing_pptx.render_pptx, shown, table, state.year, state.districts, lang,
-                                    data_access.districts_geojson()),
+                                    data_access.districts_geojson(), release=chart_tools.session_release(lang)),
                        file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
                        help=t("present.download_pptx_help", lang, n=total), on_click="ignore")
     with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
