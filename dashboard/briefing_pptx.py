@@ -31,7 +31,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard import figures, index_view, maps, slides, tables
 from dashboard.export_footer import footer_text, issuer
-from dashboard.formatting import indicator_label, unit_label
+from dashboard.formatting import indicator_label, short_district_name, unit_label
 from dashboard.i18n import t
 from dashboard.map_image import render_map
 from lcity_data import briefing
@@ -300,9 +300,8 @@ def _map(slide, df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, 
     picture = render_map(geojson, fill, figures.NOT_SELECTED_COLOR, width=900)
     width = Emu(int(height * picture.width / picture.height))
     slide.shapes.add_picture(io.BytesIO(picture.png), left, top, width, height)
-    reg = load_registry()
     # short names (海曙 / Haishu): the four central districts sit within half an inch of each other
-    names = {a: reg.district(a).short_zh if lang == "zh" else reg.district(a).pinyin for a in frame["adcode"]}
+    names = {a: short_district_name(a, lang) for a in frame["adcode"]}
     label_w, label_h = Inches(1.1), Inches(0.3)
     for adcode, (fx, fy) in picture.label_at.items():
         if adcode in names:

@@ -138,7 +138,8 @@ def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str],
             col("change", lang): float(delta),
             col("pct_change", lang): float(pct),
             col("unit", lang): unit_label(ind.unit, lang),
-            col("status", lang): status_text(status, lang),
+            col("status", lang): status_text(status, lang, " ÷ ".join(
+                s for s in (get(y0, "source"), get(y1, "source")) if isinstance(s, str) and s)),
         })
     return pd.DataFrame(out)
 
@@ -150,15 +151,19 @@ def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[st
     `keys` holds the status ids (for colours), `labels` icon + text so the table reads without colour.
     """
     reg = load_registry()
-    sub = table[table["indicator"] == indicator_id]
-    status = sub.set_index(["adcode", "year"])["status"]
+    sub = table[table["indicator"] == indicator_id].set_index(["adcode", "year"])
+    status, source = sub["status"], sub["source"]
     codes = [a for a in reg.adcodes if a in set(adcodes)]
     keys = pd.DataFrame(
         [[status.get((a, y), "missing") if (a, y) in status.index else "missing" for y in years] for a in codes],
         index=pd.Index([reg.name(a, lang) for a in codes], name=t("col.district", lang)),
         columns=[str(y) for y in years],
     )
-    labels = keys.map(lambda s: f"{PROVENANCE_ICONS[s]} {status_text(None if s == 'missing' else s, lang)}")
+    labels = pd.DataFrame(
+        [[f"{PROVENANCE_ICONS[keys.iloc[i, j]]} "
+          f"{status_text(None if keys.iloc[i, j] == 'missing' else keys.iloc[i, j], lang, source.get((a, y)))}"
+          for j, y in enumerate(years)] for i, a in enumerate(codes)],
+        index=keys.index, columns=keys.columns)
     return labels, keys
 
 
