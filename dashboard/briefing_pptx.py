@@ -101,8 +101,10 @@ def status_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str)
 
 
 def crossed_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> ChartSpec:
-    """Last year and this year per district with both values (the dumbbell slide's numbers)."""
-    std = load_catalog().standard()
+    """Last year (grey) and this year (coloured by status, as the dumbbell's dots) per district with both
+    values: the numbers of the 'what changed' slide."""
+    cat = load_catalog()
+    std = cat.standard()
     now = funding_check(df, year, std.id).set_index("adcode")
     before = funding_check(df, year - 1, std.id).set_index("adcode")
     shown = [a for a in adcodes if now.loc[a, "per_capita"] is not None and before.loc[a, "per_capita"] is not None]
@@ -112,7 +114,8 @@ def crossed_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str
         (Series(str(year - 1), tuple(_rounded(before.loc[a, "per_capita"], std.precision) for a in shown),
                 slides.BEFORE_COLOR),
          Series(str(year), tuple(_rounded(now.loc[a, "per_capita"], std.precision) for a in shown),
-                slides.CROSSED_COLOR)),
+                slides.CROSSED_COLOR,
+                point_colors=tuple(cat.status_styles[now.loc[a, "status"]]["color"] for a in shown))),
         "0." + "0" * std.precision, indicator_label(briefing.TREND_INDICATOR, lang))
 
 
