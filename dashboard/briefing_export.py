@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 
 import pandas as pd
@@ -26,6 +27,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard import slides
+from dashboard.export_footer import footer_text
 from dashboard.i18n import t
 from lcity_data import __version__
 
@@ -190,7 +192,7 @@ def counter_html(number: int, total: int, lang: str) -> str:
             f'{_text(t("briefing.counter", lang, n=number, total=total))}</p>')
 
 
-def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str) -> str:
+def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, footer: str) -> str:
     parts = [f'<section class="slide slide-{_text(slide.key)}" id="slide-{number}" '
              f'aria-label="{_text(t("briefing.counter_label", lang, n=number, total=total))}">',
              heading_html(slide, "h1" if number == 1 else "h2")]
@@ -199,15 +201,19 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str) -
     parts.append(finding_html(slide, lang))
     if number == 1:
         parts.append(f'<p class="nav-hint">{_text(t("briefing.export_nav", lang))}</p>')
-    parts.append(f'<footer><span>{_text(t("briefing.export_footer", lang, version=__version__))}</span>'
+    made_with = t("briefing.export_footer", lang, version=__version__)
+    parts.append(f'<footer><span>{_text(footer)} · {_text(made_with)}</span>'
                  f'<span class="counter">{_text(t("briefing.counter", lang, n=number, total=total))}</span></footer>'
                  "</section>")
     return "\n".join(parts)
 
 
-def render_html(deck: Sequence[slides.Slide], year: int, lang: str) -> str:
-    """The HTML document for an already built deck."""
-    body = "\n".join(_slide(s, i, len(deck), year, lang) for i, s in enumerate(deck, start=1))
+def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date | None = None,
+                release: str | None = None) -> str:
+    """The HTML document for an already built deck; every slide's footer names the issuing unit, the date
+    and the data release (the shipped sample unless `release` says otherwise)."""
+    footer = footer_text(lang, today or date.today(), release)
+    body = "\n".join(_slide(s, i, len(deck), year, lang, footer) for i, s in enumerate(deck, start=1))
     title = f"{t('briefing.title', lang)} {year}"
     return (
         "<!DOCTYPE html>\n"
@@ -220,6 +226,6 @@ def render_html(deck: Sequence[slides.Slide], year: int, lang: str) -> str:
 
 
 def build_briefing_html(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str,
-                        geojson: dict | None = None) -> str:
+                        geojson: dict | None = None, release: str | None = None) -> str:
     """The offline briefing for `year` and the districts `adcodes`, in `lang`: all slides in one file."""
-    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang)
+    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang, release=release)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.registry import load_registry
 
 # decimals shown per base unit
 DECIMALS = {
@@ -147,3 +148,9 @@ def target_text(target: object, unit: str, lang: str) -> str:
     if target is None:
         return t("funding.no_target", lang)
     return t("funding.target", lang, target=f"{target}", unit=unit)
+
+
+def short_district_name(adcode: str, lang: str) -> str:
+    """'海曙' / 'Haishu': a district's name without 区/县/市 or District/County/City, for crowded maps."""
+    d = load_registry().district(adcode)
+    return d.short_zh if lang == "zh" else d.pinyin

@@ -22,17 +22,19 @@ from dashboard.figures import MapClass, choropleth
 from dashboard.formatting import other_lang, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import format_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
 from lcity_data.registry import load_registry
 
 SEQUENTIAL = "YlGnBu"
 
 
-def status_text(status: object, lang: str) -> str:
-    """official / derived / illustrative in the UI language (示例 for illustrative)."""
+def status_text(status: object, lang: str, source: object = None) -> str:
+    """official / derived / illustrative in the UI language (示例 for illustrative); with the row's
+    source, an official figure resting on a C-grade document or copy reads 官方（待核实）."""
     if not isinstance(status, str) or not status:
         return t("status.missing", lang)
-    return t(f"status.{status}", lang)
+    return t(f"status.{status}", lang) + status_suffix(status, source, lang)
 
 
 def rank_text(rank: float, n: int, lang: str) -> str:
@@ -45,7 +47,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
               selected: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per current district (registry order) with the indicator's value in `year`.
 
-    Columns: adcode, name, name_alt, value, unit, status, source, note, rank, selected, and the display
+    Columns: adcode, name, name_alt, value, unit, status, source (as cited for people), note, rank, selected,
+    and the display
     texts value_text, rank_text, status_text, year. Rank 1 = best (highest, or lowest when the
     catalog says lower is better) among all districts with data, whatever the selection.
     """
@@ -63,7 +66,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
         rows.append({
             "adcode": adcode, "name": d.name(lang), "name_alt": d.name(other), "value": value,
             "unit": ind.unit, "status": r["status"] if r is not None else None,
-            "source": r["source"] if r is not None else "", "note": r["note"] if r is not None else "",
+            "source": format_source(r["source"], lang) if r is not None else "",
+            "note": r["note"] if r is not None else "",
             "selected": adcode in chosen, "year": year,
         })
     frame = pd.DataFrame(rows)
@@ -72,7 +76,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, ind.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
-    frame["status_text"] = [status_text(s, lang) for s in frame["status"]]
+    frame["status_text"] = [status_text(s, lang, sub["source"].get(a)) for s, a in
+                            zip(frame["status"], frame["adcode"], strict=True)]
     return frame
 
 
@@ -204,7 +209,7 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
         both = isinstance(ns, str) and isinstance(ds, str)
         statuses.append(("illustrative" if "illustrative" in (ns, ds) else "derived") if both else None)
         parts = [s for s in (nsrc, dsrc) if isinstance(s, str) and s]
-        sources.append(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts))
+        sources.append(format_source(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts), lang))
     frame["status"] = statuses
     frame["source"] = sources
     frame["note"] = ""

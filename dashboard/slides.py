@@ -22,6 +22,7 @@ from dashboard.i18n import t
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import Standard, load_catalog
+from lcity_data.citation import format_source, format_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
@@ -91,9 +92,12 @@ def _lines(std: Standard, lang: str) -> str:
 # ------------------------------------------------------------------------------------------ slides
 
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
-    counts = tables.provenance_counts(rows, lang).set_index("status")["count"]
+    shares = tables.provenance_counts(rows, lang)
+    counts = shares.set_index("status")["count"]
     notes = [t("briefing.status_note", lang, official=int(counts["official"]), derived=int(counts["derived"]),
                illustrative=int(counts["illustrative"]))]
+    if unverified := int(shares["unverified"].sum()):
+        notes.append(t("present.unverified_note", lang, n=unverified))
     if counts["illustrative"]:
         notes.append(t("briefing.illustrative", lang))
     return Slide("title", t("briefing.title", lang), t("briefing.title_scope", lang, year=year, n=n),
@@ -204,7 +208,9 @@ def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std
     rows["name"] = [reg.name(a, lang) for a in rows["adcode"]]
     rows["y"] = rows["value"]
     rows["value_text"] = [value_text(v, ind.unit, lang) for v in rows["value"]]
-    rows["status_text"] = [maps.status_text(s, lang) for s in rows["status"]]
+    rows["status_text"] = [maps.status_text(s, lang, src)
+                           for s, src in zip(rows["status"], rows["source"], strict=True)]
+    rows["source"] = [format_source(s, lang) for s in rows["source"]]
     city = city_series(df, ind.id, years=years)
     city = city.assign(y=city["value"], value_text=[value_text(v, ind.unit, lang) for v in city["value"]],
                        status_text=[maps.status_text(s, lang) if isinstance(s, str) else "" for s in city["status"]],
@@ -265,16 +271,10 @@ def _ranking_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str) -
                  kicker=t("briefing.ranking_kicker", lang, year=year), notes=notes)
 
 
-def _sources(rows: pd.DataFrame, std: Standard) -> tuple[str, ...]:
-    """The standard's citation, then every distinct source of the values used (a ratio's 'a ÷ b' split)."""
-    cat = load_catalog()
-    seen = [cat.sources[std.source].text]
-    for source in rows["source"].dropna():
-        for part in str(source).split(" ÷ "):
-            part = part.strip()
-            if part and part not in seen:
-                seen.append(part)
-    return tuple(seen)
+def _sources(rows: pd.DataFrame, std: Standard, lang: str) -> tuple[str, ...]:
+    """The standard's citation, then every distinct source of the values used (a ratio's inputs split),
+    each as lcity_data.citation writes it (original document, grade, the copy it was read from)."""
+    return tuple(format_sources([std.source, *rows["source"].dropna()], lang))
 
 
 def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
@@ -285,11 +285,13 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
     fig.update_layout(legend={"y": -0.45})
     notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
              t("briefing.notes_illustrative", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
+    if unverified := int(shares["unverified"].sum()):
+        notes += (t("present.unverified_note", lang, n=unverified),)
     return Slide("notes", t("briefing.notes_headline", lang),
                  t("briefing.notes_sentence", lang, total=f"{len(rows):,}", official=int(counts["official"]),
                    derived=int(counts["derived"]), illustrative=int(counts["illustrative"])),
                  projector(fig, height=260), kicker=t("briefing.notes_kicker", lang), notes=notes,
-                 sources=_sources(rows, std))
+                 sources=_sources(rows, std, lang))
 
 
 def used_rows(df: pd.DataFrame, year: int, adcodes: list[str]) -> pd.DataFrame:

@@ -15,10 +15,12 @@ from dashboard.formatting import unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import format_source, format_sources, is_unverified
 from lcity_data.registry import load_registry
 
 PROVENANCE = ("official", "derived", "illustrative")
 PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "illustrative": "#E69F00", "missing": "#DDDDDD"}
+SOURCE_SEP = " | "  # between the distinct sources of one table row (a citation itself may hold "；")
 PROVENANCE_ICONS = {"official": "■", "derived": "◆", "illustrative": "◇", "missing": "·"}
 
 
@@ -61,8 +63,8 @@ def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("indicator", lang): [cat.indicator(i).name(lang) for i in rows["indicator"]],
         col("value", lang): list(rows["value"].astype(float)),
         col("unit", lang): [unit_label(u, lang) for u in rows["unit"]],
-        col("status", lang): [status_text(s, lang) for s in rows["status"]],
-        col("source", lang): list(rows["source"]),
+        col("status", lang): [status_text(s, lang, src) for s, src in zip(rows["status"], rows["source"], strict=True)],
+        col("source", lang): [format_source(s, lang) for s in rows["source"]],
         col("note", lang): list(rows["note"].fillna("")),
     } | provenance_columns(rows, lang))
 
@@ -96,10 +98,13 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
         }
         for y in years:
             rec[str(y)] = float(by_year[y]) if y in by_year.index else np.nan
-        statuses = [s for s in PROVENANCE if s in set(grp["status"])]
+        labels = pd.Series([status_text(s, lang, src) for s, src in zip(grp["status"], grp["source"], strict=True)],
+                           index=grp.index)
+        order = grp["status"].map({s: i for i, s in enumerate(PROVENANCE)}).fillna(len(PROVENANCE))
         rec[col("status", lang)] = "; ".join(
-            f"{status_text(s, lang)} {_years_text(grp.loc[grp['status'] == s, 'year'])}" for s in statuses)
-        rec[col("source", lang)] = " | ".join(dict.fromkeys(grp["source"]))
+            f"{label} {_years_text(grp.loc[labels == label, 'year'])}"
+            for label in dict.fromkeys(labels[order.sort_values(kind="stable").index]))
+        rec[col("source", lang)] = SOURCE_SEP.join(format_sources(grp["source"], lang))
         if "release" in grp:
             rec[t("store_app.col_release", lang)] = "; ".join(
                 str(r) for r in sorted({int(r) for r in grp["release"].dropna()}))
@@ -151,7 +156,8 @@ def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str],
             col("change", lang): float(delta),
             col("pct_change", lang): float(pct),
             col("unit", lang): unit_label(ind.unit, lang),
-            col("status", lang): status_text(status, lang),
+            col("status", lang): status_text(status, lang, " ÷ ".join(
+                s for s in (get(y0, "source"), get(y1, "source")) if isinstance(s, str) and s)),
         })
     return pd.DataFrame(out)
 
@@ -163,26 +169,34 @@ def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[st
     `keys` holds the status ids (for colours), `labels` icon + text so the table reads without colour.
     """
     reg = load_registry()
-    sub = table[table["indicator"] == indicator_id]
-    status = sub.set_index(["adcode", "year"])["status"]
+    sub = table[table["indicator"] == indicator_id].set_index(["adcode", "year"])
+    status, source = sub["status"], sub["source"]
     codes = [a for a in reg.adcodes if a in set(adcodes)]
     keys = pd.DataFrame(
         [[status.get((a, y), "missing") if (a, y) in status.index else "missing" for y in years] for a in codes],
         index=pd.Index([reg.name(a, lang) for a in codes], name=t("col.district", lang)),
         columns=[str(y) for y in years],
     )
-    labels = keys.map(lambda s: f"{PROVENANCE_ICONS[s]} {status_text(None if s == 'missing' else s, lang)}")
+    labels = pd.DataFrame(
+        [[f"{PROVENANCE_ICONS[keys.iloc[i, j]]} "
+          f"{status_text(None if keys.iloc[i, j] == 'missing' else keys.iloc[i, j], lang, source.get((a, y)))}"
+          for j, y in enumerate(years)] for i, a in enumerate(codes)],
+        index=keys.index, columns=keys.columns)
     return labels, keys
 
 
 def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """How many of the shown values are official / derived / illustrative: status, label, count, share."""
+    """How many of the shown values are official / derived / illustrative: status, label, count, share,
+    and `unverified`: how many of them rest on a C-grade document or copy (official ones only)."""
     total = len(rows)
     counts = rows["status"].value_counts()
+    official = rows[rows["status"] == "official"]
+    flagged = int(sum(is_unverified(s) for s in official["source"])) if "source" in rows else 0
     out = []
     for s in PROVENANCE:
         n = int(counts.get(s, 0))
-        out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0})
+        out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0,
+                    "unverified": flagged if s == "official" else 0})
     return pd.DataFrame(out)
 
 

@@ -89,17 +89,34 @@ class Standard:
 
 @dataclass(frozen=True)
 class Source:
-    """A citation for shipped figures."""
+    """A citation for shipped figures: the original document first, then the copy it was read from.
+
+    `grade` rates the document and `copy_grade` the site of the copy (A/B/C, "-" for sample data);
+    lcity_data.citation formats it for people and decides whether a figure counts as verified.
+    """
 
     id: str
     citation: str
     url: str
-    authority: str
+    grade: str
     quote: str = ""
+    issuer: str = ""
+    issuer_en: str = ""
+    title: str = ""
+    title_en: str = ""
+    date: str = ""
+    retrieved_from: str = ""
+    copy_grade: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def authority(self) -> str:
+        """The document's grade (the name older callers use)."""
+        return self.grade
 
     @property
     def text(self) -> str:
-        return f"{self.citation} {self.url}".strip()
+        return f"{self.citation} {self.url or self.retrieved_from}".strip()
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,9 @@ def load_catalog() -> Catalog:
         data["target"] = Decimal(data["target"]) if "target" in data else None
         standards[data["id"]] = Standard(**data)
     sources = {
-        sid: Source(sid, s["citation"], s.get("url", ""), s.get("authority", ""), s.get("quote", ""))
+        sid: Source(sid, s["citation"], s.get("url", ""), s["grade"], s.get("quote", ""), s.get("issuer", ""),
+                    s.get("issuer_en", ""), s.get("title", ""), s.get("title_en", ""), s.get("date", ""),
+                    s.get("retrieved_from", ""), s.get("copy_grade", s["grade"]), tuple(s.get("aliases", ())))
         for sid, s in _read("sources.toml")["source"].items()
     }
     return Catalog(

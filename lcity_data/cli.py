@@ -85,6 +85,10 @@ def _build_parser() -> _Parser:
     index.set_defaults(handler=_index)
     cli_releases.add_commands(subparsers, common)
     editors.add_subparser(subparsers)
+
+    from dashboard.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
+
+    add_briefing(subparsers)
     return parser
 
 

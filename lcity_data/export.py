@@ -58,11 +58,18 @@ def _sheet_title(name: str) -> str:
     return _SHEET_NAME_FORBIDDEN.sub("_", name)[:SHEET_NAME_MAX] or "Sheet1"
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """An .xlsx workbook with one sheet: header row, then the rows; text is always stored as text."""
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", footer: str | None = None) -> bytes:
+    """An .xlsx workbook with one sheet: header row, then the rows; text is always stored as text.
+
+    `footer` (issuing unit, date, data release) is printed at the foot of every page, so a printed
+    table says who issued it, without a footer row that would break the table for a script.
+    """
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = _sheet_title(sheet_name)
+    if footer:
+        ws.oddFooter.left.text = footer.replace("&", "&&")  # '&' starts an Excel header/footer code
+        ws.oddFooter.right.text = "&P / &N"
     frame = _safe_frame(df)
     records = [list(frame.columns), *frame.itertuples(index=False, name=None)]
     for r, record in enumerate(records, start=1):

@@ -10,7 +10,10 @@ The table therefore combines
 - **derived** figures computed from official ones (2010 census populations restated on post-2016
   boundaries from the share column of the 7th-census bulletin);
 - **illustrative** values made up here, with a fixed seed, where no public figure exists. Every one
-  is labelled `illustrative` (示例) and cites this script; none may be presented as official.
+  is labelled `illustrative` (示例) and cites the `illustrative` source; none may be presented as official.
+
+The `source` column holds catalog source ids (catalog/sources.toml); lcity_data.citation writes them
+for people (original document, authority grade, the copy it was read from).
 
 How illustrative values are made (all on post-2016 boundaries):
 - resident population: geometric interpolation between the nearest official/derived anchors;
@@ -59,13 +62,13 @@ def _official_rows() -> list[dict]:
             rows.append({
                 "adcode": r["adcode"], "year": int(r["year"]), "indicator": r["indicator"],
                 "value": to_base(r["value"], unit_id_for(r["unit"])), "unit": ind.unit,
-                "status": "official", "source": cat.sources[r["source_id"]].text, "note": r["note"],
+                "status": "official", "source": cat.sources[r["source_id"]].id, "note": r["note"],
             })
     return rows
 
 
 def _derived_2010_rows() -> list[dict]:
-    source = load_catalog().sources["census_share_2010"].text
+    source = load_catalog().sources["census_share_2010"].id
     return [
         {"adcode": adcode, "year": 2010, "indicator": "population_resident",
          "value": float(round(CENSUS_2010_TOTAL * float(share) / 100)), "unit": "person", "status": "derived",
@@ -97,7 +100,7 @@ def _interpolate(anchors: dict[int, float], years: range) -> dict[int, float]:
 def build_rows(seed: int = SEED) -> list[dict]:
     """All rows of the sample table, official first; deterministic for a given seed."""
     rng = np.random.default_rng(seed)
-    source = load_catalog().sources["illustrative"].text
+    source = load_catalog().sources["illustrative"].id
     adcodes = load_registry().adcodes
     rows = _official_rows() + _derived_2010_rows()
     have = {(r["adcode"], r["year"], r["indicator"]): r["value"] for r in rows}

@@ -9,6 +9,7 @@ from dashboard.formatting import definition, target_text, unit_label
 from dashboard.i18n import t
 from lcity_data import __version__
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import cite, grade_note
 
 state = frame.page_state()
 lang = state.lang
@@ -63,7 +64,7 @@ for std in cat.standards.values():
                       basis=cat.basis_names[std.basis][lang], per=f"{std.per:,}", unit=unit_label(std.unit, lang),
                       minimum=f"{std.minimum}",
                       target=target_text(std.target, unit_label(std.unit, lang), lang)))
-        st.markdown(t("funding.source", lang, citation=src.citation, url=src.url or "—"))
+        st.markdown(t("funding.source", lang, citation=cite(src, lang), url=""))
         if src.quote:
             st.caption(f"“{src.quote}”")
 
@@ -77,13 +78,14 @@ for paragraph in progress_view.method_paragraphs(lang):
 
 st.header(t("about.sources", lang))
 sources = pd.DataFrame([
-    {t("about.col_source_id", lang): s.id, t("about.col_citation", lang): s.citation,
-     t("about.col_url", lang): s.url, t("about.col_authority", lang): s.authority}
+    {t("about.col_source_id", lang): s.id, t("about.col_authority", lang): s.grade,
+     t("present.col_copy_grade", lang): s.copy_grade, t("about.col_citation", lang): cite(s, lang),
+     t("about.col_url", lang): s.url or s.retrieved_from}
     for s in cat.sources.values()
 ])
 st.dataframe(sources, hide_index=True, key="about_sources",
              column_config={t("about.col_url", lang): st.column_config.LinkColumn()})
-st.caption(t("about.authority_note", lang))
+st.caption(grade_note(lang))
 
 st.header(t("about.licences", lang))
 meta = data_access.boundary_info()

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import briefing_export, data_access, frame, session, slides
+from dashboard import briefing_export, briefing_pptx, chart_tools, data_access, frame, session, slides
 from dashboard.i18n import t
 
 state = frame.page_state()
@@ -37,9 +37,15 @@ st.html(f"<style>{briefing_export.PAGE_STYLE}{briefing_export.EMBED_STYLE if emb
 if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
-if slide.figure is not None:
+if slide.figure is not None and embedded:  # presenting: nothing but the slide on the projector
     st.plotly_chart(slide.figure, config=slides.chart_config(state.year, number, slide.key),
                     key=f"briefing_{slide.key}")
+elif slide.figure is not None:
+    values = briefing_pptx.slide_source_values(table, state.year, list(state.districts))[slide.key]
+    chart_tools.show_chart(slide.figure, chart_tools.chart_meta(
+        slide.headline, lang, key=f"briefing-{state.year}-{number}-{slide.key}", years=[state.year],
+        source_values=values), key=f"briefing_{slide.key}", lang=lang,
+        config=slides.chart_config(state.year, number, slide.key))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.finding_html(slide, lang)}</div>')
 
 back, counter, forward = st.columns(3, vertical_alignment="center")
@@ -51,8 +57,14 @@ forward.button(t("briefing.next", lang), key="briefing_next", on_click=turn, arg
 
 with st.sidebar:
     st.download_button(t("briefing.download", lang), key="briefing_download", icon=":material/download:",
-                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang),
+                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang,
+                                    release=chart_tools.session_release(lang)),
                        file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
                        help=t("briefing.download_help", lang, n=total), on_click="ignore")
+    st.download_button(t("present.download_pptx", lang), key="briefing_download_pptx", icon=":material/slideshow:",
+                       data=partial(briefing_pptx.render_pptx, shown, table, state.year, state.districts, lang,
+                                    data_access.districts_geojson(), release=chart_tools.session_release(lang)),
+                       file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
+                       help=t("present.download_pptx_help", lang, n=total), on_click="ignore")
     with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
         st.markdown(t("briefing.presenting_body", lang))

@@ -1,10 +1,13 @@
 """数据 Data: the filtered table (long or wide), change between two years, downloads of exactly what
 is shown, and the coverage of the chosen indicator."""
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard import data_access, frame, session, tables
 from dashboard import state as vs
+from dashboard.export_footer import footer_text
 from dashboard.formatting import column_format, indicator_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
@@ -38,11 +41,12 @@ number_format = "localized" if all_indicators else column_format(ind.unit)
 st.dataframe(shown, hide_index=True, key="data_table",
              column_config={c: st.column_config.NumberColumn(format=number_format) for c in value_cols}
              | {t("col.year", lang): st.column_config.NumberColumn(format="%d")})
+footer = footer_text(lang, date.today())  # printed at the foot of each Excel page
 stem = f"ningbo_{'all' if all_indicators else state.indicator}_{state.years[0]}-{state.years[1]}_{state.layout}"
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button(t("data.download_csv", lang), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
                    icon=":material/download:", key="dl_csv")
-d2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(shown, sheet_name="data"),
+d2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(shown, sheet_name="data", footer=footer),
                    file_name=f"{stem}.xlsx", icon=":material/download:", key="dl_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.caption(t("data.download_note", lang) + " " + t("store_app.provenance_note", lang))
@@ -65,7 +69,7 @@ e1, e2, _ = st.columns([1, 1, 3])
 cstem = f"ningbo_{state.indicator}_change_{start}-{end}"
 e1.download_button(t("data.download_csv", lang), to_csv_bytes(change), file_name=f"{cstem}.csv", mime="text/csv",
                    icon=":material/download:", key="dl_change_csv")
-e2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(change, sheet_name="change"),
+e2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(change, sheet_name="change", footer=footer),
                    file_name=f"{cstem}.xlsx", icon=":material/download:", key="dl_change_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -5,10 +5,11 @@ from decimal import Decimal, InvalidOperation
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, progress_view, session, tables
+from dashboard import chart_tools, data_access, figures, frame, maps, progress_view, session, tables
 from dashboard.formatting import target_text, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import cite
 from lcity_data.progress import rules
 
 state = frame.page_state()
@@ -35,7 +36,7 @@ with st.container(border=True):
                   precision=std.precision))
     st.markdown(t("funding.thresholds", lang, minimum=f"{std.minimum}", unit=unit,
                   target=target_text(std.target, unit, lang)))
-    st.markdown(t("funding.source", lang, citation=source.citation, url=source.url or "—"))
+    st.markdown(t("funding.source", lang, citation=cite(source, lang), url=""))
     if source.quote:
         st.caption(f"“{source.quote}”")
 
@@ -94,11 +95,14 @@ with left:
 with right:
     st.header(t("funding.over_time", lang))
     counts = tables.status_counts(over_time, state.districts)
-    st.plotly_chart(figures.status_bars(
+    chart_tools.show_chart(figures.status_bars(
         counts, status_labels={k: f"{v['icon']} {v[lang]}" for k, v in styles.items()}, status_colors=status_colors,
         x_title=t("common.year", lang), y_title=t("funding.districts_axis", lang),
         hover_label=t("funding.districts", lang), height=420,
-    ), config=figures.PLOTLY_CONFIG, key="funding_bars")
+    ), chart_tools.chart_meta(
+        t("funding.over_time", lang), lang, key="funding_bars", unit=t("funding.districts_axis", lang),
+        years=over_time["year"], source_values=[std.source, *chart_tools.check_sources(
+            over_time[over_time["adcode"].isin(state.districts)])]), key="funding_bars", lang=lang)
 
 st.header(t("funding.matrix", lang, unit=unit))
 labels_m, keys_m = tables.funding_matrix(over_time, state.districts, lang)

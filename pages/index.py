@@ -4,7 +4,7 @@ weights, shares and tables are dashboard/index_view.py."""
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, index_view, session
+from dashboard import chart_tools, data_access, figures, frame, index_view, session
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, default_config, settings
@@ -107,13 +107,16 @@ st.dataframe(styled, hide_index=True, key="index_table")
 st.markdown(t("index.range_note", lang, draws=rule["sensitivity_draws"]))
 
 st.header(t("index.chart", lang))
-st.plotly_chart(figures.index_ranking(
+index_inputs = table[table["indicator"].isin(list(config.indicators)) & (table["year"] == state.year)
+                     & table["adcode"].isin(state.districts)]
+chart_tools.show_chart(figures.index_ranking(
     shown, ranked=int(results["rank"].notna().sum()), value_format=value_format,
     note=t("common.illustrative_note", lang) if illustrative else None,
     labels={"index": t("index.chart_index", lang), "rank": t("index.col_rank", lang),
             "range": t("index.chart_range", lang), "status": t("index.col_status", lang),
             "data_status": t("col.data_status", lang), "insufficient": t("index.status_insufficient_data", lang)},
-), config=figures.PLOTLY_CONFIG, key="index_chart")
+), chart_tools.chart_meta(t("index.chart", lang), lang, key="index_chart", unit=t("index.chart_index", lang),
+                          years=[state.year], source_values=index_inputs["source"]), key="index_chart", lang=lang)
 
 st.header(t("index.radar", lang))
 radar_dims = [(f"dim_{d}", index_view.dimension_name(d, lang)) for d in used_dims]
@@ -121,11 +124,12 @@ computed = results[results["status"] == "ok"]
 reference = {c: float(computed[c].median()) for c, _ in radar_dims} if len(computed) else None
 titles = [name if status == "ok" else t("index.radar_title_insufficient", lang, name=name)
           for name, status in zip(shown["name"], shown["status"], strict=True)]
-st.plotly_chart(figures.dimension_radars(
+chart_tools.show_chart(figures.dimension_radars(
     shown.assign(title=titles), radar_dims, radial_range=index_view.radar_range(results, used_dims,
                                                                                 state.normalisation),
     reference=reference, reference_label=t("index.radar_reference", lang), value_format=value_format,
-), config=figures.PLOTLY_CONFIG, key="index_radar")
+), chart_tools.chart_meta(t("index.radar", lang), lang, key="index_radar", years=[state.year],
+                          source_values=index_inputs["source"]), key="index_radar", lang=lang)
 st.caption(t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
 if illustrative:
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -3,7 +3,7 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, progress_view, session, tables
+from dashboard import chart_tools, data_access, figures, frame, maps, progress_view, session, tables
 from dashboard.formatting import change_text, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data import funding
@@ -71,8 +71,9 @@ with right:
     st.header(t("overview.provenance", lang))
     shown = table[(table["year"] == state.year) & table["adcode"].isin(state.districts)]
     shares = tables.provenance_counts(shown, lang)
-    st.plotly_chart(figures.status_share(shares, colors=tables.PROVENANCE_COLORS), config=figures.PLOTLY_CONFIG,
-                    key="overview_share")
+    chart_tools.show_chart(figures.status_share(shares, colors=tables.PROVENANCE_COLORS), chart_tools.chart_meta(
+        t("overview.provenance", lang), lang, key="overview_share", unit=t("col.count", lang), years=[state.year],
+        source_values=shown["source"]), key="overview_share", lang=lang)
     st.dataframe(
         shares.assign(share=shares["share"] * 100)[["label", "count", "share"]].rename(columns={
             "label": t("col.status", lang), "count": t("col.count", lang), "share": t("col.share", lang)}),

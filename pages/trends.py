@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, session
+from dashboard import chart_tools, data_access, figures, frame, maps, session
 from dashboard import state as vs
 from dashboard.formatting import axis_scale, definition, indicator_label, join_names, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data.aggregate import city_series, indexed
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import format_source
 from lcity_data.classify import standard_for_indicator
 from lcity_data.registry import load_registry
 
@@ -42,7 +43,9 @@ city = city.assign(source=t(f"trends.city_rule_{ind.aggregate}", lang))
 
 labels = maps.hover_labels(lang)
 rows["name"] = [reg.name(a, lang) for a in rows["adcode"]]
-rows["status_text"] = [maps.status_text(s, lang) for s in rows["status"]]
+rows["status_text"] = [maps.status_text(s, lang, src) for s, src in zip(rows["status"], rows["source"], strict=True)]
+source_ids = list(rows["source"])  # for the chart's Sources panel, before they are written for people
+rows["source"] = [format_source(s, lang) for s in rows["source"]]
 city["status_text"] = [maps.status_text(s, lang) if isinstance(s, str) else "" for s in city["status"]]
 unit = unit_label(ind.unit, lang)
 ref_lines: list[figures.RefLine] = []
@@ -96,7 +99,11 @@ fig = figures.trend(
 )
 if not state.districts:
     st.info(t("common.select_districts", lang))
-st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="trend_chart")
+chart_tools.show_chart(fig, chart_tools.chart_meta(
+    ind.name(lang), lang, key="trend_chart", unit=y_title if state.mode == "indexed" else unit, years=years,
+    source_values=source_ids,
+    extra_sources=[t(f"trends.city_rule_{ind.aggregate}", lang)] if ind.aggregate != "none" else ()),
+    key="trend_chart", lang=lang)
 
 notes = [t("trends.marker_note", lang), t("trends.gaps_note", lang)]
 if ind.aggregate != "none":

@@ -68,7 +68,8 @@ def test_page_runs_and_next_previous_turn_the_slide():
     assert at.query_params["slide"] == "3"
     at.button(key="briefing_prev").click().run()
     assert at.query_params["slide"] == "2"
-    assert len(at.get("download_button")) == 1
+    assert [b.key for b in at.get("download_button")] == [
+        "briefing_download", "briefing_download_pptx"]  # the offline HTML and the PowerPoint file
 
 
 def test_slide_in_the_url_opens_that_slide():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import tomllib
 from pathlib import Path
@@ -30,6 +31,7 @@ SHEET = "2024年报表"
 FUNDING_2024 = 12_505_000.0  # 海曙区 1,250.5 万元
 POPULATION_2024 = 651_200.0  # 海曙区 65.12 万人
 UPLOAD_SOURCE = "上传文件 messy.xlsx / uploaded file messy.xlsx"
+UPLOAD_SOURCE_SHOWN = UPLOAD_SOURCE + "〔未评级〕"  # a return's own text, shown as typed and marked ungraded
 
 
 def messy_xlsx() -> bytes:
@@ -121,7 +123,7 @@ def test_summary_of_the_messy_workbook(xlsx):
     assert preview[("330203", "社区教育经费")] == FUNDING_2024
     assert preview[("330203", "户籍人口")] == POPULATION_2024
     assert preview[("330205", "户籍人口")] == 305_000.0
-    assert set(zh.preview["来源"]) == {UPLOAD_SOURCE}
+    assert set(zh.preview["来源"]) == {UPLOAD_SOURCE_SHOWN}
 
     en = import_view.summarise(report, "en")
     assert list(en.rejected.columns) == ["Row", "Column", "Cell content", "Reason"]
@@ -226,8 +228,10 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
 
     funding = data_rows(at, "funding_community_edu")
     assert funding["数值"].tolist() == [FUNDING_2024]
-    assert funding["来源"].tolist() == [UPLOAD_SOURCE]
+    assert funding["来源"].tolist() == [UPLOAD_SOURCE_SHOWN]
     assert banner(at)
+    toolbar = next(f.proto.srcdoc for f in go(at, "trends").get("iframe") if "st-key-trend_chart" in f.proto.srcdoc)
+    assert "本次上传的报表" in json.loads(toolbar.split('id="meta">', 1)[1].split("</script>", 1)[0])["footer"][-1]
     per_capita = data_rows(at, "funding_per_capita")
     assert per_capita["数值"].iloc[0] == pytest.approx(FUNDING_2024 / POPULATION_2024, abs=0.01)
 

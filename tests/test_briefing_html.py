@@ -14,6 +14,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import briefing_export, slides
 from dashboard import state as vs
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import cite
 from lcity_data.loading import load_shipped
 from lcity_data.registry import load_registry
 
@@ -87,7 +88,7 @@ def test_file_names_no_external_resource(html_zh, table):
     # everything else may name a URL only inside a plain-text citation, never as src/href/url()/@import
     ours = html_zh.replace(get_plotlyjs(), "")
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*https?:|url\(\s*["']?\s*https?:|@import""", ours)
-    citations = " ".join([*table["source"].dropna(), *(s.text for s in load_catalog().sources.values())])
+    citations = " ".join(cite(s, lang) for s in load_catalog().sources.values() for lang in ("zh", "en"))
     assert URL.findall(ours)  # the citations do carry their URLs, as text
     assert {u for u in URL.findall(ours) if u not in citations} == set()
     assert "fonts.googleapis" not in ours

@@ -1,0 +1,67 @@
+"""`python -m lcity_data briefing --year Y --format pptx|html -o FILE`: the briefing without a browser.
+
+Why: an office preparing Learning Week wants the deck from a script or a scheduled job, in the same
+two forms the Briefing page offers (PowerPoint with native charts, or the offline HTML slide show).
+lcity_data.cli registers this subcommand; the exporters live with the slides in dashboard/, so they
+are imported only when the subcommand runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+FORMATS = ("pptx", "html")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """The `briefing` subcommand and its options."""
+    parser = subparsers.add_parser("briefing", help="导出学习周简报 / export the Learning Week briefing")
+    parser.add_argument("--year", type=int, help="年份（默认：最新的经费年份）/ year (default: latest funding year)")
+    parser.add_argument("--format", choices=FORMATS, default="pptx", help="pptx（PowerPoint）或 html / pptx or html")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件 / output file")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language (default: zh)")
+    parser.add_argument("--data", nargs="+", action="extend", metavar="FILE",
+                        help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+    parser.set_defaults(handler=run)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write next to the target and rename: a killed export never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the deck for the year and write it; one line on stdout saying where."""
+    from dashboard import briefing_export, briefing_pptx, slides
+    from lcity_data.briefing import TREND_INDICATOR
+    from lcity_data.cli import EXIT_OK, CliError, _load
+    from lcity_data.registry import load_registry
+
+    df = _load(args.data)
+    years = set(df.loc[df["indicator"] == TREND_INDICATOR, "year"].astype(int))
+    if not years:
+        raise CliError("数据中没有人均经费，无法生成简报", "the data hold no per-capita funding: no briefing")
+    year = max(years) if args.year is None else args.year
+    if year not in years:
+        raise CliError(f"没有{year}年的经费数据（可用：{min(years)}–{max(years)}）",
+                       f"no funding data for {year} (available: {min(years)}–{max(years)})")
+    adcodes = load_registry().adcodes
+    if args.format == "pptx":
+        data = briefing_pptx.build_briefing_pptx(df, year, adcodes, args.lang)
+    else:
+        data = briefing_export.build_briefing_html(df, year, adcodes, args.lang).encode("utf-8")
+    out = Path(args.output)
+    _write(out, data)
+    print(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})")
+    return EXIT_OK
