@@ -16,15 +16,17 @@ from pathlib import Path
 FORMATS = ("pptx", "html")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """The `briefing` subcommand and its options."""
-    parser = subparsers.add_parser("briefing", help="导出学习周简报 / export the Learning Week briefing")
+def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The `briefing` subcommand and its options (`common` carries --db)."""
+    parser = subparsers.add_parser("briefing", parents=[common],
+                                   help="导出学习周简报 / export the Learning Week briefing")
     parser.add_argument("--year", type=int, help="年份（默认：最新的经费年份）/ year (default: latest funding year)")
     parser.add_argument("--format", choices=FORMATS, default="pptx", help="pptx（PowerPoint）或 html / pptx or html")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件 / output file")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language (default: zh)")
     parser.add_argument("--data", nargs="+", action="extend", metavar="FILE",
-                        help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+                        help="用这些文件代替已发布数据 / use these returns instead of the published data")
+    parser.add_argument("--release", type=int, metavar="N", help="数据版本（默认最新）/ release (default: latest)")
     parser.set_defaults(handler=run)
 
 
@@ -44,11 +46,20 @@ def _write(path: Path, data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the deck for the year and write it; one line on stdout saying where."""
     from dashboard import briefing_export, briefing_pptx, slides
+    from dashboard.export_footer import store_release_text
     from lcity_data.briefing import TREND_INDICATOR
     from lcity_data.cli import EXIT_OK, CliError, _load
+    from lcity_data.loading import load_release
     from lcity_data.registry import load_registry
+    from lcity_data.validation import COLUMNS
 
-    df = _load(args.data)
+    release = None
+    if args.data:
+        df = _load(args)
+    else:  # the published release, named in every footer
+        table, info = load_release(args.release, url=args.db)
+        df = table[COLUMNS]
+        release = store_release_text(args.lang, info.release, info.created_at.date())
     years = set(df.loc[df["indicator"] == TREND_INDICATOR, "year"].astype(int))
     if not years:
         raise CliError("数据中没有人均经费，无法生成简报", "the data hold no per-capita funding: no briefing")
@@ -58,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
                        f"no funding data for {year} (available: {min(years)}–{max(years)})")
     adcodes = load_registry().adcodes
     if args.format == "pptx":
-        data = briefing_pptx.build_briefing_pptx(df, year, adcodes, args.lang)
+        data = briefing_pptx.build_briefing_pptx(df, year, adcodes, args.lang, release=release)
     else:
-        data = briefing_export.build_briefing_html(df, year, adcodes, args.lang).encode("utf-8")
+        data = briefing_export.build_briefing_html(df, year, adcodes, args.lang, release=release).encode("utf-8")
     out = Path(args.output)
     _write(out, data)
     print(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})")

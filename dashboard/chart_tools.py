@@ -37,7 +37,7 @@ import streamlit as st
 
 from dashboard import data_access, figures
 from dashboard.assets import STATIC_DIR
-from dashboard.export_footer import footer_text, release_text
+from dashboard.export_footer import footer_text, store_release_text
 from dashboard.i18n import t
 from lcity_data.citation import format_sources, grade_note, source_line
 
@@ -282,14 +282,16 @@ def sources_html(meta: ChartMeta, lang: str) -> str:
             f'<p style="font-size:0.8rem;color:#444;margin:6px 0 0">{html.escape(grade_note(lang))}</p>')
 
 
-def session_release(lang: str) -> str | None:
-    """The data release this session shows, when it is not just the shipped sample (returns uploaded)."""
-    return t("present.release_upload", lang, shipped=release_text(lang)) if data_access.using_upload() else None
+def session_release(lang: str) -> str:
+    """The data release this session shows (the store's release, plus this session's upload if any)."""
+    info = data_access.run_release().shown
+    shown = store_release_text(lang, info.release, info.created_at.date())
+    return t("present.release_upload", lang, shipped=shown) if data_access.using_upload() else shown
 
 
 def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None) -> None:
-    if not meta.release:  # a picture must not claim the shipped sample when uploads are applied
-        meta = replace(meta, release=session_release(lang) or "")
+    if not meta.release:  # a picture names the release it was drawn from, and any upload over it
+        meta = replace(meta, release=session_release(lang))
     ensure_plotly_js()
     tools, panel = st.columns([3, 1], vertical_alignment="center")
     with tools:

@@ -23,6 +23,11 @@ def release_text(lang: str, release: str | None = None) -> str:
     return release or t("present.release_shipped", lang, version=__version__)
 
 
+def store_release_text(lang: str, release: int, published: date) -> str:
+    """'数据：数据版本 3（2026-12-01）': the published release a picture or slide was made from."""
+    return t("present.release_store", lang, release=release, date=published.isoformat())
+
+
 def footer_text(lang: str, today: date, release: str | None = None) -> str:
     """'制表单位：… · 制表日期：2026-11-30 · 数据：…'."""
     return f"{t('present.footer', lang, issuer=issuer(lang), date=today.isoformat())} · {release_text(lang, release)}"

@@ -88,7 +88,7 @@ def _build_parser() -> _Parser:
 
     from dashboard.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
 
-    add_briefing(subparsers)
+    add_briefing(subparsers, common)
     return parser
 
 
