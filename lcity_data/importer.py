@@ -761,6 +761,19 @@ def _build_report(grid: _Grid, layout: _Layout, year: int | None, name: str) -> 
     )
 
 
+def sheet_names(data: bytes) -> list[str]:
+    """Worksheet names of a workbook upload, in order ([] for a text file), read within the same bounds."""
+    if len(data) > MAX_BYTES:
+        return []
+    if data.startswith(_OLE2_MAGIC):
+        with table_reader.open_xls(data) as book:
+            return [ws.title for ws in book.worksheets]
+    if data.startswith(_ZIP_MAGIC):
+        with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, _):
+            return [ws.title for ws in wb.worksheets]
+    return []
+
+
 def import_file(
     path_or_bytes: str | Path | bytes | BinaryIO,
     *,
