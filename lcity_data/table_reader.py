@@ -36,13 +36,23 @@ import openpyxl
 import xlrd
 from charset_normalizer import from_bytes
 from lxml import etree
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import (
+    ARC_CONTENT_TYPES,
+    ARC_CORE,
+    ARC_CUSTOM,
+    ARC_STYLE,
+    ARC_THEME,
+    SHARED_STRINGS,
+    SHEET_MAIN_NS,
+    WORKSHEET_TYPE,
+)
 
 from lcity_data.units import as_decimal
 
@@ -53,7 +63,7 @@ MAX_ROWS = 20_000
 MAX_MARKUP = 5 * MAX_COLUMNS * MAX_ROWS
 MAX_ROW_BYTES = 4 * 1024 * 1024  # a row's XML is held in memory until the row ends
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # parsed whole by openpyxl on open
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # parsed whole on open: ~0.5 M tiny strings, ~3 s CPU
 MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
 MAX_MERGES = 100_000
 MAX_NOTES = 5
@@ -177,21 +187,44 @@ def too_big(max_bytes: int) -> UnreadableFileError:
 
 
 def check_zip(data: bytes, max_unpacked: int) -> None:
-    """Refuse a workbook whose parts would unpack beyond the bounds, from the zip directory alone."""
+    """Refuse a workbook whose parts would unpack beyond the bounds, from the zip directory (and the
+    small manifest) alone, before openpyxl parses anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+            if sum(i.file_size for i in infos) > max_unpacked:
+                mb = max_unpacked // (1024 * 1024)
+                raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
+            _check_part(next((i for i in infos if i.filename == ARC_CONTENT_TYPES), None), MAX_PART_BYTES)
+            streamed, strings = _part_roles(archive)
+    except UnreadableFileError:
+        raise
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, OSError):
         raise UnreadableFileError("Excel 文件已损坏", "the Excel file is damaged") from None
-    if sum(i.file_size for i in infos) > max_unpacked:
-        mb = max_unpacked // (1024 * 1024)
-        raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
     for info in infos:
-        name = info.filename.lower()
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            continue  # streamed under the element budget
-        limit = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedstrings.xml") else MAX_PART_BYTES
-        if info.file_size > limit:
+        if info.filename not in streamed:  # worksheets are streamed under the markup budget
+            _check_part(info, MAX_SHARED_STRINGS_BYTES if info.filename == strings else MAX_PART_BYTES)
+
+
+def _part_roles(archive: zipfile.ZipFile) -> tuple[set[str], str | None]:
+    """Parts the manifest declares as worksheets (never one openpyxl reads whole by a fixed name or as
+    relationships), and the shared-strings part: a crafted manifest cannot exempt what is parsed whole."""
+    if ARC_CONTENT_TYPES not in archive.namelist():
+        return set(), None
+    try:
+        manifest = Manifest.from_tree(etree.fromstring(archive.read(ARC_CONTENT_TYPES),
+                                                       etree.XMLParser(resolve_entities=False, no_network=True)))
+    except Exception:  # a damaged manifest: openpyxl will refuse the file; nothing is exempt
+        return set(), None
+    parts = {o.PartName.lstrip("/"): o.ContentType for o in manifest.Override}
+    fixed = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME}
+    streamed = {name for name, kind in parts.items()
+                if kind == WORKSHEET_TYPE and name not in fixed and not name.endswith(".rels")}
+    return streamed, next((name for name, kind in parts.items() if kind == SHARED_STRINGS), None)
+
+
+def _check_part(info: zipfile.ZipInfo | None, limit: int) -> None:
+    if info is not None and info.file_size > limit:
             mb = info.file_size // (1024 * 1024)
             raise UnreadableFileError(
                 f"工作簿的部件 {info.filename} 解压后有{mb} MB，超过可读取的上限{limit // (1024 * 1024)} MB",
@@ -256,8 +289,8 @@ class _Cells:
         self.max_row = self.max_col = 0
 
     def put(self, row: int, col: int, value: object) -> None:
-        if value is None or value == "":
-            return
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return  # blank: neither content nor part of the used range
         if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
             raise _cell_error(row, col)
         cells = self.by_row.setdefault(row, [])

@@ -23,13 +23,14 @@ _CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from lcity_data.importer import UnreadableFileError, import_file
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 try:
     report = import_file(sys.argv[1])
     out = {{"accepted": report.accepted, "values": report.values, "rejected": len(report.rejected)}}
 except UnreadableFileError as err:
     out = {{"refused_en": err.reason_en, "refused_zh": err.reason_zh}}
 out["seconds"] = time.perf_counter() - start
+out["cpu_seconds"] = time.process_time() - cpu
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -131,8 +132,55 @@ def empty_cells_sheet(megabytes: int) -> bytes:
     return _with_sheet(base, chunks=chunks())
 
 
+def largest_accepted() -> bytes:
+    """The most a sheet may hold: 50 columns x 20,000 rows with content (a long table of 20 years x 10
+    districts x 4 indicators, each row given 25 times, plus filler columns the importer lists as ignored)."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("2022")
+    filler = [f"附注{i}" for i in range(42)]
+    ws.append(["年份", "地区", "指标", "数值", "单位", "状态", "来源", "备注", *filler])
+    names = ["海曙区", "江北区", "北仑区", "镇海区", "鄞州区", "奉化区", "余姚市", "慈溪市", "宁海县", "象山县"]
+    indicators = [("社区教育经费", "万元"), ("户籍人口", "万人"), ("社区学习点", "个"), ("终身学习参与率", "%")]
+    for i in range(19_999):  # 800 keys, each given 25 times with the same value (exact duplicates)
+        year, district, kind = i % 20, i // 20 % 10, i // 200 % 4
+        indicator, unit = indicators[kind]
+        ws.append([2005 + year, names[district], indicator, 40 + (year + district + kind) % 50, unit, "示例",
+                   f"来源{i // 800}", f"备注{i}", *range(42)])
+    return _bytes(wb)
+
+
+def _with_parts(base: bytes, parts: dict[str, bytes], declare: dict[str, str]) -> bytes:
+    """`base` with parts added or replaced, and content types declared for them in the manifest."""
+    out = io.BytesIO()
+    overrides = "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in declare.items())
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in parts:
+                continue
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/(%s)"[^>]*/>' % "|".join(map(re.escape, declare)).encode(),
+                              b"", data).replace(b"</Types>", overrides.encode() + b"</Types>")
+            dst.writestr(info, data)
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def styles_declared_as_a_sheet(megabytes: int) -> bytes:
+    """A manifest that calls the stylesheet (parsed whole by openpyxl) a worksheet (streamed), with a
+    stylesheet of `megabytes` MB: the size check must not trust the declaration."""
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    count = megabytes * 1024 * 1024 // len(xf)
+    styles = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              b'<cellXfs count="%d">' % count + xf * count + b"</cellXfs></styleSheet>")
+    worksheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    return _with_parts(_bytes(small_return()), {"xl/styles.xml": styles}, {"xl/styles.xml": worksheet})
+
+
 def import_in_child(path: Path, timeout: float = 120) -> dict:
-    """Import `path` in a fresh interpreter limited to ADDRESS_SPACE; its outcome, seconds and peak RSS."""
+    """Import `path` in a fresh interpreter limited to ADDRESS_SPACE; its outcome, wall and CPU seconds
+    and peak RSS."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": "default"}
     proc = subprocess.run([sys.executable, "-c", _CHILD.format(limit=ADDRESS_SPACE), str(path)], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout, env=env, check=False)
