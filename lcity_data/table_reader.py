@@ -24,6 +24,7 @@ import io
 import os
 import re
 import stat
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -68,6 +69,10 @@ MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by
 MAX_MERGES = 100_000
 MAX_NOTES = 5
 
+# warnings.catch_warnings swaps process-wide state: two Streamlit sessions reading at once would
+# garble it, so workbook reads take turns (each is bounded; this also caps the server's peak memory
+# at one workbook being parsed at a time).
+_WARNINGS_LOCK = threading.Lock()
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _MERGE = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell"
 _VALUE, _FORMULA, _INLINE = f"{_NS}v", f"{_NS}f", f"{_NS}is"
@@ -224,12 +229,13 @@ def _part_roles(archive: zipfile.ZipFile) -> tuple[set[str], str | None]:
 
 
 def _check_part(info: zipfile.ZipInfo | None, limit: int) -> None:
-    if info is not None and info.file_size > limit:
-            mb = info.file_size // (1024 * 1024)
-            raise UnreadableFileError(
-                f"工作簿的部件 {info.filename} 解压后有{mb} MB，超过可读取的上限{limit // (1024 * 1024)} MB",
-                f"the workbook part {info.filename} unpacks to {mb} MB, above the {limit // (1024 * 1024)} MB "
-                "that can be read")
+    """Refuse one part that openpyxl would parse whole when it unpacks beyond `limit` bytes."""
+    if info is None or info.file_size <= limit:
+        return
+    size, most = f"{info.file_size / 2**20:.1f}", f"{limit / 2**20:.0f}"
+    raise UnreadableFileError(f"工作簿的部件 {info.filename} 解压后有{size} MB，超过可读取的上限{most} MB",
+                              f"the workbook part {info.filename} unpacks to {size} MB, above the {most} MB "
+                              "that can be read")
 
 
 @contextmanager
@@ -237,7 +243,7 @@ def open_xlsx(data: bytes, max_unpacked: int) -> Iterator[tuple[openpyxl.Workboo
     """A read-only workbook (closed on exit) and the reader's warnings as notes (never on stderr)."""
     check_zip(data, max_unpacked)
     # openpyxl raises many exception types on malformed parts; any of them means "not readable".
-    with warnings.catch_warnings(record=True) as caught:
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -326,7 +332,7 @@ def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
     parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=wb.epoch,
                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     cells, merges, percent = _Cells(), [], _PercentStyles(wb)
-    with warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
         warnings.simplefilter("always")
         for _, el in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
                                      no_network=True, huge_tree=False, remove_comments=True, remove_pis=True):

@@ -178,6 +178,15 @@ def styles_declared_as_a_sheet(megabytes: int) -> bytes:
     return _with_parts(_bytes(small_return()), {"xl/styles.xml": styles}, {"xl/styles.xml": worksheet})
 
 
+def many_shared_strings(megabytes: float) -> bytes:
+    """A shared-strings part of `megabytes` MB of one-letter strings (openpyxl parses it whole on open)."""
+    item = b"<si><t>a</t></si>"
+    sst = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + item * int(megabytes * 1024 * 1024 // len(item)) + b"</sst>")
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    return _with_parts(_bytes(small_return()), {"xl/sharedStrings.xml": sst}, {"xl/sharedStrings.xml": kind})
+
+
 def import_in_child(path: Path, timeout: float = 120) -> dict:
     """Import `path` in a fresh interpreter limited to ADDRESS_SPACE; its outcome, wall and CPU seconds
     and peak RSS."""

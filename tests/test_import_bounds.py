@@ -56,7 +56,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     ("unpacks_95mb.xlsx", lambda: unpacks_to(95), TOO_COMPLEX),
     ("empty_cells_95mb.xlsx", lambda: empty_cells_sheet(95), TOO_COMPLEX),
     ("styles_as_sheet.xlsx", lambda: styles_declared_as_a_sheet(20),
-     "the workbook part xl/styles.xml unpacks to 20 MB, above the 4 MB that can be read"),
+     "the workbook part xl/styles.xml unpacks to 20.0 MB, above the 4 MB that can be read"),
 ])
 def test_bombs_are_refused_with_a_reason_in_bounded_memory(tmp_path: Path, name: str, build: object,
                                                            reason: str) -> None:
