@@ -31,7 +31,9 @@ except UnreadableFileError as err:
     out = {{"refused_en": err.reason_en, "refused_zh": err.reason_zh}}
 out["seconds"] = time.perf_counter() - start
 out["cpu_seconds"] = time.process_time() - cpu
-out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec.
+with open("/proc/self/status") as status:
+    out["peak_rss_mb"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 print(json.dumps(out))
 """
 
