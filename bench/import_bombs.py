@@ -39,6 +39,7 @@ from hostile_files import (  # noqa: E402
     styles_declared_as_a_sheet,
     unpacks_to,
     xfd_rows,
+    xls_far_column_rows,
 )
 
 FLOOR_RUNS = 3
@@ -54,6 +55,7 @@ CASES = [  # name, what it is, builder
     ("empty_cells_95mb.xlsx", "extra: 95 MB of formatted empty cells", lambda: empty_cells_sheet(95)),
     ("styles_as_sheet.xlsx", "extra: a 20 MB stylesheet the manifest calls a worksheet",
      lambda: styles_declared_as_a_sheet(20)),
+    ("far_column.xls", "extra: legacy .xls, a value in column IV on each of 65,535 rows", xls_far_column_rows),
     ("shared_strings_7_9mb.xlsx", "extra: 7.9 MB of one-letter shared strings, just under their limit (accepted)",
      lambda: many_shared_strings(7.9)),
     ("formatted_xfd_rows.xlsx", "extra: the XFD rows with formatted, empty far cells (accepted)",

@@ -8,10 +8,12 @@ importer's business (lcity_data.importer); this module only says what they hold.
 
 - Files: regular files only (a device or FIFO would never end or block), at most `max_bytes` + 1
   bytes read from any stream.
-- .xlsx: part sizes checked in the zip directory before anything is unpacked; the sheet XML is
-  streamed (lxml, entities not resolved) and freed row by row; merged ranges are clipped to the used
-  range; a formula saved without its result is kept as `UncachedFormula`, not read as blank.
-- .xls (Excel 97-2003): xlrd, the same budget.
+- .xlsx: part sizes checked in the zip directory before anything is unpacked; the chosen sheet's
+  tags are counted before it is parsed, then it is streamed (lxml, entities not resolved) and freed
+  row by row; other sheets are never parsed; merged ranges are clipped to the used range; a formula
+  saved without its result is kept as `UncachedFormula`, not read as blank.
+- .xls (Excel 97-2003): xlrd, which loads the chosen sheet whole (bounded by the file size limit:
+  a BIFF file cannot declare cells it does not hold), then the same used-range budget.
 - CSV: the text encoding is detected (Big5 is refused with a hint, never read as GBK mojibake) and
   a quote that is never closed is reported with its line instead of swallowing the rest.
 """
@@ -73,9 +75,10 @@ MAX_NOTES = 5
 # garble it, so workbook reads take turns (each is bounded; this also caps the server's peak memory
 # at one workbook being parsed at a time).
 _WARNINGS_LOCK = threading.Lock()
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to block on open
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _MERGE = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell"
-_VALUE, _FORMULA, _INLINE = f"{_NS}v", f"{_NS}f", f"{_NS}is"
+_VALUE, _FORMULA = f"{_NS}v", f"{_NS}f"
 
 
 class UnreadableFileError(ValueError):
@@ -150,7 +153,7 @@ def read_limited(source: str | Path | bytes | BinaryIO, filename: str | None, ma
 def _read_path(path: Path, max_bytes: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what was opened.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))  # O_BINARY: Windows
     except FileNotFoundError:
         raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
     except OSError as exc:
@@ -162,7 +165,8 @@ def _read_path(path: Path, max_bytes: int) -> bytes:
                                       f"cannot open file: {path} is not a regular file (a directory, device or pipe)")
         if info.st_size > max_bytes:
             raise too_big(max_bytes)
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
         with os.fdopen(os.dup(fd), "rb") as handle:
             return _read_stream(handle, max_bytes)
     finally:
@@ -480,10 +484,32 @@ def open_xls(data: bytes) -> Iterator[XlsBook]:
         book.release_resources()
 
 
+class _BoundedXlsSheet(xlrd.sheet.Sheet):
+    """xlrd's sheet, refusing a value outside the budget as it is loaded: xlrd pads every row up to
+    its last cell, so one value in column IV per row would otherwise cost 256 slots a row."""
+
+    def put_cell_ragged(self, rowx: int, colx: int, ctype: int | None, value: object, xf_index: int) -> None:
+        if rowx < MAX_ROWS and colx < MAX_COLUMNS:
+            super().put_cell_ragged(rowx, colx, ctype, value, xf_index)
+        elif ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "":
+            raise _cell_error(rowx + 1, colx + 1)
+
+
+def _load_xls_sheet(book: xlrd.book.Book, index: int) -> xlrd.sheet.Sheet:
+    """xlrd's Book.get_sheet (xlrd 2.0, final release) with the bounded sheet class."""
+    book._position = book._sh_abs_posn[index]
+    book.getbof(xlrd.biffh.XL_WORKSHEET)
+    sheet = _BoundedXlsSheet(book, book._position, book._sheet_names[index], index)
+    sheet.read(book)
+    return sheet
+
+
 def read_xls_sheet(xls: XlsBook, ws: XlsSheet) -> Sheet:
     """The cells of one legacy worksheet, under the same budget as .xlsx."""
     try:
-        sheet = xls.book.sheet_by_index(ws.index)
+        sheet = _load_xls_sheet(xls.book, ws.index)
+    except UnreadableFileError:
+        raise
     except Exception:
         raise UnreadableFileError(*_LEGACY_REFUSED) from None
     cells = _Cells()

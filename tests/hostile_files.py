@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import xlwt
 
 REPO = Path(__file__).resolve().parents[1]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -187,6 +188,18 @@ def many_shared_strings(megabytes: float) -> bytes:
            + item * int(megabytes * 1024 * 1024 // len(item)) + b"</sst>")
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
     return _with_parts(_bytes(small_return()), {"xl/sharedStrings.xml": sst}, {"xl/sharedStrings.xml": kind})
+
+
+def xls_far_column_rows(rows: int = 65_535) -> bytes:
+    """~2 MB legacy .xls: a value in column IV (the last) on every row; xlrd pads each row to it."""
+    book = xlwt.Workbook()
+    ws = book.add_sheet("2022")
+    ws.write(0, 0, "地区")
+    for r in range(1, rows + 1):
+        ws.write(r, 255, 1)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 def import_in_child(path: Path, timeout: float = 120) -> dict:
