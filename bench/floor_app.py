@@ -1,6 +1,6 @@
 """The map alone: the app's own map pipeline with nothing else on the page, for bench/run_bench.py.
 
-A sidebar year slider, the app's cached table and boundaries (dashboard.data_access), and
+A sidebar year slider, the app's cached table (the store's latest release) and boundaries (dashboard.data_access), and
 pages/map.py's plotly path for funding per capita (map_frame -> apply_classes -> figures.choropleth
 -> st.plotly_chart). No frame, no URL state, no ranking table. Timed in the same run as the app, it
 shows what a Streamlit rerun costs on this machine before the app adds anything: the floor under the
@@ -23,7 +23,8 @@ from dashboard import data_access, figures, maps  # noqa: E402
 
 INDICATOR = "funding_per_capita"
 
-data = data_access.shipped_table()
+url = data_access.store_url()
+data = data_access.release_table(url, data_access.latest_release(url).release)[0]
 years = sorted(int(y) for y in data.loc[data["indicator"] == INDICATOR, "year"].unique())
 year = st.sidebar.select_slider("年份", options=years, value=years[-1])
 frame = maps.map_frame(data, INDICATOR, year, "zh")

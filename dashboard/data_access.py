@@ -1,28 +1,128 @@
 """Cached data access: the ONE place pages get tables and geometry from.
 
-Nothing is loaded at import time. `current_table()` is the shipped table, or — when the import page
-has put an upload in `st.session_state["uploaded_table"]` — the shipped table overlaid with it
-(`lcity_data.importer.overlay`). Every page goes through it, so the overlay applies everywhere.
+The data is a published release in the store (`lcity_data.loading.load_release`). Releases never
+change once published, so a table is cached per (store URL, release id) for good. Each run the frame
+asks the store once for the latest release id (one small query) and fixes the release this run shows
+(`begin_run`); every page then reads that one release, so a publish landing mid-run is never seen by
+half a page, and a new release shows on the next run without a restart.
+
+`current_table()` is that release's table, or — when the Import page has put an upload in
+`st.session_state["uploaded_table"]` — the release overlaid with it, for this session only.
+A store that cannot be read raises `StoreUnavailable`; the frame shows it (there is no silent fallback
+to the shipped sample).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from lcity_data import composite, funding
+from lcity_data import composite, funding, loading
+from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
-from lcity_data.loading import load_shipped
+from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
+from lcity_data.validation import COLUMNS
 
 UPLOAD_KEY = "uploaded_table"
+RUN_KEY = "_lc_release_run"
+T = TypeVar("T")
 
 
-@st.cache_data(show_spinner=False)
-def shipped_table() -> pd.DataFrame:
-    return load_shipped()
+class StoreUnavailable(Exception):
+    """The store could not be read: which URL (password masked) and the store's own explanation."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(detail)
+        self.url, self.detail = url, detail
+
+
+@dataclass(frozen=True)
+class RunRelease:
+    """The release this run shows, and the newest one in the store when the run began."""
+
+    url: str
+    shown: ReleaseInfo
+    latest: ReleaseInfo
+
+    @property
+    def pinned(self) -> bool:
+        return self.shown.release != self.latest.release
+
+
+def _unavailable(url: str, exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, StoreError):
+        return StoreUnavailable(exc.url, str(exc))
+    return StoreUnavailable(mask_url(url), f"{type(exc).__name__}: {exc}")
+
+
+def store_url() -> str:
+    """The store URL (--db is the CLI's; here: LCITY_DATABASE_URL, secrets.toml, then var/lcity.db)."""
+    try:
+        return resolve_url()
+    except StoreError as exc:
+        raise _unavailable(exc.url, exc) from None
+
+
+def _store_call(url: str, call: Callable[[Store], T]) -> T:
+    try:
+        return call(open_store(url))
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        raise _unavailable(url, exc) from None
+
+
+def latest_release(url: str) -> ReleaseInfo:
+    """The newest release's info, asked of the store every run (cheap: one row)."""
+    return _store_call(url, lambda s: s.latest_release())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def release_history(url: str, latest: int) -> list[ReleaseInfo]:
+    """Every release up to `latest`, oldest first (releases are immutable: a new one is a new key)."""
+    return [r for r in _store_call(url, lambda s: s.releases()) if r.release <= latest]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def release_table(url: str, release: int) -> tuple[pd.DataFrame, ReleaseInfo]:
+    """One release's table with derived indicators and provenance columns (immutable, so cached for good)."""
+    try:
+        return loading.load_release(release, url=url)
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        raise _unavailable(url, exc) from None
+
+
+def begin_run() -> RunRelease:
+    """Fix this run on the latest release (raises StoreUnavailable): one query for its id."""
+    url = store_url()
+    latest = latest_release(url)
+    run = RunRelease(url, latest, latest)
+    st.session_state[RUN_KEY] = run
+    return run
+
+
+def pin(release: int) -> RunRelease:
+    """Show `release` (an existing id, from a link) for the rest of this run instead of the latest."""
+    run = run_release()
+    if release != run.shown.release:
+        run = RunRelease(run.url, release_table(run.url, release)[1], run.latest)
+        st.session_state[RUN_KEY] = run
+    return run
+
+
+def run_release() -> RunRelease:
+    """The release fixed for this run by the frame."""
+    return st.session_state[RUN_KEY]
+
+
+def release_frame() -> pd.DataFrame:
+    """The shown release's table (no session upload)."""
+    run = run_release()
+    return release_table(run.url, run.shown.release)[0]
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,10 +137,19 @@ def boundary_info() -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _overlaid(shipped: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
-    from lcity_data.importer import overlay
-
-    return overlay(shipped, uploaded)
+def _overlaid(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
+    """The release with the upload in place of the same cells, derived values recomputed. Upload rows and
+    the derived ones have no release (they are this session's, not published); release rows keep theirs."""
+    key = ["adcode", "year", "indicator"]
+    derived = base["indicator"].isin([i.id for i in load_catalog().indicators.values() if i.derived])
+    replaced = pd.MultiIndex.from_frame(uploaded[key])
+    kept = base[~derived & ~pd.MultiIndex.from_frame(base[key]).isin(replaced)]
+    fresh = uploaded.reindex(columns=list(base.columns)).assign(release=pd.NA)
+    rows = pd.concat([kept, fresh], ignore_index=True)
+    rows["release"] = rows["release"].astype("Int64")
+    full = loading.with_derived(rows[COLUMNS])
+    new_derived = full[~full.set_index(key).index.isin(rows.set_index(key).index)]
+    return pd.concat([rows, new_derived.reindex(columns=list(base.columns))], ignore_index=True)
 
 
 def using_upload() -> bool:
@@ -48,11 +157,11 @@ def using_upload() -> bool:
 
 
 def current_table() -> pd.DataFrame:
-    """The table every page shows: shipped data, overlaid with the session's upload if there is one."""
+    """The table every page shows: this run's release, overlaid with the session's upload if there is one."""
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is None:
-        return shipped_table()
-    return _overlaid(shipped_table(), uploaded)
+        return release_frame()
+    return _overlaid(release_frame(), uploaded)
 
 
 def use_upload(table: pd.DataFrame) -> None:

@@ -21,6 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, qualitative, sample_colorscale
 
+from dashboard.safe_text import html_text
+
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
@@ -38,10 +40,10 @@ STATUS_PATTERNS = {"below_minimum": "x", "meets_minimum": "/", "meets_target": "
 
 
 def esc(text: object) -> str:
-    """HTML-escape a data string for plotly hover/legend text (None -> '')."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
+    """HTML-escape a data string for plotly hover/legend text (None, NaN -> '')."""
+    if isinstance(text, float) and math.isnan(text):
         return ""
-    return html.escape(str(text), quote=True)
+    return html_text(text)
 
 
 def wrap(text: object, width: int = SOURCE_WRAP) -> str:

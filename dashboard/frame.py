@@ -1,5 +1,9 @@
-"""The shared frame around every page: state from session + URL, navigation, sidebar, URL rewrite,
-notices and the upload banner. `app.py` calls `run()`; every page starts with `page_state()`.
+"""The shared frame around every page: the data release this run shows, state from session + URL,
+navigation, sidebar (with the release line), URL rewrite, notices and the upload banner. `app.py`
+calls `run()`; every page starts with `page_state()`.
+
+The release is fixed first (data_access.begin_run): the latest release, or the one a `release=N` link
+pins. A store that cannot be read ends the run with a clear message instead of the page.
 
 Why pages call `page_state()`: this app keeps its pages in `pages/` and routes with `st.navigation`.
 Until a process has run `st.navigation` once, Streamlit treats a `pages/` folder as a legacy
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, navigation, session, sidebar
+from dashboard import assets, data_access, errors, navigation, release_view, session, sidebar, upload_status
 from dashboard import state as vs
 from dashboard.i18n import t
 
@@ -39,9 +43,12 @@ def run() -> None:
     token = _IN_FRAME.set(True)
     try:
         _serve_leaflet_locally()
-        table = data_access.current_table()
-        options = session.options_for(table)
-        state, notices = session.load_state(options)
+        try:
+            state, notices, options = _state_for_release()
+        except data_access.StoreUnavailable as err:
+            _store_failed(err)
+            return
+        run_release = data_access.run_release()
         pages = navigation.build_pages(state.lang)
         page = st.navigation(list(pages.values()), position="sidebar")
         # A local favicon: st.Page icons are left out on purpose, because Streamlit turns a page's
@@ -50,17 +57,52 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
-        session.write_url(spec.params)
+        session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
+        upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
+        release_view.show_release_line(run_release, data_access.current_table(), state.lang)
+        release_view.show_newer_notice(run_release, state, spec.params, spec.path, state.lang)
         if data_access.using_upload():
             cols = st.columns([5, 1], vertical_alignment="center")
-            cols[0].info(t("overlay.banner", state.lang), icon=":material/upload_file:")
-            if cols[1].button(t("overlay.reset", state.lang), key="_overlay_reset"):
+            cols[0].info(t("store_app.overlay_banner", state.lang, release=run_release.shown.release),
+                         icon=":material/upload_file:")
+            if cols[1].button(t("store_app.overlay_reset", state.lang), key="_overlay_reset"):
                 data_access.reset_upload()
                 st.rerun()
         page.run()
+    except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
+        errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", vs.LANGS[0]))
     finally:
         _IN_FRAME.reset(token)
+
+
+def _state_for_release() -> tuple[vs.ViewState, list[vs.Notice], vs.Options]:
+    """The view state for this run, with the release it shows fixed in data_access.
+
+    Options (years, releases) come from the latest release; a link's `release=N` then pins N, and
+    the state is re-checked against N's own years.
+    """
+    latest = data_access.begin_run().latest.release
+    releases = tuple(range(1, latest + 1))  # release ids are consecutive from 1
+    options = session.options_for(data_access.current_table(), releases)
+    state, notices = session.load_state(options)
+    if state.release not in (vs.LATEST, latest):
+        data_access.pin(state.release)
+        options = session.options_for(data_access.current_table(), releases)
+        state = session.settle(options)
+    return state, notices, options
+
+
+def _store_failed(err: data_access.StoreUnavailable) -> None:
+    """No data: the store's message in place of the page (navigation kept hidden, no traceback)."""
+    lang = st.query_params.get("lang", "")
+    if lang not in vs.LANGS:
+        previous = st.session_state.get(session.STATE_KEY)
+        lang = previous.lang if previous is not None else vs.LANGS[0]
+    st.navigation(list(navigation.build_pages(lang).values()), position="hidden")
+    st.set_page_config(page_title=t("app.title", lang), page_icon=str(FAVICON), layout="wide")
+    st.title(t("app.title", lang))
+    release_view.show_store_error(err, lang)
 
 
 def page_state() -> vs.ViewState:

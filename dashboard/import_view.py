@@ -9,8 +9,6 @@ and sheet names, cell values) only ever reaches the page as table cells or insid
 from __future__ import annotations
 
 import logging
-import re
-import string
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,12 +17,12 @@ import pandas as pd
 
 from dashboard import tables
 from dashboard.i18n import t
+from dashboard.safe_text import plain
 from lcity_data import importer
 
 log = logging.getLogger(__name__)
 MAX_MB = importer.MAX_BYTES // (1024 * 1024)
 T = TypeVar("T")
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,8 @@ def run_import(data: bytes, filename: str, sheet: str | None = None,
         return importer.import_file(data, filename=filename, sheet=sheet, year=year)
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
+    except MemoryError:
+        raise  # the import worker (dashboard/import_worker.py) says the file needed too much memory
     except Exception:
         # A bug, not the user's file: log it for the team, show the user a plain message.
         log.exception("import of %r failed unexpectedly", filename)
@@ -90,13 +90,6 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
         held = (key, compute())
         store[slot] = held
     return held[1]
-
-
-def plain(text: object) -> str:
-    """Data text for st.markdown/st.caption/st.error, shown literally: every ASCII punctuation mark is
-    backslash-escaped (CommonMark), so no Markdown, HTML, `:directive[...]`, link or `$` maths is
-    interpreted; line breaks become spaces."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
@@ -143,3 +136,12 @@ def details(report: importer.ImportReport, lang: str) -> str:
     if report.encoding:
         parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
     return " · ".join(parts)
+
+
+def limit_note(lang: str) -> str:
+    """The upload limit, exactly the importer's (in bytes too), and what happens to a bigger file.
+
+    Why spelled out: the browser refuses a bigger file before sending it, with Streamlit's own
+    message in English only; this line says the same in the user's language.
+    """
+    return t("app_harden.upload_limit", lang, mb=importer.MAX_BYTES // (1024 * 1024), bytes=f"{importer.MAX_BYTES:,}")

@@ -22,6 +22,7 @@ import streamlit as st
 
 from dashboard import state as vs
 from dashboard.i18n import t
+from dashboard.safe_text import plain
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import default_config
 from lcity_data.registry import load_registry
@@ -33,9 +34,10 @@ NOTICES_KEY = "_lc_notices"
 EDITED_KEY = "_lc_edited_fields"
 
 
-def options_for(table: pd.DataFrame) -> vs.Options:
+def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> vs.Options:
     """Valid values: the catalog's indicators and standards, current districts, years in the table,
-    and the composite index's weightable dimensions and inputs (catalog/evaluation.toml)."""
+    the composite index's weightable dimensions and inputs (catalog/evaluation.toml), and the
+    published release ids a link may pin."""
     cat = load_catalog()
     reg = load_registry()
     index = default_config()
@@ -44,7 +46,7 @@ def options_for(table: pd.DataFrame) -> vs.Options:
     return vs.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
                       standards=tuple(cat.standards), default_standard=cat.standard().id,
                       dimensions=tuple(index.dimensions), index_indicators=tuple(index.indicators),
-                      default_normalisation=index.normalisation)
+                      default_normalisation=index.normalisation, releases=releases)
 
 
 def _query_dict() -> dict[str, str]:
@@ -69,6 +71,14 @@ def load_state(options: vs.Options) -> tuple[vs.ViewState, list[vs.Notice]]:
     return state, notices
 
 
+def settle(options: vs.Options) -> vs.ViewState:
+    """Re-check the state against new options (the pinned release's years may differ from the latest's)."""
+    state = vs.clamp(get(), options)
+    st.session_state[STATE_KEY] = state
+    st.session_state[OPTIONS_KEY] = options
+    return state
+
+
 def get() -> vs.ViewState:
     return st.session_state[STATE_KEY]
 
@@ -79,9 +89,9 @@ def update(**changes: Any) -> vs.ViewState:
     return state
 
 
-def write_url(params: tuple[str, ...]) -> dict[str, str]:
-    """Put the current state's parameters for this page into the address bar (if they changed)."""
-    wanted = vs.to_params(get(), params)
+def write_url(params: tuple[str, ...], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Put the current state's parameters for this page (and `extra` markers) into the address bar."""
+    wanted = {**vs.to_params(get(), params), **(extra or {})}
     if _query_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted
@@ -89,9 +99,12 @@ def write_url(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def show_notices(notices: list[vs.Notice], lang: str) -> None:
-    """A small caption per URL parameter that was ignored, and one toast saying so."""
+    """A small caption per URL parameter that was ignored, and one toast saying so.
+
+    The value comes from the link, so it is shown as plain text (a newline in it must not start a link).
+    """
     for n in notices:
-        msg = t(f"notice.{n.reason}", lang, param=n.param, value=n.value)
+        msg = t(f"notice.{n.reason}", lang, param=n.param, value=plain(n.value))
         st.caption(f":material/link_off: {msg}")
     if notices:
         st.toast(t("notice.toast", lang, n=len(notices)), icon=":material/link_off:")

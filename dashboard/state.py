@@ -17,6 +17,8 @@ URL vocabulary (OWID-style, schema version `v=1`):
     w=government:40,society:10      composite index: raw dimension weights 0–100 that differ from the
                                     catalog default (missing keys keep the default; empty = all default)
     wi=funding_per_capita:80        composite index: raw indicator weights within their dimension, same form
+    release=3|latest                the data release shown (pinned, so a shared link keeps its numbers;
+                                    absent or "latest" = the newest release; kept on every page)
 
 `parse_params` never raises: a bad or stale value falls back to the default for that field and is
 reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district). Weights
@@ -65,8 +67,11 @@ PARAM_FIELDS = {
     "norm": "normalisation",
     "w": "weights",
     "wi": "indicator_weights",
+    "release": "release",
 }
-ALWAYS_WRITTEN = ("lang",)
+ALWAYS_WRITTEN = ("lang", "release")
+LATEST = 0  # ViewState.release when no release is pinned
+LATEST_TEXT = "latest"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class Options:
     dimensions: tuple[str, ...] = ()        # composite index dimensions that can be weighted
     index_indicators: tuple[str, ...] = ()  # composite index inputs that can be weighted
     default_normalisation: str = NORMALISATIONS[0]
+    releases: tuple[int, ...] = ()          # published release ids that `release=` may pin
 
     def __post_init__(self) -> None:
         if not self.years:
@@ -106,6 +112,7 @@ class ViewState:
     normalisation: str = NORMALISATIONS[0]
     weights: Weights = ()
     indicator_weights: Weights = ()
+    release: int = LATEST
 
     def with_(self, **changes: object) -> ViewState:
         return replace(self, **changes)
@@ -237,6 +244,14 @@ def _valid_weights(value: object, keys: Sequence[str]) -> bool:
             and all(isinstance(v, int) and WEIGHT_RANGE[0] <= v <= WEIGHT_RANGE[1] for _, v in value))
 
 
+def parse_release(raw: str, options: Options) -> int | None:
+    """'3' -> 3 if release 3 exists; 'latest' -> LATEST (unpinned); anything else None (invalid)."""
+    if raw.strip() == LATEST_TEXT:
+        return LATEST
+    n = _parse_int(raw)
+    return n if n in options.releases else None
+
+
 def _parse_choice(raw: str, choices: Iterable[str]) -> str | None:
     raw = raw.strip()
     return raw if raw in tuple(choices) else None
@@ -278,6 +293,8 @@ def parse_field(name: str, raw: str, options: Options) -> tuple[object | None, l
         return parse_weights(raw, options.dimensions), []
     if name == "indicator_weights":
         return parse_weights(raw, options.index_indicators), []
+    if name == "release":
+        return parse_release(raw, options), []
     raise KeyError(name)
 
 
@@ -339,6 +356,8 @@ def clamp(state: ViewState, options: Options) -> ViewState:
         changes["base"] = None
     if not SLIDE_RANGE[0] <= state.slide <= SLIDE_RANGE[1]:
         changes["slide"] = min(max(state.slide, SLIDE_RANGE[0]), SLIDE_RANGE[1])
+    if state.release != LATEST and state.release not in options.releases:
+        changes["release"] = LATEST
     for name, keys in (("weights", options.dimensions), ("indicator_weights", options.index_indicators)):
         kept = tuple(pair for pair in getattr(state, name) if pair[0] in keys)
         if kept != getattr(state, name):
@@ -379,6 +398,8 @@ def valid_value(name: str, value: object, options: Options) -> bool:
         return _valid_weights(value, options.dimensions)
     if name == "indicator_weights":
         return _valid_weights(value, options.index_indicators)
+    if name == "release":
+        return isinstance(value, int) and (value == LATEST or value in options.releases)
     return False
 
 
@@ -395,13 +416,14 @@ def field_to_text(name: str, value: object) -> str:
 def to_params(state: ViewState, params: Iterable[str] = ()) -> dict[str, str]:
     """The URL parameters for `state`: version, language, districts and the given page parameters.
 
-    Fields still at "unset" (base year None, weights all at the catalog default) are left out.
+    Fields still at "unset" (base year None, weights all at the catalog default, the latest release)
+    are left out.
     """
     out = {"v": SCHEMA_VERSION}
     for param in (*ALWAYS_WRITTEN, *params):
         name = PARAM_FIELDS[param]
         value = getattr(state, name)
-        if value is None or (name in WEIGHT_FIELDS and not value):
+        if value is None or (name in WEIGHT_FIELDS and not value) or (name == "release" and value == LATEST):
             continue
         out[param] = field_to_text(name, value)
     return out

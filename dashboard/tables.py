@@ -64,7 +64,20 @@ def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("status", lang): [status_text(s, lang) for s in rows["status"]],
         col("source", lang): list(rows["source"]),
         col("note", lang): list(rows["note"].fillna("")),
-    })
+    } | provenance_columns(rows, lang))
+
+
+def provenance_columns(rows: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
+    """Release, file, sheet and row of each value, when the table carries them (store releases do)."""
+    if "release" not in rows:
+        return {}
+    rows = rows.reset_index(drop=True)
+    return {
+        t("store_app.col_release", lang): rows["release"].astype("Int64"),
+        t("store_app.col_file", lang): rows["file"].astype("string"),
+        t("store_app.col_sheet", lang): rows["sheet"].astype("string"),
+        t("store_app.col_row", lang): pd.to_numeric(rows["row"], errors="coerce").astype("Int64"),
+    }
 
 
 def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFrame:
@@ -87,9 +100,14 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
         rec[col("status", lang)] = "; ".join(
             f"{status_text(s, lang)} {_years_text(grp.loc[grp['status'] == s, 'year'])}" for s in statuses)
         rec[col("source", lang)] = " | ".join(dict.fromkeys(grp["source"]))
+        if "release" in grp:
+            rec[t("store_app.col_release", lang)] = "; ".join(
+                str(r) for r in sorted({int(r) for r in grp["release"].dropna()}))
         out.append(rec)
     columns = [col("district", lang), col("adcode", lang), col("indicator", lang), col("unit", lang),
                *[str(y) for y in years], col("status", lang), col("source", lang)]
+    if "release" in rows:
+        columns.append(t("store_app.col_release", lang))
     return pd.DataFrame(out, columns=columns)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 CATALOG_DIR = Path(__file__).parent / "catalog"
 DATA_DIR = Path(__file__).parent / "data"
 
-STATUSES = ("official", "derived", "illustrative")
+STATUSES = ("official", "reported", "derived", "illustrative")
 
 
 @cache

@@ -1,11 +1,14 @@
-"""The command line: `python -m lcity_data funding ...`, `check FILE` and `index ...`.
+"""The command line: `python -m lcity_data funding ...`, `check FILE`, `index ...` and the release
+commands (`publish`, `releases`, `revert`, `export`, `db upgrade`, in cli_releases.py).
 
 Why: the same checks the dashboard shows, scriptable by a statistics office (check a return before
-sending it; print the funding table). Output is bilingual; errors are one line on stderr, never a
-traceback. Exit codes: 0 ok, 1 the file has rejected rows or nothing in it was accepted, 2 usage or
-input error (unreadable or missing file, unknown standard, year without data), 3 an unexpected
-internal error. Text from files and arguments reaches the terminal with control characters escaped
-(an ANSI sequence in a cell is shown as \x1b[..., never acted on).
+sending it; print the funding table; publish the year's returns). Output is bilingual; errors are one
+line on stderr, never a traceback. Every command takes `--db URL` (default: LCITY_DATABASE_URL,
+.streamlit/secrets.toml, then var/lcity.db). Exit codes: 0 ok, 1 the file has rejected rows (nothing
+published) or, for `check`, nothing in it was accepted, 2 usage or input error (unreadable or missing
+file, unknown standard, year without data), 3 a store error (unreachable or damaged database) or an
+unexpected internal error. Text from files and arguments reaches the terminal with control characters
+escaped (an ANSI sequence in a cell is shown as \x1b[..., never acted on).
 New subcommands are added as another `subparsers.add_parser(...)` with its own handler.
 """
 
@@ -21,15 +24,19 @@ from typing import NoReturn
 
 import pandas as pd
 
+from lcity_data import cli_releases, editors
 from lcity_data.catalog import Standard, load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.importer import ImportReport, UnreadableFileError, import_file
-from lcity_data.loading import load_shipped, with_derived
+from lcity_data.loading import load_release, with_derived
 from lcity_data.registry import load_registry
+from lcity_data.store import PublishInputError, ReleaseNotFoundError, StoreError
+from lcity_data.terminal import terminal_safe
 from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_STORE = 3
 
 
 class CliError(Exception):
@@ -49,29 +56,38 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> _Parser:
     parser = _Parser(prog="python -m lcity_data", description="宁波学习型城市监测 / Ningbo Learning City Monitor")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="数据库地址（默认：LCITY_DATABASE_URL、secrets.toml 或 "
+                        "var/lcity.db）/ store URL (default: LCITY_DATABASE_URL, secrets.toml, var/lcity.db)")
 
-    funding = subparsers.add_parser("funding", help="人均社区教育经费达标情况 / per-capita funding check")
+    funding = subparsers.add_parser("funding", parents=[common],
+                                    help="人均社区教育经费达标情况 / per-capita funding check")
     funding.add_argument("--year", type=int, help="年份（默认：数据中最新的经费年份）/ year (default: latest)")
     funding.add_argument("--data", nargs="+", action="extend", metavar="FILE",
-                         help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+                         help="用这些文件代替已发布数据 / use these returns instead of the published data")
+    funding.add_argument("--release", type=int, metavar="N", help="数据版本（默认最新）/ release (default: latest)")
     funding.add_argument("--standard", help="标准编号 / standard id (default: ningbo_household)")
     funding.add_argument("--format", choices=("table", "json"), default="table")
     funding.set_defaults(handler=_funding)
 
-    check = subparsers.add_parser("check", help="检查一份报表文件 / check a return before uploading it")
+    check = subparsers.add_parser("check", parents=[common],
+                                  help="检查一份报表文件 / check a return before uploading it")
     check.add_argument("file", metavar="FILE")
     check.add_argument("--year", type=int, help="没有年份列时使用的年份 / year for rows without one")
     check.add_argument("--sheet", help="工作表名称或序号（从1起）/ worksheet name or 1-based number")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_check)
 
-    index = subparsers.add_parser("index", help="学习型城市综合指数 / composite learning-city index")
+    index = subparsers.add_parser("index", parents=[common], help="学习型城市综合指数 / composite learning-city index")
     index.add_argument("--year", type=int, help="年份（默认：数据中最新年份）/ year (default: latest)")
     index.add_argument("--data", nargs="+", action="extend", metavar="FILE",
-                       help="用这些文件代替内置数据 / use these returns instead of the shipped data")
+                       help="用这些文件代替已发布数据 / use these returns instead of the published data")
+    index.add_argument("--release", type=int, metavar="N", help="数据版本（默认最新）/ release (default: latest)")
     index.add_argument("--normalisation", choices=NORMALISATIONS, help="标准化方法 / normalisation (default: minmax)")
     index.add_argument("--format", choices=("table", "json"), default="table")
     index.set_defaults(handler=_index)
+    cli_releases.add_commands(subparsers, common)
+    editors.add_subparser(subparsers)
     return parser
 
 
@@ -83,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except (CliError, UnreadableFileError) as exc:
+    except (CliError, UnreadableFileError, PublishInputError, ReleaseNotFoundError) as exc:
         print(terminal_safe(f"错误 / error: {exc}"), file=sys.stderr)
         return EXIT_INPUT_ERROR
+    except StoreError as exc:
+        print(terminal_safe(f"数据库错误 / store error: {exc}"), file=sys.stderr)
+        return EXIT_STORE
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: users get one line, not a traceback
@@ -93,22 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def terminal_safe(text: str) -> str:
-    """`text` with control, format and line-separator characters escaped (\x1b, \u202e, \n): a
-    cell or file name can hold ANSI escapes or bidi overrides that would rewrite the terminal."""
-    return "".join(ch.encode("unicode_escape").decode("ascii")
-                   if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") else ch
-                   for ch in text)
-
 
 # ---------------------------------------------------------------------------------------------------
 # funding
 
 
-def _load(files: list[str] | None) -> pd.DataFrame:
-    """Shipped data, or the given returns combined (a later file wins on the same unit-year-indicator)."""
+def _load(args: argparse.Namespace) -> pd.DataFrame:
+    """A published release (default: latest), or the given returns combined (a later file wins on the same
+    unit-year-indicator)."""
+    files = args.data
+    if files and args.release is not None:
+        raise CliError("--data 与 --release 不能同时使用", "--data and --release cannot be used together")
     if not files:
-        return load_shipped()
+        return load_release(args.release, url=args.db)[0][COLUMNS]
     tables = []
     for path in files:
         report = import_file(path)
@@ -196,7 +212,7 @@ def _funding(args: argparse.Namespace) -> int:
         known = ", ".join(cat.standards)
         raise CliError(f"未知标准“{args.standard}”（可用：{known}）",
                        f"unknown standard '{args.standard}' (known: {known})")
-    df = _load(args.data)
+    df = _load(args)
     if args.year is not None and args.year not in set(df["year"]):
         raise CliError(f"没有{args.year}年的数据", f"no data for {args.year}")
     std = cat.standard(args.standard)
@@ -242,7 +258,7 @@ def _report_text(report: ImportReport) -> str:
         lines += [f"  [{c.column}]: {c.reason_zh} / {c.reason_en}" for c in report.ignored_columns]
     if report.values == 0:
         lines.append("没有接受任何数值 / nothing was accepted")
-    return "\n".join(terminal_safe(line) for line in lines)
+    return "\n".join(terminal_safe(line) for line in lines)  # a line break inside a cell is escaped too
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -259,7 +275,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    df = _load(args.data)
+    df = _load(args)
     year = int(df["year"].max()) if args.year is None else args.year
     if year not in set(df["year"]):
         raise CliError(f"没有{year}年的数据", f"no data for {year}")

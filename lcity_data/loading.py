@@ -1,5 +1,6 @@
-"""Loading the shipped indicator table and adding derived indicators.
+"""Loading indicator tables (a store release, or the shipped sample file) and adding derived indicators.
 
+The app and the CLI read published data only through `load_release`; the store below it speaks SQL.
 Files are read once per process (the app adds `st.cache_data` on top); callers get a copy so that an
 upload overlay can never change the shipped data.
 """
@@ -12,6 +13,7 @@ import pandas as pd
 
 from lcity_data.catalog import DATA_DIR, load_catalog
 from lcity_data.ratios import ratio_table
+from lcity_data.store import ReleaseInfo, open_store
 from lcity_data.validation import COLUMNS, validate_table
 
 SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
@@ -33,6 +35,38 @@ def _shipped() -> pd.DataFrame:
 def load_shipped() -> pd.DataFrame:
     """The shipped sample table plus derived indicators (a fresh copy every call)."""
     return _shipped().copy()
+
+
+def load_release(release: int | None = None, *, url: str | None = None) -> tuple[pd.DataFrame, ReleaseInfo]:
+    """Release `release` (default: the latest) of the store at `url` (default: resolved), plus derived
+    indicators, with each value's provenance (release, file, sheet, row), and the release's info.
+
+    A derived value's `release` is the newest release among its inputs; it has no file, sheet or row.
+    """
+    store = open_store(url)
+    info = store.latest_release() if release is None else store.release(release)
+    base = store.read(info.release)
+    full = with_derived(base[COLUMNS])
+    derived = full[full["indicator"].isin([i.id for i in load_catalog().indicators.values() if i.derived])]
+    derived = derived.merge(_input_releases(base), on=["adcode", "year", "indicator"], how="left")
+    derived = derived.assign(file=None, sheet=None, row=pd.array([pd.NA] * len(derived), dtype="Int64"))
+    table = pd.concat([base, derived[base.columns]], ignore_index=True)
+    table["release"] = table["release"].fillna(info.release).astype("int64")
+    return table.sort_values(["indicator", "adcode", "year"], ignore_index=True), info
+
+
+def _input_releases(base: pd.DataFrame) -> pd.DataFrame:
+    """(adcode, year, derived indicator) -> the newest release among that derived value's inputs."""
+    cat = load_catalog()
+    frames = []
+    for ind in cat.indicators.values():
+        if not ind.derived:
+            continue
+        inputs = base[base["indicator"].isin([ind.numerator, ind.denominator])]
+        newest = inputs.groupby(["adcode", "year"], as_index=False)["release"].max()
+        frames.append(newest.assign(indicator=ind.id))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["adcode", "year", "release", "indicator"])
 
 
 def with_derived(df: pd.DataFrame) -> pd.DataFrame:

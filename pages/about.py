@@ -4,7 +4,7 @@ how to cite, and what "illustrative / 示例" means."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_access, frame, index_view, progress_view
+from dashboard import data_access, frame, index_view, progress_view, release_view
 from dashboard.formatting import definition, target_text, unit_label
 from dashboard.i18n import t
 from lcity_data import __version__
@@ -19,6 +19,9 @@ st.markdown(t("about.intro", lang))
 
 st.header(t("about.illustrative_heading", lang))
 st.markdown(t("about.illustrative_body", lang))
+
+run = data_access.run_release()
+release_view.show_history(data_access.release_history(run.url, run.latest.release), lang)
 
 st.header(t("about.indicators", lang))
 

@@ -45,7 +45,7 @@ d1.download_button(t("data.download_csv", lang), to_csv_bytes(shown), file_name=
 d2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(shown, sheet_name="data"),
                    file_name=f"{stem}.xlsx", icon=":material/download:", key="dl_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-st.caption(t("data.download_note", lang))
+st.caption(t("data.download_note", lang) + " " + t("store_app.provenance_note", lang))
 if (rows["status"] == "illustrative").any():
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data_access, frame, import_view
+from dashboard import data_access, frame, import_view, import_worker, publish_view
 from dashboard.i18n import t
 from lcity_data import importer, table_reader
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
@@ -88,6 +88,7 @@ st.caption(t("import.template_note", lang))
 upload = st.file_uploader(t("import_harden.upload", lang, mb=import_view.MAX_MB), type=["xlsx", "xls", "csv"],
                           key="import_file",
                           max_upload_size=import_view.MAX_MB, help=t("import.upload_help", lang))
+st.caption(import_view.limit_note(lang))
 if upload is None:
     for slot in (SHEETS_SLOT, RESULT_SLOT):
         st.session_state.pop(slot, None)
@@ -103,10 +104,11 @@ else:
         t("import.year", lang), min_value=FIRST_YEAR, max_value=last_year(), value=None, step=1,
         placeholder=t("import.year_placeholder", lang), help=t("import.year_help", lang), key="import_year")
     result = import_view.memo(st.session_state, RESULT_SLOT, (upload.file_id, sheet, year),
-                              lambda: import_view.run_import(data, upload.name, sheet, year))
+                              lambda: import_worker.import_with_spinner(lang, data, upload.name, sheet, year))
     if isinstance(result, import_view.Failure):
         st.error(t("import.error", lang, reason=import_view.plain(result.reason(lang))), icon=":material/error:")
         if sheet is not None:
             st.caption(t("import.other_sheet", lang))
     else:
         show_report(result)
+        publish_view.show_publish(result, data, upload.name, sheet, year, lang)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up .venv for the app (default) or for the test suite (`test`), on a fresh machine.
 # Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
-# Debian's chromium and fonts-noto-cjk (Chinese glyphs), installed here when missing.
+# Debian's chromium and fonts-noto-cjk (Chinese glyphs), and the store tests a PostgreSQL server
+# (Debian's postgresql: the tests start a throwaway cluster with its initdb/pg_ctl), installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
@@ -14,6 +15,7 @@ if [ "$mode" = "test" ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dashboard import state as vs
@@ -293,3 +295,34 @@ def test_weights_for_keys_the_catalog_no_longer_has_are_dropped():
 ])
 def test_valid_value_vets_weight_widgets(field, value, ok):
     assert vs.valid_value(field, value, INDEX_OPTIONS) is ok
+
+
+# ------------------------------------------------------------------------------ release= (the data release pinned)
+
+RELEASE_OPTIONS = replace(OPTIONS, releases=(1, 2, 3))
+
+
+def test_release_pins_an_existing_release_and_is_always_written():
+    state, notices = vs.parse_params({"release": "2"}, RELEASE_OPTIONS)
+    assert (state.release, notices) == (2, [])
+    assert vs.to_params(state, ("year",))["release"] == "2"  # kept on every page
+    assert "release" not in vs.to_params(state.with_(release=vs.LATEST), ("year",))
+
+
+def test_release_latest_unpins():
+    pinned = vs.defaults(RELEASE_OPTIONS).with_(release=2)
+    state, notices = vs.parse_params({"release": "latest"}, RELEASE_OPTIONS, base=pinned, only=["release"])
+    assert (state.release, notices) == (vs.LATEST, [])
+
+
+@pytest.mark.parametrize("raw", ["4", "0", "-1", "two", "", "2.0", "9" * 20])
+def test_invalid_release_falls_back_to_latest_with_a_notice(raw):
+    state, notices = vs.parse_params({"release": raw}, RELEASE_OPTIONS)
+    assert state.release == vs.LATEST
+    assert [(n.param, n.reason) for n in notices] == [("release", "invalid")]
+
+
+def test_a_pin_beyond_the_releases_is_clamped_to_latest():
+    assert vs.clamp(vs.defaults(OPTIONS).with_(release=3), OPTIONS).release == vs.LATEST
+    assert vs.valid_value("release", 3, RELEASE_OPTIONS)
+    assert not vs.valid_value("release", 4, RELEASE_OPTIONS)

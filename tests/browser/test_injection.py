@@ -168,3 +168,53 @@ def test_injected_markup_is_shown_as_text(page, context, app_server):
     assert page.locator('img[src="x"]').count() == 0
     assert context.dialogs == [], f"a dialog fired: {context.dialogs}"
     assert exceptions(page) == []
+
+
+LINK_PARAMS = {  # each breaks out of a code span with a blank line, then tries Markdown/HTML/Streamlit syntax
+    "year": "\n\n[x](http://e.invalid/x)",
+    "indicator": "\n\n![](http://e.invalid/pixel.png)",
+    "standard": "\n\n<img src=x onerror=alert(3)>",
+    "layout": "\n\n:red[red] $x^2$ **b**",
+}
+
+
+def test_link_parameters_are_shown_as_text(page, context, app_server):
+    """A crafted link shows its parameters literally: no <a>, no <img>, no request leaves the app."""
+    from urllib.parse import urlencode
+
+    open_page(page, app_server, "overview", urlencode(LINK_PARAMS))
+    page.wait_for_timeout(500)  # an image would be requested right after it is created
+    screenshot(page, "link_injection_notices")
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    assert main.locator('a[href*="e.invalid"]').count() == 0, "a link was made from the URL"
+    assert page.locator('img[src*="e.invalid"], img[src="x"]').count() == 0, "an image was made from the URL"
+    notices = main.locator('[data-testid="stCaptionContainer"]').filter(has_text="链接参数")
+    assert notices.count() == len(LINK_PARAMS)
+    assert notices.locator("a, img, strong, em, .katex, span[color]").count() == 0, notices.all_inner_texts()
+    assert [u for u in context.leaked if "e.invalid" in u] == []
+    body = main.inner_text()
+    for shown in ("[x](http://e.invalid/x)", "![](http://e.invalid/pixel.png)", "<img src=x onerror=alert(3)>",
+                  ":red[red] $x^2$ **b**"):
+        assert shown in body, f"{shown!r} is not shown literally"
+    assert context.dialogs == []
+    assert exceptions(page) == []
+
+
+@needs_import_page
+def test_upload_names_and_cells_are_shown_as_text(page, context, app_server, tmp_path):
+    """A file name and cells written as Markdown links/images show up as text on the Import page."""
+    name = "[x](e.invalid) ![](e.invalid) _i_ <b>.csv"
+    path = tmp_path / name
+    path.write_text('年份,地区,指标,数值,单位\n2024,"\n\n![](http://e.invalid/pixel.png)",社区教育经费,1,万元\n'
+                    '2024,"[x](http://e.invalid/x)",社区教育经费,1,万元\n', encoding="utf-8")
+    open_page(page, app_server, IMPORT_PATH)
+    _upload(page, path)
+    page.wait_for_timeout(500)
+    screenshot(page, "upload_name_injection")
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    assert name in main.inner_text(), "the file name is not shown literally"
+    assert main.locator('a[href*="e.invalid"]').count() == 0
+    assert page.locator('img[src*="e.invalid"]').count() == 0
+    assert main.locator('[data-testid="stCaptionContainer"] em, [data-testid="stCaptionContainer"] b').count() == 0
+    assert [u for u in context.leaked if "e.invalid" in u] == []
+    assert exceptions(page) == []

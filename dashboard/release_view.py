@@ -1,0 +1,123 @@
+"""What the app says about the data release it shows: the quiet release line on every page, the
+"newer data exists" notice of a pinned link, the sample-data notice, the store-unreachable message,
+and the release history (About page).
+
+Why a module: the frame and the About page share these texts, and the store's own text (who
+published, notes, file and sheet names) is data, so it only reaches the page escaped (`plain`) or as
+table cells and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state as vs
+from dashboard.data_access import RunRelease, StoreUnavailable
+from dashboard.i18n import t
+from dashboard.safe_text import plain
+from lcity_data.store import ReleaseInfo
+
+KEY = "store_app"
+
+
+def _t(key: str, lang: str, **fmt: object) -> str:
+    return t(f"{KEY}.{key}", lang, **fmt)
+
+
+def release_date(info: ReleaseInfo) -> str:
+    """The UTC publish date (the store keeps UTC; the history table gives the full time)."""
+    return info.created_at.strftime("%Y-%m-%d")
+
+
+def sample_share(table: pd.DataFrame) -> str | None:
+    """'all' when every value shown is illustrative sample data, 'some' when part is, else None."""
+    illustrative = table["status"].eq("illustrative")
+    if illustrative.all():
+        return "all"
+    return "some" if illustrative.any() else None
+
+
+def release_line(run: RunRelease, table: pd.DataFrame, lang: str) -> str:
+    """'数据版本 3 · 2026-12-01 · 市终身教育指导中心' (+ pinned, + sample), escaped for st.caption."""
+    info = run.shown
+    line = _t("release_line", lang, release=info.release, date=release_date(info), by=plain(info.published_by))
+    if run.pinned:
+        line += _t("release_pinned", lang)
+    share = sample_share(table)
+    if share:
+        line += " · " + _t(f"sample_{share}", lang)
+    return line
+
+
+def show_release_line(run: RunRelease, table: pd.DataFrame, lang: str) -> None:
+    with st.sidebar:
+        st.caption(release_line(run, table, lang))
+
+
+def show_newer_notice(run: RunRelease, state: vs.ViewState, params: Sequence[str], page_path: str,
+                      lang: str) -> None:
+    """Above the page, when a link pins an older release: say newer data exists, and link to it."""
+    if run.pinned:
+        with st.container(border=True):
+            st.markdown(":material/history: " + _t(
+                "newer_notice", lang, release=run.shown.release, date=release_date(run.shown),
+                latest=run.latest.release, latest_date=release_date(run.latest)))
+            # `latest` in the link unpins (a missing parameter would not: the session keeps the pin)
+            latest = vs.to_params(state.with_(release=vs.LATEST), params) | {"release": vs.LATEST_TEXT}
+            st.page_link(page_path, label=_t("newer_link", lang, latest=run.latest.release),
+                         icon=":material/update:", query_params=latest)
+
+
+def show_store_error(err: StoreUnavailable, lang: str) -> None:
+    """The store cannot be read: which URL, the store's reason, what to do. Never a traceback."""
+    st.error(_t("store_error_title", lang), icon=":material/database:")
+    st.markdown(f"**{_t('store_error_url', lang)}**")
+    st.code(err.url, language=None, wrap_lines=True)
+    st.markdown(f"**{_t('store_error_detail', lang)}** {plain(err.detail)}")
+    st.markdown(_t("store_error_todo", lang))
+
+
+def history_table(releases: Sequence[ReleaseInfo], lang: str) -> pd.DataFrame:
+    """One row per release, newest first: id, time, who, note, file names, number of values."""
+    return pd.DataFrame([
+        {_t("col_release", lang): r.release,
+         _t("col_created", lang): r.created_at.strftime("%Y-%m-%d %H:%M"),
+         _t("col_by", lang): r.published_by,
+         _t("col_note", lang): r.note,
+         _t("col_files", lang): "; ".join(str(f.get("name", "")) for f in r.files),
+         _t("col_values", lang): r.values}
+        for r in reversed(releases)
+    ])
+
+
+def files_table(info: ReleaseInfo, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([
+        {_t("col_file", lang): f.get("name"), _t("col_sheet", lang): f.get("sheet"),
+         _t("col_size", lang): f.get("size"), _t("col_sha256", lang): f.get("sha256")}
+        for f in info.files
+    ])
+
+
+def show_history(releases: Sequence[ReleaseInfo], lang: str) -> None:
+    """The release history with notes and files, and each release's import report (as JSON data)."""
+    st.header(_t("history", lang))
+    st.caption(_t("history_intro", lang))
+    st.dataframe(history_table(releases, lang), hide_index=True, key="release_history",
+                 column_config={_t("col_release", lang): st.column_config.NumberColumn(format="%d")})
+    # one release's report at a time (a chooser, not one expander per release: the history only grows)
+    by_id = {r.release: r for r in releases}
+    chosen = st.selectbox(_t("report_pick", lang), options=list(reversed(by_id)), key="release_report",
+                          format_func=lambda n: _t("report_heading", lang, release=n))
+    info = by_id[chosen]
+    if info.files:
+        st.caption(_t("report_files", lang))
+        st.dataframe(files_table(info, lang), hide_index=True, key="release_files")
+    if info.report:
+        # plain text, not st.json: its syntax colours fail contrast checks, and the report is data
+        st.code(json.dumps(info.report, ensure_ascii=False, indent=2), language=None, height=320)
+    else:
+        st.caption(_t("report_none", lang))
