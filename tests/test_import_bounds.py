@@ -342,3 +342,18 @@ def test_simplified_chinese_in_gbk_still_reads(encoding: str) -> None:
     report = import_file(text.encode(encoding), filename="gb.csv")
     assert report.encoding == "gb18030"
     assert report.values == 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# Through the Import page (AppTest)
+
+
+def test_import_page_reads_a_legacy_xls_and_names_the_cell_outside_a_bomb() -> None:
+    from test_app_import import start, upload
+
+    at = upload(start(), "return.xls", legacy_return())
+    assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xls", ".csv"]
+    assert [m.value for m in at.metric][1:] == ["2", "0", "0", "4"]  # accepted, skipped, rejected, values
+    at = upload(at, "bomb.xlsx", xfd_rows())
+    assert not at.metric
+    assert any("单元格 XFD10 超出可读取范围" in e.value for e in at.error)
