@@ -402,10 +402,7 @@ def _read_row(parser: WorkSheetParser, percent: _PercentStyles, row: etree._Elem
         if last_ref is not None and not el.get("r"):
             parser.col_counter = coordinate_to_tuple(last_ref)[1]
         last_ref = None
-        try:
-            cell = parser.parse_cell(el)
-        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
-            cell = {"row": parser.row_counter, "column": parser.col_counter, "value": text, "style_id": 0}
+        cell = parser.parse_cell(el)  # a damaged cell raises: the importer refuses the sheet as damaged
         value = cell["value"]
         if value is None and formula is not None:
             value = UncachedFormula("=" + (formula.text or ""))
