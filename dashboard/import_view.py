@@ -8,14 +8,11 @@ and sheet names, cell values) only ever reaches the page as table cells or insid
 
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import openpyxl
 import pandas as pd
 
 from dashboard import tables
@@ -59,23 +56,12 @@ def _in_lang(obj: object, field: str, lang: str) -> str:
 
 
 def sheet_names(data: bytes) -> list[str]:
-    """Worksheet names of an .xlsx upload (empty for CSV or an unreadable workbook: the importer says why).
-
-    The unpacked-size check comes first, as in the importer: openpyxl parses shared strings on open.
-    """
-    if not data.startswith(b"PK") or len(data) > importer.MAX_BYTES:
-        return []
+    """Worksheet names of an .xlsx or .xls upload (empty for CSV or an unreadable workbook: the importer
+    says why). Opened through the importer's bounded reader: part sizes first, no warnings on stderr."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > importer.MAX_UNPACKED_BYTES:
-                return []
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # any malformed zip/xlsx: import_file reports it in both languages
+        return importer.sheet_names(data)
+    except Exception:  # any malformed workbook: import_file reports it in both languages
         return []
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
 
 
 def run_import(data: bytes, filename: str, sheet: str | None = None,
@@ -130,7 +116,8 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
         partial_rows=list(report.partial_rows),
         needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
         skipped=pd.DataFrame([[s.row, _in_lang(s, "reason", lang)] for s in report.skipped], columns=[row, reason]),
-        notes=pd.DataFrame([[n.row, _in_lang(n, "note", lang)] for n in report.notes],
+        notes=pd.DataFrame([[None, _in_lang(n, "note", lang)] for n in report.file_notes]
+                           + [[n.row, _in_lang(n, "note", lang)] for n in report.notes],
                            columns=[row, t("import.col_note", lang)]),
         ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
                              columns=[t("import.col_column", lang), reason]),

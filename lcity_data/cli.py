@@ -5,8 +5,10 @@ Why: the same checks the dashboard shows, scriptable by a statistics office (che
 sending it; print the funding table; publish the year's returns). Output is bilingual; errors are one
 line on stderr, never a traceback. Every command takes `--db URL` (default: LCITY_DATABASE_URL,
 .streamlit/secrets.toml, then var/lcity.db). Exit codes: 0 ok, 1 the file has rejected rows (nothing
-published), 2 usage or input error (unreadable or missing file, unknown standard, year without data),
-3 a store error (unreachable or damaged database) or an unexpected internal error.
+published) or, for `check`, nothing in it was accepted, 2 usage or input error (unreadable or missing
+file, unknown standard, year without data), 3 a store error (unreachable or damaged database) or an
+unexpected internal error. Text from files and arguments reaches the terminal with control characters
+escaped (an ANSI sequence in a cell is shown as \x1b[..., never acted on).
 New subcommands are added as another `subparsers.add_parser(...)` with its own handler.
 """
 
@@ -30,6 +32,7 @@ from lcity_data.importer import ImportReport, UnreadableFileError, import_file
 from lcity_data.loading import load_release, with_derived
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, ReleaseNotFoundError, StoreError
+from lcity_data.terminal import terminal_safe
 from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
@@ -101,16 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except (CliError, UnreadableFileError, PublishInputError, ReleaseNotFoundError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"错误 / error: {exc}"), file=sys.stderr)
         return EXIT_INPUT_ERROR
     except StoreError as exc:
-        print(f"数据库错误 / store error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"数据库错误 / store error: {exc}"), file=sys.stderr)
         return EXIT_STORE
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: users get one line, not a traceback
-        print(f"内部错误 / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(terminal_safe(f"内部错误 / internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_INTERNAL
+
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -129,8 +133,9 @@ def _load(args: argparse.Namespace) -> pd.DataFrame:
     for path in files:
         report = import_file(path)
         if report.rejected:
-            print(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
-                  f"{len(report.rejected)} rejected cells left out (run `check` for details)", file=sys.stderr)
+            print(terminal_safe(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
+                                f"{len(report.rejected)} rejected cells left out (run `check` for details)"),
+                  file=sys.stderr)
         tables.append(report.table)
     combined = pd.concat(tables, ignore_index=True)[COLUMNS]
     combined = combined.drop_duplicates(["adcode", "year", "indicator"], keep="last")
@@ -249,10 +254,15 @@ def _report_text(report: ImportReport) -> str:
     if report.notes:
         lines.append("提示 / notes:")
         lines += [f"  第{n.row}行 row {n.row}: {n.note_zh} / {n.note_en}" for n in report.notes]
+    if report.file_notes:
+        lines.append("文件提示 / file notes:")
+        lines += [f"  {n.note_zh} / {n.note_en}" for n in report.file_notes]
     if report.ignored_columns:
         lines.append("忽略的列 / ignored columns:")
         lines += [f"  [{c.column}]: {c.reason_zh} / {c.reason_en}" for c in report.ignored_columns]
-    return "\n".join(lines)
+    if report.values == 0:
+        lines.append("没有接受任何数值 / nothing was accepted")
+    return "\n".join(terminal_safe(line) for line in lines)  # a line break inside a cell is escaped too
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -261,7 +271,7 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(_report_text(report))
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    return EXIT_REJECTED if report.rejected or report.values == 0 else EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from lcity_data.catalog import load_catalog
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
 from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
+from lcity_data.terminal import terminal_lines, terminal_safe
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR = 0, 1, 2
 CHANGED_SHOWN = 50  # text output lists this many changes; JSON lists all
@@ -125,11 +126,11 @@ def _publish_text(out: dict) -> str:
         lines.append("试运行：未写入任何内容 / dry run: nothing was written")
     else:
         lines.append(f"已发布数据版本 {out['release']} / published as release {out['release']}")
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)  # cells and file names shown, never acted on
 
 
 def _emit(out: dict | list, text: str, fmt: str) -> None:
-    print(json.dumps(out, ensure_ascii=False, indent=2) if fmt == "json" else text)
+    print(json.dumps(out, ensure_ascii=False, indent=2) if fmt == "json" else terminal_lines(text))
 
 
 def _publish(args: argparse.Namespace) -> int:
