@@ -66,6 +66,7 @@ from openpyxl.xml.functions import iterparse
 from lcity_data.catalog import Indicator, _read, load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.loading import with_derived
+from lcity_data.provenance import status_aliases
 from lcity_data.registry import DistrictLookupError, load_registry
 from lcity_data.textnorm import normalise
 from lcity_data.units import UnknownUnitError, as_decimal, split_header, to_base, unit_id_for
@@ -75,7 +76,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an xlsx is a zip: refuse "zip bombs" before parsing
 HEADER_SEARCH_ROWS = 50
 MISSING_YEAR_COLUMN = "年份 / year"
-DEFAULT_STATUS = "official"
+DEFAULT_STATUS = "reported"  # a district return: not published statistics
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -207,7 +208,7 @@ def _headers() -> _Headers:
         labels={name: {"zh": col["zh"], "en": col["en"]} for name, col in raw["column"].items()},
         totals=frozenset(normalise(t) for t in [*raw["rows"]["total_names"], *city["aliases"], city["adcode"]]),
         footnote_prefixes=tuple(normalise(p) for p in raw["rows"]["footnote_prefixes"]),
-        statuses={normalise(a): status for status, aliases in raw["status"].items() for a in aliases},
+        statuses={normalise(a): status for a, status in status_aliases().items()},
         template=tuple(raw["template"]),
     )
 
@@ -547,8 +548,9 @@ def _status(raw: object) -> str:
     try:
         return _headers().statuses[normalise(raw)]
     except KeyError:
-        raise _CellError(f"未知数据状态“{_text(raw)}”（可用：官方、推算、示例）",
-                         f"unknown status '{_text(raw)}' (use official, derived or illustrative)") from None
+        styles = _read("statuses.toml")["status"]
+        raise _CellError(f"未知数据状态“{_text(raw)}”（可用：{'、'.join(s['zh'] for s in styles.values())}）",
+                         f"unknown status '{_text(raw)}' (use {', '.join(styles)})") from None
 
 
 # ---------------------------------------------------------------------------------------------------

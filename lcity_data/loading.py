@@ -15,6 +15,7 @@ from lcity_data.ratios import ratio_table
 from lcity_data.validation import COLUMNS, validate_table
 
 SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
+MIXED_NOTE = "混合来源：部分输入为示例数据 / mixed sources: some inputs are illustrative"
 
 
 def read_long_csv(path) -> pd.DataFrame:
@@ -41,8 +42,10 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
     Derived values are always recomputed from their inputs, so an uploaded per-capita column can never
     disagree with the uploaded funding and population it should come from.
 
-    A derived value is `derived` only when every input is official or derived; if any input is
-    illustrative, so is the result: made-up inputs never yield an official-looking number.
+    A derived value takes its weakest input's status (lcity_data.provenance): `derived` only when every
+    input is official or derived, `reported` with a district return among them, `illustrative` if any
+    input is: made-up inputs never yield an official-looking number. When the inputs mix real and
+    sample data the row's note says so (MIXED_NOTE), and `mixed_sources` lists those rows.
     """
     cat = load_catalog()
     derived_ids = [i.id for i in cat.indicators.values() if i.derived]
@@ -55,7 +58,23 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
         out.append(pd.DataFrame({
             "adcode": pc["adcode"], "year": pc["year"], "indicator": ind_id,
             "value": pc["per_capita"].astype(float), "unit": ind.unit, "status": pc["status_of_inputs"],
-            "source": pc["source"], "note": pc["formula_note"],
+            "source": pc["source"],
+            "note": [f"{note}；{MIXED_NOTE}" if mix else note for note, mix in zip(pc["formula_note"], pc["mixed"],
+                                                                                 strict=True)],
         }))
     return pd.concat(out, ignore_index=True)[COLUMNS].sort_values(
         ["indicator", "adcode", "year"], ignore_index=True)
+
+
+def mixed_sources(df: pd.DataFrame) -> set[tuple[str, int, str]]:
+    """(adcode, year, indicator) of the derived values whose inputs mix real and sample data.
+
+    Why: a per-capita figure from a reported funding and a sample population is shown as a sample, and
+    the map and tables also say that it mixes sources, so nobody mistakes half-real for all-real.
+    """
+    cat = load_catalog()
+    out: set[tuple[str, int, str]] = set()
+    for ind in (i for i in cat.indicators.values() if i.derived):
+        pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision)
+        out |= {(str(a), int(y), ind.id) for a, y in pc.loc[pc["mixed"], ["adcode", "year"]].itertuples(index=False)}
+    return out
