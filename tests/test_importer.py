@@ -124,7 +124,13 @@ def test_wide_workbook_exact_report(tmp_path: Path) -> None:
 
 
 def test_wide_without_any_year_rejects_every_data_row(tmp_path: Path) -> None:
-    report = import_file(wide_workbook(tmp_path))
+    """No year column, none given, none in the title or the sheet name: no year is guessed."""
+    path = wide_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.active.title = "Sheet1"
+    wb.active["A1"] = "各区（县、市）社区教育情况统计表"
+    wb.save(path)
+    report = import_file(path)
     year_rejections = [r for r in report.rejected if r.column == "年份 / year"]
     assert [r.row for r in year_rejections] == [5, 6, 7, 8, 9, 12, 13]
     assert {(r.value, r.reason_zh, r.reason_en) for r in year_rejections} == {("", *NO_YEAR)}
