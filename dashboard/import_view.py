@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard import tables
 from dashboard.i18n import t
 from lcity_data import importer
+from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
 MAX_MB = importer.MAX_BYTES // (1024 * 1024)
@@ -53,6 +54,7 @@ class Summary:
     notes: pd.DataFrame
     ignored: pd.DataFrame
     preview: pd.DataFrame
+    warnings: pd.DataFrame
 
 
 def _in_lang(obj: object, field: str, lang: str) -> str:
@@ -61,7 +63,8 @@ def _in_lang(obj: object, field: str, lang: str) -> str:
 
 
 def sheet_names(data: bytes) -> list[str]:
-    """Worksheet names of an .xlsx upload (empty for CSV or an unreadable workbook: the importer says why).
+    """Visible worksheet names of an .xlsx upload (empty for CSV or an unreadable workbook: the importer
+    says why). Hidden sheets are not offered: they are read only when named explicitly (CLI --sheet).
 
     The unpacked-size check comes first, as in the importer: openpyxl parses shared strings on open.
     """
@@ -75,16 +78,44 @@ def sheet_names(data: bytes) -> list[str]:
     except Exception:  # any malformed zip/xlsx: import_file reports it in both languages
         return []
     try:
-        return list(wb.sheetnames)
+        return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
     finally:
         wb.close()
 
 
-def run_import(data: bytes, filename: str, sheet: str | None = None,
-               year: int | None = None) -> importer.ImportReport | Failure:
-    """The importer's report, or a Failure with a friendly reason (never an exception)."""
+def sheet_choices(names: list[str]) -> list[str | None]:
+    """The sheet box's options: None first ("every year sheet") when the sheets are named by years."""
+    by_year = [n for n in names if sheet_year(n) is not None]
+    return [None, *names] if len(by_year) > 1 else list(names)
+
+
+def sheet_label(choice: str | None, names: list[str], lang: str) -> str:
+    if choice is not None:
+        return choice
+    years = t("common.list_sep", lang).join(n for n in names if sheet_year(n) is not None)
+    return t("import_returns.all_year_sheets", lang, sheets=years)
+
+
+def year_placeholder(auto: importer.ImportReport | Failure, lang: str) -> str:
+    """What the year box will use when left empty, from the import run without a year."""
+    if isinstance(auto, Failure):
+        return t("import.year_placeholder", lang)
+    if auto.year_from == "title":
+        return t("import_returns.year_from_title", lang, year=auto.year)
+    if auto.year_from == "sheet":
+        return t("import_returns.year_from_sheets" if auto.by_sheet else "import_returns.year_from_sheet", lang,
+                 year=auto.year)
+    if any(r.column == importer.MISSING_YEAR_COLUMN for r in auto.rejected):
+        return t("import_returns.year_missing", lang)
+    return t("import.year_placeholder", lang)
+
+
+def run_import(data: bytes, filename: str, sheet: str | None = None, year: int | None = None,
+               base: pd.DataFrame | None = None) -> importer.ImportReport | Failure:
+    """The importer's report (plausibility checked against `base`), or a Failure with a friendly
+    reason (never an exception)."""
     try:
-        return importer.import_file(data, filename=filename, sheet=sheet, year=year)
+        return importer.import_file(data, filename=filename, sheet=sheet, year=year, base=base)
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
     except Exception:
@@ -113,18 +144,37 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _where(items: list, report: importer.ImportReport, lang: str) -> dict[str, list]:
+    """The leading columns of a row-by-row table: the sheet (when read sheet by sheet), then the row
+    (empty for a note on the whole table)."""
+    out: dict[str, list] = {}
+    if report.by_sheet:
+        out[t("import_returns.col_sheet", lang)] = [i.sheet for i in items]
+    out[t("import.col_row", lang)] = pd.array([i.row for i in items], dtype="Int64")
+    return out
+
+
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
     """Rejected cells: row, column, value as given, reason (also what the rejected-rows download holds)."""
-    return pd.DataFrame(
-        [[r.row, r.column, r.value, _in_lang(r, "reason", lang)] for r in report.rejected],
-        columns=[t("import.col_row", lang), t("import.col_column", lang), t("import.col_value", lang),
-                 t("import.col_reason", lang)],
-    )
+    return pd.DataFrame(_where(report.rejected, report, lang) | {
+        t("import.col_column", lang): [r.column for r in report.rejected],
+        t("import.col_value", lang): [r.value for r in report.rejected],
+        t("import.col_reason", lang): [_in_lang(r, "reason", lang) for r in report.rejected],
+    })
+
+
+def warnings_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
+    """Values accepted but worth a second look (possible typos): row, column, value, reason."""
+    return pd.DataFrame(_where(report.warnings, report, lang) | {
+        t("import.col_column", lang): [w.column for w in report.warnings],
+        t("import.col_value", lang): [w.value for w in report.warnings],
+        t("import.col_reason", lang): [_in_lang(w, "reason", lang) for w in report.warnings],
+    })
 
 
 def summarise(report: importer.ImportReport, lang: str) -> Summary:
     """Counts first, then the row-by-row outcomes and the long table that would be used."""
-    row, reason = t("import.col_row", lang), t("import.col_reason", lang)
+    reason = t("import.col_reason", lang)
     return Summary(
         counts=[
             (t("import.count_rows", lang), report.rows_total),
@@ -136,20 +186,22 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
         rejected=rejected_table(report, lang),
         partial_rows=list(report.partial_rows),
         needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
-        skipped=pd.DataFrame([[s.row, _in_lang(s, "reason", lang)] for s in report.skipped], columns=[row, reason]),
-        notes=pd.DataFrame([[n.row, _in_lang(n, "note", lang)] for n in report.notes],
-                           columns=[row, t("import.col_note", lang)]),
+        skipped=pd.DataFrame(_where(report.skipped, report, lang)
+                             | {reason: [_in_lang(s, "reason", lang) for s in report.skipped]}),
+        notes=pd.DataFrame(_where(report.notes, report, lang)
+                           | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.notes]}),
         ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
                              columns=[t("import.col_column", lang), reason]),
-        preview=tables.long_table(report.table, lang),
+        preview=tables.long_table(report.upload_table(), lang),
+        warnings=warnings_table(report, lang),
     )
 
 
 def details(report: importer.ImportReport, lang: str) -> str:
     """One caption line: file, sheet, layout, header row, encoding (data text escaped)."""
     parts = [t("import.detail_file", lang, file=plain(report.file))]
-    if report.sheet is not None:
-        parts.append(t("import.detail_sheet", lang, sheet=plain(report.sheet)))
+    if report.sheets:
+        parts.append(t("import.detail_sheet", lang, sheet=plain(t("common.list_sep", lang).join(report.sheets))))
     layouts = {"long": t("import.layout_long", lang), "wide": t("import.layout_wide", lang)}
     parts.append(layouts[report.layout])
     parts.append(t("import.detail_header", lang, row=report.header_row))

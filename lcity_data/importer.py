@@ -1122,9 +1122,10 @@ def import_file(
 
     `filename` names an upload given as bytes (it is shown in the report and in the default source).
     `sheet`: a worksheet name, a 0-based index, or a 1-based position as text (as the CLI passes it);
-    with none, a workbook whose visible sheets are named by years is read sheet by sheet, each with its
-    year, else its first visible sheet. `year` applies to rows without a year of their own; without it,
-    a table with no year column takes its year from its title or sheet name. `base`, the table the
+    with none, a workbook whose visible sheets are named by years is read sheet by sheet, each with the
+    year of its name (`year` is not used then), else its first visible sheet. `year` applies to rows
+    without a year of their own; without it, a table with no year column takes its year from its title
+    or sheet name. `base`, the table the
     return will be merged into, is the comparison base of the plausibility warnings with the rest of the
     file. Raises UnreadableFileError when the file is not a table at all; a readable table never raises,
     whatever its cells hold.
@@ -1135,14 +1136,14 @@ def import_file(
         report = _import_grid(grids[0], year, name)
     else:
         parts = []
-        for grid in grids:
+        for grid in grids:  # each sheet has its own year: its name (a given year would merge them all)
             try:
-                parts.append(_import_grid(grid, year, name))
+                parts.append(_import_grid(grid, None, name))
             except UnreadableFileError as err:
                 raise UnreadableFileError(f"工作表“{grid.sheet}”：{err.reason_zh}",
                                           f"sheet '{grid.sheet}': {err.reason_en}") from None
         report = _merge_sheets(parts, name)
-    if grids[0].unread:
+    if sheet is None and grids[0].unread:  # a chosen sheet needs no word on the others
         names = "、".join(grids[0].unread)
         read_zh = "、".join(report.sheets)
         report.notes.append(RowNote(None, f"已读取工作表：{read_zh}；未读取：{names}（如需读取请指定工作表）",

@@ -96,6 +96,9 @@ def test_one_sheet_per_year_read_sheet_by_sheet_hidden_sheet_never() -> None:
     assert report.to_json()["sheets"] == ["2021年", "2022年", "2023年"]
     hidden = import_file(per_year_workbook(), filename="years.xlsx", sheet="草稿", year=2020)
     assert _values(hidden) == {("330203", 2020, "funding_community_edu"): 999_990_000.0}
+    given = import_file(per_year_workbook(), filename="years.xlsx", year=2021)  # each sheet keeps its own year
+    assert sorted(set(given.table["year"])) == [2021, 2022, 2023]
+    assert given.rejected == []
     one = import_file(per_year_workbook(), filename="years.xlsx", sheet="2022年")
     assert set(one.table["year"]) == {2022}
     assert one.sheets == ["2022年"]
