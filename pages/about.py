@@ -19,6 +19,8 @@ st.markdown(t("about.intro", lang))
 
 st.header(t("about.illustrative_heading", lang))
 st.markdown(t("about.illustrative_body", lang))
+st.markdown(t("import_returns.notes_reported", lang))
+st.markdown(t("import_returns.notes_mixed", lang))
 
 st.header(t("about.indicators", lang))
 

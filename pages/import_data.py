@@ -78,6 +78,7 @@ st.title(t("import.title", lang))
 st.markdown(t("import.intro", lang))
 with st.expander(t("import.help_heading", lang), icon=":material/help:"):
     st.markdown(t("import.help_body", lang, mb=import_view.MAX_MB))
+    st.markdown(t("import_returns.help_more", lang))
 
 st.header(t("import.templates", lang))
 templates = ((t("import.template_xlsx_zh", lang), "xlsx", "zh"), (t("import.template_xlsx_en", lang), "xlsx", "en"),
