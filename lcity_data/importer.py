@@ -42,12 +42,9 @@ is no title).
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
 import re
-import zipfile
+import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
@@ -56,13 +53,9 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-import openpyxl
 import pandas as pd
-from charset_normalizer import from_bytes
-from openpyxl.utils import range_boundaries
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
+from lcity_data import table_reader
 from lcity_data.catalog import Indicator, _read, load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.loading import with_derived
@@ -71,12 +64,15 @@ from lcity_data.plausibility import check as plausibility_check
 from lcity_data.provenance import status_aliases
 from lcity_data.registry import DistrictLookupError, load_registry
 from lcity_data.return_layout import sheet_year, title_years, unit_line
+from lcity_data.table_reader import UncachedFormula, UnreadableFileError
 from lcity_data.textnorm import normalise
 from lcity_data.units import UnknownUnitError, as_decimal, split_header, to_base, unit_id_for
 from lcity_data.validation import COLUMNS, FIRST_YEAR, last_year, validate_table
 
+# The one upload limit: .streamlit/config.toml server.maxUploadSize is the same number of MB (a test
+# reads both), so the browser refuses a bigger file before sending it and the message is the same.
 MAX_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an xlsx is a zip: refuse "zip bombs" before parsing
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an xlsx is a zip: refuse "zip bombs" before parsing
 HEADER_SEARCH_ROWS = 50
 MISSING_YEAR_COLUMN = "年份 / year"
 DEFAULT_STATUS = "reported"  # a district return: not published statistics
@@ -85,18 +81,11 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _LABEL_FIELDS = ("district", "year", "indicator", "unit", "status", "source", "note")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?")
-_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_YEAR = re.compile(r"(\d{4})(\.0+)?(年度?)?")
-
-
-class UnreadableFileError(ValueError):
-    """The upload is not a table this importer can read (the whole file is refused, not a row)."""
-
-    def __init__(self, reason_zh: str, reason_en: str) -> None:
-        super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.ASCII)
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+_YEAR = re.compile(r"(\d{4})(\.0+)?(年度?)?", re.ASCII)
+_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+_CONFLICT_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -153,6 +142,14 @@ class IgnoredColumn:
     reason_en: str
 
 
+@dataclass(frozen=True)
+class FileNote:
+    """Something about the whole file worth a second look (e.g. what the workbook reader warned of)."""
+
+    note_zh: str
+    note_en: str
+
+
 @dataclass
 class ImportReport:
     """What became of every input row, and the accepted values as a validated long table."""
@@ -178,6 +175,7 @@ class ImportReport:
     warnings: list[Implausible] = field(default_factory=list)
     blanks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMNS))
     cells: pd.DataFrame | None = field(default=None, repr=False)  # accepted values with row/column
+    file_notes: list[FileNote] = field(default_factory=list)
 
     @property
     def by_sheet(self) -> bool:
@@ -218,6 +216,7 @@ class ImportReport:
             "skipped": [{"row": s.row, "reason_en": s.reason_en, "reason_zh": s.reason_zh}
                         | ({"sheet": s.sheet} if s.sheet else {}) for s in self.skipped],
             "notes": [_json(n) for n in self.notes],
+            "file_notes": [asdict(n) for n in self.file_notes],
             "ignored_columns": [asdict(c) for c in self.ignored_columns],
             "warnings": [_json(w) for w in self.warnings],
             "blank_cells": len(self.blanks),
@@ -296,6 +295,7 @@ class _Grid:
     encoding: str | None = None
     sheet: str | None = None
     unread: tuple[str, ...] = ()  # the workbook's other sheets (not read), for the report
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_row = dict(self.rows)
@@ -310,104 +310,67 @@ class _Grid:
         return self.raw(*anchor) if anchor else self.raw(row, col)
 
 
-def _read_bytes(source: str | Path | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        name = filename or "upload"
-    elif isinstance(source, str | Path):
-        path = Path(source)
-        name = filename or path.name
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise _too_big()
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
-        except OSError as exc:
-            raise UnreadableFileError(f"无法打开文件：{path}", f"cannot open file: {path} ({exc.strerror})") from None
-    else:
-        data = source.read(MAX_BYTES + 1)
-        name = filename or getattr(source, "name", None) or "upload"
-    if len(data) > MAX_BYTES:
-        raise _too_big()
-    return data, str(name)
-
-
-def _too_big() -> UnreadableFileError:
-    mb = MAX_BYTES // (1024 * 1024)
-    return UnreadableFileError(f"文件超过{mb} MB上限", f"file is larger than the {mb} MB limit")
-
-
 def _read_grid(data: bytes, name: str, sheet: str | int | None) -> list[_Grid]:
-    """Detect the kind of file from its bytes and read its cells (or refuse the whole file)."""
+    """Detect the kind of file from its bytes and read its cells, within bounds (or refuse the file):
+    one grid, or one per year sheet (see `_sheets_to_read`)."""
     if not data.strip():
         raise UnreadableFileError("文件为空", "the file is empty")
     if data.startswith(_OLE2_MAGIC):
-        raise UnreadableFileError(
-            "文件是加密（设有打开密码）的工作簿或旧版 .xls 格式，无法读取；请取消密码并另存为 .xlsx 或 CSV",
-            "the file is a password-protected (encrypted) workbook or an old .xls file; "
-            "remove the password and save it as .xlsx or CSV",
-        )
-    if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, sheet)
+        with table_reader.open_xls(data) as book:
+            chosen, unread = _sheets_to_read(book, sheet)
+            grids = [_grid(table_reader.read_xls_sheet(book, ws), sheet=ws.title) for ws in chosen]
+    elif data.startswith(_ZIP_MAGIC):
+        with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, notes):
+            chosen, unread = _sheets_to_read(wb, sheet)
+            grids = [_grid(_read_xlsx_sheet(ws, notes), sheet=ws.title) for ws in chosen]
+    else:
+        chosen = []
+    if chosen:
+        grids[0].unread = unread
+        return grids
     if name.lower().endswith(_WORKBOOK_SUFFIXES):
         raise UnreadableFileError(
             "文件扩展名是 Excel，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）",
             "the file name says Excel but the content is not an Excel workbook (another file renamed?)",
         )
-    return [_read_csv(data)]
+    text, encoding = table_reader.decode_text(data)
+    return [_grid(table_reader.read_csv_rows(text), encoding=encoding)]
 
 
-def _read_xlsx(data: bytes, sheet: str | int | None) -> list[_Grid]:
-    not_workbook = UnreadableFileError("压缩文件不是 Excel 工作簿（.xlsx）",
-                                       "the zip file is not an Excel workbook (.xlsx)")
+def _read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> table_reader.Sheet:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        raise UnreadableFileError("Excel 文件已损坏", "the Excel file is damaged") from None
-    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        mb = MAX_UNPACKED_BYTES // (1024 * 1024)
-        raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
-    # openpyxl raises many exception types on malformed parts; any of them means "not readable".
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise not_workbook from None
-    try:
-        chosen = [_choose_sheet(wb, sheet)] if sheet is not None else _default_sheets(wb)
-        grids = [_sheet_grid(ws) for ws in chosen]
-        unread = tuple(ws.title + ("" if ws.sheet_state == "visible" else "（隐藏 / hidden）")
-                       for ws in wb.worksheets if ws not in chosen)
+        return table_reader.read_xlsx_sheet(ws, notes)
     except UnreadableFileError:
         raise
-    except Exception:
+    except Exception:  # malformed sheet XML in any of many ways
         raise UnreadableFileError("Excel 工作表无法读取（文件可能已损坏）",
                                   "the worksheet cannot be read (damaged file?)") from None
-    finally:
-        wb.close()
-    grids[0].unread = unread
-    return grids
 
 
-def _sheet_grid(ws) -> _Grid:
-    ws.reset_dimensions()
-    rows = [(r, [_xlsx_cell(c) for c in cells]) for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1)]
-    merged = _merged_anchors(ws, len(rows), max((len(cells) for _, cells in rows), default=0))
-    return _Grid(rows, merged, sheet=ws.title)
+def _grid(cells: table_reader.Sheet, *, sheet: str | None = None, encoding: str | None = None) -> _Grid:
+    return _Grid(cells.rows, cells.merged, encoding=encoding, sheet=sheet, notes=cells.notes)
 
 
-def _default_sheets(wb: openpyxl.Workbook) -> list:
-    """With no sheet chosen: every visible sheet named by a year when there are two or more (one sheet
-    per year), else the first visible sheet. Hidden and very hidden sheets are read only when named."""
-    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    if not visible:
-        raise UnreadableFileError("工作簿中没有可见的工作表", "the workbook has no visible worksheet")
-    by_year = [ws for ws in visible if sheet_year(ws.title) is not None]
-    return by_year if len(by_year) > 1 else visible[:1]
+def _sheets_to_read(wb: object, sheet: str | int | None) -> tuple[list, tuple[str, ...]]:
+    """The sheets to read and the names of the others (hidden ones marked), for the report.
+
+    A named sheet is read whatever its visibility. With none: every visible sheet named by a year when
+    there are two or more (one sheet per year), else the first visible sheet. Hidden and very hidden
+    sheets are read only when named."""
+    if sheet is not None:
+        chosen = [_choose_sheet(wb, sheet)]
+    else:
+        visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+        if not visible:
+            raise UnreadableFileError("工作簿中没有可见的工作表", "the workbook has no visible worksheet")
+        by_year = [ws for ws in visible if sheet_year(ws.title) is not None]
+        chosen = by_year if len(by_year) > 1 else visible[:1]
+    unread = tuple(ws.title + ("" if ws.sheet_state == "visible" else "（隐藏 / hidden）")
+                   for ws in wb.worksheets if ws not in chosen)
+    return chosen, unread
 
 
-def _choose_sheet(wb: openpyxl.Workbook, sheet: str | int | None):
+def _choose_sheet(wb: object, sheet: str | int | None):
     """The first sheet, a sheet by name, by 0-based index (int), or by 1-based position as text."""
     sheets = wb.worksheets
     if not sheets:
@@ -424,86 +387,6 @@ def _choose_sheet(wb: openpyxl.Workbook, sheet: str | int | None):
         return sheets[sheet]
     names = "、".join(ws.title for ws in sheets)
     raise UnreadableFileError(f"找不到工作表“{sheet}”（现有：{names}）", f"no worksheet '{sheet}' (sheets: {names})")
-
-
-def _xlsx_cell(cell: object) -> object:
-    """The cell value; a number shown as a percentage (0.453 as 45.3%) becomes the text '45.3%'."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(
-            getattr(cell, "number_format", "")):
-        return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
-    if isinstance(value, date) and _shows_only_year(str(getattr(cell, "number_format", ""))):
-        return value.year  # a date formatted "yyyy" or "yyyy年": Excel shows 2023, so it is 2023
-    return value
-
-
-_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[^A-Za-z]')
-
-
-def _shows_only_year(number_format: str) -> bool:
-    """Whether an Excel number format shows a date as its year alone (yyyy, yy, e, with literal text)."""
-    codes = set(_FORMAT_LITERALS.sub("", number_format).lower())
-    return bool(codes) and codes <= {"y", "e"}
-
-
-def _merged_anchors(ws, max_row: int, max_col: int) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row, 0-based col) of every merged cell inside the used area -> its range's top-left.
-
-    Read-only worksheets do not expose merged ranges, so the `mergeCell` elements are read from the
-    sheet XML (streamed) through openpyxl's own source accessor.
-    """
-    anchors: dict[tuple[int, int], tuple[int, int]] = {}
-    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
-    with ws._get_source() as src:
-        for _, element in iterparse(src):
-            if element.tag == tag:
-                min_col, min_row, last_col, last_row = range_boundaries(element.get("ref"))
-                for r in range(min_row, min(last_row, max_row) + 1):
-                    for c in range(min_col, min(last_col, max_col) + 1):
-                        if (r, c) != (min_row, min_col):
-                            anchors[(r, c - 1)] = (min_row, min_col - 1)
-            element.clear()
-    return anchors
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-16 by BOM, then strict UTF-8(-BOM), GB18030, charset-normalizer."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" not in data:
-        for encoding, label in (("utf-8-sig", "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"),
-                                ("gb18030", "gb18030")):
-            try:
-                return data.decode(encoding), label
-            except UnicodeDecodeError:
-                continue
-        best = from_bytes(data).best()
-        if best is not None:
-            return str(best), best.encoding
-    raise UnreadableFileError("不是 Excel 工作簿，也不是可识别编码的文本表格（CSV）",
-                              "not an Excel workbook nor a CSV text table in a recognisable encoding")
-
-
-def _read_csv(data: bytes) -> _Grid:
-    text, encoding = _decode(data)
-    if "\x00" in text:
-        raise UnreadableFileError("文件含二进制内容，不是文本表格（CSV）",
-                                  "the file holds binary data, not a CSV table")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[object]]] = []
-    line = 1
-    try:
-        for record in reader:
-            rows.append((line, list(record)))
-            line = reader.line_num + 1
-    except csv.Error:
-        raise UnreadableFileError(f"CSV 第{line}行格式错误，无法读取", f"CSV line {line} is malformed") from None
-    return _Grid(rows, encoding=encoding)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -537,8 +420,15 @@ class _CellError(Exception):
 
 
 def _parse_number(raw: object, allow_percent: bool) -> Decimal:
-    """The number a cell holds; text is accepted with full-width digits, spaces and 1,234.5 grouping."""
+    """The number a cell holds; text is accepted with full-width digits, spaces and 1,234.5 grouping.
+
+    Other digit scripts (Arabic-Indic, Devanagari, superscripts, circled ...) are refused: NFKC or
+    Decimal would read some of them, but a return with them was not typed as the number it shows."""
     not_number = _CellError(f"“{_text(raw)}”不是数值", f"'{_text(raw)}' is not a number")
+    if isinstance(raw, UncachedFormula):
+        raise _CellError("公式没有保存计算结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存后再上传",
+                         "formula without a saved result (the file was not saved by Excel): "
+                         "open and save it in Excel, then upload again")
     if isinstance(raw, bool | date | datetime | time):
         raise not_number
     if isinstance(raw, int):
@@ -547,6 +437,12 @@ def _parse_number(raw: object, allow_percent: bool) -> Decimal:
         if not math.isfinite(raw):
             raise not_number
         return as_decimal(raw)
+    foreign = [ch for ch in str(raw) if unicodedata.category(ch) in ("Nd", "No", "Nl")
+               and not ch.isascii() and ch not in _FULL_WIDTH_DIGITS]
+    if foreign:
+        shown = "".join(dict.fromkeys(foreign))
+        raise _CellError(f"“{_text(raw)}”含有非常规数字字符（{shown}）：请只用 0-9 填写数值",
+                         f"'{_text(raw)}' has digits of another script or style ({shown}): type the value with 0-9")
     text = normalise(raw)
     if allow_percent and text.endswith("%"):
         text = text[:-1]
@@ -600,7 +496,7 @@ def _unit_for(ind: Indicator, label: str) -> str:
 
 def _value_in_base(ind: Indicator, raw: object, unit_id: str) -> float:
     number = _parse_number(raw, allow_percent=load_catalog().units[unit_id].base == "percent")
-    if number < 0:
+    if number.is_signed():  # -0 included: a sign typed on zero is a typing slip, not a value
         raise _CellError(f"数值{_text(raw)}为负数", f"value {_text(raw)} is negative")
     too_large = _CellError(f"数值“{_text(raw)}”过大", f"value '{_text(raw)}' is too large")
     try:
@@ -609,6 +505,9 @@ def _value_in_base(ind: Indicator, raw: object, unit_id: str) -> float:
         raise too_large from None
     if not math.isfinite(value):
         raise too_large
+    if number != 0 and (value == 0 or abs(value) < 1e-9):
+        raise _CellError(f"数值“{_text(raw)}”过小（接近0，无法准确保存）",
+                         f"value '{_text(raw)}' is too small (next to zero, cannot be stored exactly)")
     if ind.max is not None and value > ind.max:
         raise _CellError(f"数值{_text(raw)}超过上限{ind.max:g}", f"value {_text(raw)} is above the maximum {ind.max:g}")
     return value
@@ -995,18 +894,22 @@ def _resolve_duplicates(results: list[_RowResult]) -> tuple[list[_Candidate], di
                 if c.row != cands[0].row:
                     duplicate_of.setdefault(c.row, cands[0].row)
             continue
-        rows = sorted({c.row for c in cands})
-        where_zh, where_en = "、".join(map(str, rows)), ", ".join(map(str, rows))
-        for c in cands:
-            by_row[c.row].issues.append((c.col, Rejection(
-                c.row, c.column, c.raw,
-                f"同一地区、年份、指标出现多次且数值不同（第{where_zh}行），无法确定哪个正确",
-                f"the same district, year and indicator appears with different values (rows {where_en})",
-            )))
+        reason_zh, reason_en = _conflict_reason(sorted({c.row for c in cands}))
+        for c in cands:  # one shared reason per conflict: the report grows by one line per row, not by n
+            by_row[c.row].issues.append((c.col, Rejection(c.row, c.column, c.raw, reason_zh, reason_en)))
     return accepted, duplicate_of
 
 
 BLANK_NOTE = "空白：未上报（不保留原有数值）/ blank: not reported (no earlier value is kept)"
+
+
+def _conflict_reason(rows: list[int]) -> tuple[str, str]:
+    """The conflict's reason, naming its first few rows and how many more there are."""
+    shown, more = rows[:_CONFLICT_ROWS_SHOWN], len(rows) - _CONFLICT_ROWS_SHOWN
+    where_zh = "、".join(map(str, shown)) + (f"等共{len(rows):,}行" if more > 0 else "行")
+    where_en = ", ".join(map(str, shown)) + (f" and {more:,} more" if more > 0 else "")
+    return (f"同一地区、年份、指标出现多次且数值不同（第{where_zh}），无法确定哪个正确",
+            f"the same district, year and indicator appears with different values (rows {where_en})")
 
 
 def _build_report(grid: _Grid, layout: _Layout, context: _Context, name: str) -> ImportReport:
@@ -1062,7 +965,7 @@ def _build_report(grid: _Grid, layout: _Layout, context: _Context, name: str) ->
         accepted_rows=accepted_rows, partial_rows=partial, notes=notes, ignored_columns=layout.ignored,
         layout=layout.kind, header_row=layout.header_row, encoding=grid.encoding, sheet=grid.sheet,
         sheets=[grid.sheet] if grid.sheet else [], year=context.year, year_from=context.year_from,
-        blanks=blank_table, cells=cells,
+        blanks=blank_table, cells=cells, file_notes=[FileNote(zh, en) for zh, en in grid.notes],
     )
 
 
@@ -1107,6 +1010,7 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
         ignored_columns=list({c: None for p in parts for c in p.ignored_columns}), layout=first.layout,
         header_row=first.header_row, sheet=None, sheets=[p.sheet for p in parts], year=None, year_from="sheet",
         blanks=blanks.reset_index(drop=True), cells=cells.reset_index(drop=True),
+        file_notes=list(dict.fromkeys(n for p in parts for n in p.file_notes)),
     )
 
 
@@ -1130,7 +1034,7 @@ def import_file(
     file. Raises UnreadableFileError when the file is not a table at all; a readable table never raises,
     whatever its cells hold.
     """
-    data, name = _read_bytes(path_or_bytes, filename)
+    data, name = table_reader.read_limited(path_or_bytes, filename, MAX_BYTES)
     grids = _read_grid(data, name, sheet)
     if len(grids) == 1:
         report = _import_grid(grids[0], year, name)

@@ -66,3 +66,13 @@ def unit_line(text: str) -> list[str] | None:
     except UnknownUnitError:
         return None
     return list(dict.fromkeys(units)) or None
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[^A-Za-z]')
+
+
+def shows_only_year(number_format: str) -> bool:
+    """Whether an Excel number format shows a date as its year alone ("yyyy", 'yyyy"年"', "e"): such a
+    year cell holds a date, but Excel shows 2023, so the importer reads 2023."""
+    codes = set(_FORMAT_LITERALS.sub("", number_format).lower())
+    return bool(codes) and codes <= {"y", "e"}

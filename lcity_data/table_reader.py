@@ -1,0 +1,545 @@
+"""Reading an upload's bytes into rows of cells within fixed bounds of memory and time.
+
+Why a module of its own: a return comes from a stranger, and a few kilobytes can declare a million
+rows, a cell in column XFD, a merge over the whole sheet or a zip that unpacks to gigabytes. Every
+reader here bounds its work by what the file really holds (its used range, not its declared size)
+and by a cell budget, and refuses beyond it with one bilingual reason. What the cells *mean* is the
+importer's business (lcity_data.importer); this module only says what they hold.
+
+- Files: regular files only (a device or FIFO would never end or block), at most `max_bytes` + 1
+  bytes read from any stream.
+- .xlsx: part sizes checked in the zip directory before anything is unpacked; the sheet XML is
+  streamed (lxml, entities not resolved) and freed row by row; merged ranges are clipped to the used
+  range; a formula saved without its result is kept as `UncachedFormula`, not read as blank.
+- .xls (Excel 97-2003): xlrd, the same budget.
+- CSV: the text encoding is detected (Big5 is refused with a hint, never read as GBK mojibake) and
+  a quote that is never closed is reported with its line instead of swallowing the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import stat
+import warnings
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import openpyxl
+import xlrd
+from charset_normalizer import from_bytes
+from lxml import etree
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from lcity_data.return_layout import shows_only_year
+from lcity_data.units import as_decimal
+
+MAX_COLUMNS = 50
+MAX_ROWS = 20_000
+# Every XML element of the sheet counts (empty cells, formatting, rows): two per value cell at the
+# full 50 x 20,000 budget, plus room for styling. Parsing stops as soon as this is exceeded.
+MAX_XML_ELEMENTS = 3 * MAX_COLUMNS * MAX_ROWS
+MAX_ROW_ELEMENTS = 16_384 * 4  # one row's subtree is held in memory until the row ends
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # parsed whole by openpyxl on open
+MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
+MAX_MERGES = 100_000
+MAX_NOTES = 5
+
+_NS = f"{{{SHEET_MAIN_NS}}}"
+_ROW, _CELL, _MERGE = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell"
+_VALUE, _FORMULA, _INLINE = f"{_NS}v", f"{_NS}f", f"{_NS}is"
+
+
+class UnreadableFileError(ValueError):
+    """The upload is not a table this importer can read (the whole file is refused, not a row)."""
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A formula cell saved without its result (written by a program, never opened in Excel)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass
+class Sheet:
+    """Rows of cell values by the row number a person sees (blank rows left out, every row as wide as
+    the used range), merged cells -> their range's top-left, and what the reader noticed."""
+
+    rows: list[tuple[int, list[object]]]
+    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _cell_error(row: int, col: int) -> UnreadableFileError:
+    """A value outside the readable area: say which cell, so that it can be found and deleted."""
+    ref = f"{get_column_letter(col)}{row}" if 1 <= col <= 16_384 else f"R{row}C{col}"
+    return UnreadableFileError(
+        f"单元格 {ref} 超出可读取范围（最多{MAX_COLUMNS}列、{MAX_ROWS:,}行）。请删除表格以外的内容，"
+        "或把表格复制到新工作表后再上传",
+        f"cell {ref} is outside what can be read (at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows). "
+        "Delete what lies outside the table, or copy the table to a new sheet, and upload again",
+    )
+
+
+def _too_complex() -> UnreadableFileError:
+    return UnreadableFileError(
+        f"工作表的内容过多或过于复杂，无法在限定时间内读取（最多{MAX_COLUMNS}列、{MAX_ROWS:,}行）",
+        f"the worksheet holds too much or is too complex to read in bounded time "
+        f"(at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bytes
+
+
+def read_limited(source: str | Path | bytes | BinaryIO, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
+    """The upload's bytes and its name; more than `max_bytes`, or a file that is not a regular file
+    (a device or FIFO could block or never end), is refused without reading it all."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data, name = bytes(source[: max_bytes + 1]), filename or "upload"
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        name = filename or path.name
+        data = _read_path(path, max_bytes)
+    else:
+        data = _read_stream(source, max_bytes)
+        name = filename or getattr(source, "name", None) or "upload"
+    if len(data) > max_bytes:
+        raise too_big(max_bytes)
+    return data, str(name)
+
+
+def _read_path(path: Path, max_bytes: int) -> bytes:
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what was opened.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"无法打开文件：{path}", f"cannot open file: {path} ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFileError(f"无法打开文件：{path} 不是普通文件（目录、设备或管道）",
+                                      f"cannot open file: {path} is not a regular file (a directory, device or pipe)")
+        if info.st_size > max_bytes:
+            raise too_big(max_bytes)
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return _read_stream(handle, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def _read_stream(stream: BinaryIO, max_bytes: int) -> bytes:
+    """At most max_bytes + 1 bytes, however the stream hands them out."""
+    chunks, size = [], 0
+    while size <= max_bytes:
+        chunk = stream.read(max_bytes + 1 - size)
+        if not chunk:
+            break
+        chunks.append(bytes(chunk))
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def too_big(max_bytes: int) -> UnreadableFileError:
+    """The one message for the upload limit (the page's uploader is set to the same number)."""
+    mb = max_bytes // (1024 * 1024)
+    return UnreadableFileError(f"文件超过{mb} MB上限", f"file is larger than the {mb} MB limit")
+
+
+# ---------------------------------------------------------------------------------------------------
+# .xlsx
+
+
+def check_zip(data: bytes, max_unpacked: int) -> None:
+    """Refuse a workbook whose parts would unpack beyond the bounds, from the zip directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise UnreadableFileError("Excel 文件已损坏", "the Excel file is damaged") from None
+    if sum(i.file_size for i in infos) > max_unpacked:
+        mb = max_unpacked // (1024 * 1024)
+        raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
+    for info in infos:
+        name = info.filename.lower()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            continue  # streamed under the element budget
+        limit = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedstrings.xml") else MAX_PART_BYTES
+        if info.file_size > limit:
+            mb = info.file_size // (1024 * 1024)
+            raise UnreadableFileError(
+                f"工作簿的部件 {info.filename} 解压后有{mb} MB，超过可读取的上限{limit // (1024 * 1024)} MB",
+                f"the workbook part {info.filename} unpacks to {mb} MB, above the {limit // (1024 * 1024)} MB "
+                "that can be read")
+
+
+@contextmanager
+def open_xlsx(data: bytes, max_unpacked: int) -> Iterator[tuple[openpyxl.Workbook, list[tuple[str, str]]]]:
+    """A read-only workbook (closed on exit) and the reader's warnings as notes (never on stderr)."""
+    check_zip(data, max_unpacked)
+    # openpyxl raises many exception types on malformed parts; any of them means "not readable".
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            raise UnreadableFileError("压缩文件不是 Excel 工作簿（.xlsx）",
+                                      "the zip file is not an Excel workbook (.xlsx)") from None
+    try:
+        yield wb, _notes(str(w.message) for w in caught)
+    finally:
+        wb.close()
+
+
+def _notes(messages: Iterator[str]) -> list[tuple[str, str]]:
+    unique = list(dict.fromkeys(" ".join(m.split()) for m in messages))[:MAX_NOTES]
+    return [(f"读取工作簿时的提示（不影响读取的数值）：{m}", f"workbook reader note (values read are unaffected): {m}")
+            for m in unique]
+
+
+class _Cells:
+    """Non-blank cells by (row, column), collected within the budget."""
+
+    def __init__(self) -> None:
+        self.by_row: dict[int, dict[int, object]] = {}
+        self.max_row = self.max_col = 0
+
+    def put(self, row: int, col: int, value: object) -> None:
+        if value is None or value == "":
+            return
+        if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
+            raise _cell_error(row, col)
+        self.by_row.setdefault(row, {})[col] = value
+        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+
+    def sheet(self, merges: list[tuple[int, int, int, int]], notes: list[tuple[str, str]]) -> Sheet:
+        """Rows as wide as the used range; merges clipped to it (a whole-sheet merge costs its used part)."""
+        width = self.max_col
+        rows = [(r, [cells.get(c) for c in range(1, width + 1)]) for r, cells in sorted(self.by_row.items())]
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for min_col, min_row, last_col, last_row in merges:
+            if min_row > self.max_row or min_col > width:
+                continue
+            for r in range(min_row, min(last_row, self.max_row) + 1):
+                for c in range(min_col, min(last_col, width) + 1):
+                    if (r, c) != (min_row, min_col):
+                        merged[(r, c - 1)] = (min_row, min_col - 1)
+                if len(merged) > MAX_ROWS * MAX_COLUMNS:
+                    raise _too_complex()
+        return Sheet(rows, merged, notes)
+
+
+def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
+    """The cells of one read-only worksheet, streamed: bounded by the budget, not the declared size."""
+    wb = ws.parent
+    parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    cells, merges = _Cells(), []
+    elements = row_elements = depth = 0
+    row_depth: int | None = None
+    with warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
+        warnings.simplefilter("always")
+        for event, el in etree.iterparse(src, events=("start", "end"), resolve_entities=False, no_network=True,
+                                         huge_tree=False, remove_comments=True, remove_pis=True):
+            if event == "start":
+                depth += 1
+                if el.tag == _ROW:
+                    row_depth, row_elements = depth, 0
+                continue
+            level, depth = depth, depth - 1
+            elements += 1
+            if elements > MAX_XML_ELEMENTS:
+                raise _too_complex()
+            if row_depth is not None and level > row_depth:
+                row_elements += 1
+                if row_elements > MAX_ROW_ELEMENTS:
+                    raise _too_complex()
+                continue  # part of a row: read when the row ends
+            if row_depth is not None and level == row_depth:
+                row_depth = None
+                _read_row(parser, ws, el, cells)
+            elif el.tag == _MERGE:
+                ref = el.get("ref") or ""
+                if len(merges) >= MAX_MERGES:
+                    raise _too_complex()
+                with suppress(ValueError, TypeError):  # a malformed merge reference merges nothing
+                    merges.append(range_boundaries(ref))
+            _free(el)
+    return cells.sheet(merges, notes + _notes(str(w.message) for w in caught))
+
+
+def _free(el: etree._Element) -> None:
+    """Drop a finished element and its earlier siblings, so the parsed tree never grows."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def _read_row(parser: WorkSheetParser, ws: object, row: etree._Element, cells: _Cells) -> None:
+    number = row.get("r")
+    try:
+        parser.row_counter = int(float(number)) if number else parser.row_counter + 1
+    except ValueError:
+        parser.row_counter += 1
+    parser.col_counter = 0
+    last_ref = None
+    for el in row:
+        if el.tag != _CELL:
+            continue
+        text = el.findtext(_VALUE)
+        inline = el.get("t") == "inlineStr"
+        formula = el.find(_FORMULA)
+        if not text and not inline and formula is None:
+            if el.get("r"):
+                last_ref = el.get("r")  # a following cell without a reference comes after this one
+            else:
+                parser.col_counter += 1
+            continue
+        if last_ref is not None and not el.get("r"):
+            parser.col_counter = coordinate_to_tuple(last_ref)[1]
+        last_ref = None
+        try:
+            cell = parser.parse_cell(el)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+            cell = {"row": parser.row_counter, "column": parser.col_counter, "value": el.findtext(_VALUE),
+                    "data_type": "s", "style_id": 0}
+        value = cell["value"]
+        if value is None and formula is not None:
+            value = UncachedFormula("=" + (formula.text or ""))
+        elif value is not None:
+            value = _shown(ReadOnlyCell(ws, cell["row"], cell["column"], value, cell["data_type"], cell["style_id"]))
+        cells.put(cell["row"], cell["column"], value)
+
+
+def _shown(cell: ReadOnlyCell) -> object:
+    """The cell value; a number shown as a percentage (0.453 as 45.3%) becomes the text '45.3%', and a
+    date shown as its year alone becomes that year."""
+    value = cell.value
+    if isinstance(value, date):
+        try:
+            return value.year if shows_only_year(str(cell.number_format)) else value
+        except (IndexError, KeyError, AttributeError):
+            return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            percent = "%" in str(cell.number_format)
+        except (IndexError, KeyError, AttributeError):
+            percent = False  # a style index the workbook does not define: a plain number
+        if percent:
+            return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# .xls (Excel 97-2003)
+
+
+@dataclass(frozen=True)
+class XlsSheet:
+    """A legacy worksheet as the sheet chooser sees one: its title and visibility."""
+
+    title: str
+    sheet_state: str
+    index: int
+
+
+@dataclass
+class XlsBook:
+    """An opened .xls workbook (xlrd), with the same `worksheets` shape as an openpyxl workbook."""
+
+    book: xlrd.book.Book
+    worksheets: list[XlsSheet]
+
+
+_XLS_STATES = {0: "visible", 1: "hidden", 2: "veryHidden"}
+_LEGACY_REFUSED = (
+    "文件是加密（设有打开密码）的工作簿或旧版 .xls 格式，无法读取；请取消密码并另存为 .xlsx 或 CSV",
+    "the file is a password-protected (encrypted) workbook or an old .xls file; "
+    "remove the password and save it as .xlsx or CSV",
+)
+
+
+@contextmanager
+def open_xls(data: bytes) -> Iterator[XlsBook]:
+    """An Excel 97-2003 workbook, sheets loaded on demand; anything xlrd cannot read is refused with
+    "save as .xlsx" (encrypted workbooks share the same OLE2 container)."""
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True,
+                                  logfile=io.StringIO())
+    except Exception:  # xlrd raises many types on damaged or encrypted files: all mean "not readable"
+        raise UnreadableFileError(*_LEGACY_REFUSED) from None
+    try:
+        visibility = book._sheet_visibility  # xlrd keeps the BOUNDSHEET flag only here before a sheet loads
+        yield XlsBook(book, [XlsSheet(name, _XLS_STATES.get(visibility[i], "visible"), i)
+                             for i, name in enumerate(book.sheet_names())])
+    finally:
+        book.release_resources()
+
+
+def read_xls_sheet(xls: XlsBook, ws: XlsSheet) -> Sheet:
+    """The cells of one legacy worksheet, under the same budget as .xlsx."""
+    try:
+        sheet = xls.book.sheet_by_index(ws.index)
+    except Exception:
+        raise UnreadableFileError(*_LEGACY_REFUSED) from None
+    cells = _Cells()
+    for r in range(sheet.nrows):
+        for c in range(sheet.row_len(r)):
+            cells.put(r + 1, c + 1, _xls_value(xls.book, sheet, r, c))
+    merges = [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
+    return cells.sheet(merges, [])
+
+
+def _xls_value(book: xlrd.book.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) -> object:
+    """A legacy cell as the importer expects it: dates as datetimes, percentages as '45.3%' text."""
+    kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_DATE:
+        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+        try:
+            when = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            return when.year if fmt is not None and shows_only_year(fmt.format_str) else when
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return value
+    if kind == xlrd.XL_CELL_NUMBER:
+        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+        if fmt is not None and "%" in fmt.format_str:
+            return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
+        return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# CSV
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-16 by BOM, then strict UTF-8(-BOM), GB18030, charset-normalizer.
+    Big5 (traditional Chinese) bytes also decode as GB18030, into nonsense: they are refused instead."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8-sig"), "utf-8-bom" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _big5_in_disguise(data, text):
+            return text, "gb18030"
+        best = from_bytes(data).best()
+        if text is not None or (best is not None and best.encoding.replace("_", "").startswith(("big5", "cp950"))):
+            raise UnreadableFileError(
+                "文件似乎是繁体中文 Big5 编码，无法可靠读取；请在 Excel 中另存为 .xlsx，或把 CSV 另存为 UTF-8 编码",
+                "the file looks like traditional Chinese in the Big5 encoding, which cannot be read reliably; "
+                "save it as .xlsx in Excel, or save the CSV in UTF-8")
+        if best is not None:
+            return str(best), best.encoding
+    raise UnreadableFileError("不是 Excel 工作簿，也不是可识别编码的文本表格（CSV）",
+                              "not an Excel workbook nor a CSV text table in a recognisable encoding")
+
+
+def _big5_in_disguise(data: bytes, gb_text: str) -> bool:
+    """GB18030 accepts almost any byte pair, so Big5 text decodes without error into rare characters.
+    Simplified-Chinese returns use the common GB2312 characters almost only: when a quarter of the
+    non-ASCII characters fall outside them and the bytes are valid Big5, the file is Big5."""
+    wide = [ch for ch in gb_text if ord(ch) > 0x7F]
+    if len(wide) < 4:
+        return False
+    try:
+        data.decode("big5")
+    except UnicodeDecodeError:
+        return False
+    return sum(not _common_gb(ch) for ch in wide) / len(wide) > 0.25
+
+
+def _common_gb(ch: str) -> bool:
+    """A character of simplified-Chinese text: a GB2312 ideograph, CJK or full-width punctuation."""
+    if 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF or ord(ch) < 0x2000:
+        return True
+    if not 0x4E00 <= ord(ch) <= 0x9FFF:
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_csv_rows(text: str) -> Sheet:
+    """Rows by physical line number; a quote never closed is refused with its line, not swallowed."""
+    if "\x00" in text:
+        raise UnreadableFileError("文件含二进制内容，不是文本表格（CSV）",
+                                  "the file holds binary data, not a CSV table")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    line = 1
+    try:
+        for record in reader:
+            while record and record[-1].strip() == "":
+                record.pop()
+            if record:
+                if line > MAX_ROWS:
+                    raise _cell_error(line, 1)
+                if len(record) > MAX_COLUMNS:
+                    raise _cell_error(line, len(record))
+                rows.append((line, list(record)))
+            line = reader.line_num + 1
+    except csv.Error:
+        raise UnreadableFileError(f"CSV 第{line}行格式错误，无法读取", f"CSV line {line} is malformed") from None
+    if rows and _unterminated_quote(text, rows[-1][0], delimiter):
+        start = rows[-1][0]
+        raise UnreadableFileError(
+            f"CSV 第{start}行的引号（\"）没有闭合，从这里到文件末尾都会被读成一个单元格；请检查该行的引号后再上传",
+            f"CSV line {start} opens a quote (\") that is never closed, so everything from there to the end "
+            "would be read as one cell; check the quotes on that line and upload again")
+    return Sheet(rows)
+
+
+def _unterminated_quote(text: str, start: int, delimiter: str) -> bool:
+    """Whether the record starting on line `start` (the last one) ends inside an open quote."""
+    tail = "".join(io.StringIO(text, newline="").readlines()[start - 1:])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False
