@@ -161,8 +161,8 @@ class ImportReport:
     rejected: list[Rejection]
     skipped: list[Skipped]
     rows_total: int
-    accepted_rows: list[int]
-    partial_rows: list[int]
+    accepted_rows: list[int] | list[tuple[str, int]]  # (sheet, row) when read sheet by sheet
+    partial_rows: list[int] | list[tuple[str, int]]
     notes: list[RowNote]
     ignored_columns: list[IgnoredColumn]
     layout: Literal["long", "wide"]

@@ -56,3 +56,26 @@ def test_per_capita_status_and_mixed_flag() -> None:
     assert out.loc[("330205", "funding_per_capita"), "note"].endswith(MIXED_NOTE)
     assert MIXED_NOTE not in out.loc[("330203", "funding_per_capita"), "note"]
     assert mixed_sources(df) == {("330205", 2023, "funding_per_capita")}
+
+
+def test_map_and_tables_flag_mixed_sources() -> None:
+    from dashboard import maps, tables
+    from lcity_data.funding import funding_check
+
+    df = with_derived(pd.DataFrame([
+        _row("330203", "funding_community_edu", 5_120_000.0, "yuan", "reported"),
+        _row("330203", "population_household", 626_300.0, "person", "official"),
+        _row("330205", "funding_community_edu", 3_000_000.0, "yuan", "illustrative"),
+        _row("330205", "population_household", 281_500.0, "person", "official"),
+    ]))
+    frame = maps.map_frame(df, "funding_per_capita", 2023, "zh").set_index("adcode")
+    assert frame.loc["330203", "status_text"] == "上报"
+    assert frame.loc["330205", "status_text"] == "示例（混合来源）"
+    assert bool(frame.loc["330205", "mixed"])
+    check = funding_check(df, 2023)
+    hover = maps.check_frame(check, "en", ["330203", "330205"]).set_index("adcode")
+    assert hover.loc["330203", "status_text"] == "reported"
+    assert hover.loc["330205", "status_text"] == "illustrative (mixed sources)"
+    detail = tables.funding_detail(check, "en").set_index("District")["Data status"]
+    assert detail["Haishu District"] == "reported"
+    assert detail["Jiangbei District"] == "illustrative (mixed sources)"
