@@ -146,11 +146,11 @@ def plain(text: object) -> str:
 
 def _where(items: list, report: importer.ImportReport, lang: str) -> dict[str, list]:
     """The leading columns of a row-by-row table: the sheet (when read sheet by sheet), then the row
-    (empty for a note on the whole table)."""
+    ("—" for a note on the whole workbook or table)."""
     out: dict[str, list] = {}
     if report.by_sheet:
-        out[t("import_returns.col_sheet", lang)] = [i.sheet for i in items]
-    out[t("import.col_row", lang)] = pd.array([i.row for i in items], dtype="Int64")
+        out[t("import_returns.col_sheet", lang)] = [i.sheet or "—" for i in items]
+    out[t("import.col_row", lang)] = [i.row if i.row is not None else "—" for i in items]
     return out
 
 
