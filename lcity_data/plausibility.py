@@ -10,6 +10,8 @@ Thresholds are catalog data (import_headers.toml [plausibility]).
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -46,8 +48,11 @@ def check(values: pd.DataFrame, base: pd.DataFrame | None = None) -> list[Implau
     own = values[[*KEY, "value"]].dropna(subset=["value"])
     pool = own if base is None else pd.concat([base[[*KEY, "value"]], own], ignore_index=True)
     pool = pool.dropna(subset=["value"]).drop_duplicates(KEY, keep="last")
-    lookup = pool.set_index(KEY)["value"]
-    by_year = dict(iter(pool.groupby(["indicator", "year"])))  # iter: a GroupBy has a non-mapping .keys
+    # plain dicts: one lookup per value, so a 20,000-row return stays well under a second
+    lookup = {(a, int(y), i): float(v) for a, y, i, v in pool.itertuples(index=False)}
+    by_year: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for (a, y, i), v in lookup.items():
+        by_year[(i, y)][a] = v
     out: list[Implausible] = []
     for r in values.dropna(subset=["value"]).itertuples(index=False):
         v = float(r.value)
@@ -58,9 +63,8 @@ def check(values: pd.DataFrame, base: pd.DataFrame | None = None) -> list[Implau
             reasons.append((f"是该地区上一年（{int(r.year) - 1}年）数值的{x}倍，请核对单位和小数点",
                             f"{x} times the district's previous year ({int(r.year) - 1}): check the unit and "
                             "decimal point"))
-        same_year = by_year.get((r.indicator, r.year))
-        others = same_year[same_year["adcode"] != r.adcode]["value"] if same_year is not None else pd.Series([])
-        median = float(others.median()) if len(others) >= min_others else 0.0
+        others = [x for a, x in by_year.get((r.indicator, int(r.year)), {}).items() if a != r.adcode]
+        median = statistics.median(others) if len(others) >= min_others else 0.0
         if median > 0 and not (median / factor < v < median * factor):
             x = _times(v / median)
             reasons.append((f"是同年其他{len(others)}个地区中位数的{x}倍，请核对单位和小数点",
