@@ -8,16 +8,13 @@ and sheet names, cell values) only ever reaches the page as table cells or insid
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import string
-import zipfile
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import openpyxl
 import pandas as pd
 
 from dashboard import tables
@@ -63,24 +60,13 @@ def _in_lang(obj: object, field: str, lang: str) -> str:
 
 
 def sheet_names(data: bytes) -> list[str]:
-    """Visible worksheet names of an .xlsx upload (empty for CSV or an unreadable workbook: the importer
-    says why). Hidden sheets are not offered: they are read only when named explicitly (CLI --sheet).
-
-    The unpacked-size check comes first, as in the importer: openpyxl parses shared strings on open.
-    """
-    if not data.startswith(b"PK") or len(data) > importer.MAX_BYTES:
-        return []
+    """Visible worksheet names of an .xlsx or .xls upload (empty for CSV or an unreadable workbook: the
+    importer says why). Hidden sheets are not offered: they are read only when named explicitly (CLI
+    --sheet). Opened through the importer's bounded reader: part sizes first, no warnings on stderr."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > importer.MAX_UNPACKED_BYTES:
-                return []
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # any malformed zip/xlsx: import_file reports it in both languages
+        return importer.sheet_names(data)
+    except Exception:  # any malformed workbook: import_file reports it in both languages
         return []
-    try:
-        return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    finally:
-        wb.close()
 
 
 def sheet_choices(names: list[str]) -> list[str | None]:
@@ -188,8 +174,12 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
         needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
         skipped=pd.DataFrame(_where(report.skipped, report, lang)
                              | {reason: [_in_lang(s, "reason", lang) for s in report.skipped]}),
-        notes=pd.DataFrame(_where(report.notes, report, lang)
-                           | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.notes]}),
+        notes=pd.concat([
+            pd.DataFrame({t("import.col_row", lang): ["—"] * len(report.file_notes),
+                          t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.file_notes]}),
+            pd.DataFrame(_where(report.notes, report, lang)
+                         | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.notes]}),
+        ], ignore_index=True),
         ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
                              columns=[t("import.col_column", lang), reason]),
         preview=tables.long_table(report.upload_table(), lang),

@@ -2,8 +2,10 @@
 
 Why: the same checks the dashboard shows, scriptable by a statistics office (check a return before
 sending it; print the funding table). Output is bilingual; errors are one line on stderr, never a
-traceback. Exit codes: 0 ok, 1 the file has rejected rows, 2 usage or input error (unreadable or
-missing file, unknown standard, year without data), 3 an unexpected internal error.
+traceback. Exit codes: 0 ok, 1 the file has rejected rows or nothing in it was accepted, 2 usage or
+input error (unreadable or missing file, unknown standard, year without data), 3 an unexpected
+internal error. Text from files and arguments reaches the terminal with control characters escaped
+(an ANSI sequence in a cell is shown as \x1b[..., never acted on).
 New subcommands are added as another `subparsers.add_parser(...)` with its own handler.
 """
 
@@ -82,13 +84,21 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except (CliError, UnreadableFileError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"错误 / error: {exc}"), file=sys.stderr)
         return EXIT_INPUT_ERROR
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: users get one line, not a traceback
-        print(f"内部错误 / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(terminal_safe(f"内部错误 / internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with control, format and line-separator characters escaped (\x1b, \u202e, \n): a
+    cell or file name can hold ANSI escapes or bidi overrides that would rewrite the terminal."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") else ch
+                   for ch in text)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -234,13 +244,18 @@ def _report_text(report: ImportReport) -> str:
     if report.notes:
         lines.append("提示 / notes:")
         lines += [f"  {_where(n)}: {n.note_zh} / {n.note_en}" for n in report.notes]
+    if report.file_notes:
+        lines.append("文件提示 / file notes:")
+        lines += [f"  {n.note_zh} / {n.note_en}" for n in report.file_notes]
     if report.warnings:
         lines.append("请核对（可能录入有误，已接受）/ please check (possible typos, accepted):")
         lines += [f"  {_where(w)} [{w.column}] “{w.value}”: {w.reason_zh} / {w.reason_en}" for w in report.warnings]
     if report.ignored_columns:
         lines.append("忽略的列 / ignored columns:")
         lines += [f"  [{c.column}]: {c.reason_zh} / {c.reason_en}" for c in report.ignored_columns]
-    return "\n".join(lines)
+    if report.values == 0:
+        lines.append("没有接受任何数值 / nothing was accepted")
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -249,7 +264,7 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(_report_text(report))
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    return EXIT_REJECTED if report.rejected or report.values == 0 else EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------------

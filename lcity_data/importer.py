@@ -1014,6 +1014,20 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
     )
 
 
+def sheet_names(data: bytes) -> list[str]:
+    """Visible worksheet names of a workbook upload, in order ([] for a text file), read within the same
+    bounds. Hidden sheets are left out: they are read only when named (`import_file(sheet=...)`)."""
+    if len(data) > MAX_BYTES:
+        return []
+    if data.startswith(_OLE2_MAGIC):
+        with table_reader.open_xls(data) as book:
+            return [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    if data.startswith(_ZIP_MAGIC):
+        with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, _):
+            return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    return []
+
+
 def import_file(
     path_or_bytes: str | Path | bytes | BinaryIO,
     *,

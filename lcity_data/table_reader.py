@@ -22,6 +22,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -36,9 +37,11 @@ import openpyxl
 import xlrd
 from charset_normalizer import from_bytes
 from lxml import etree
-from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
@@ -47,10 +50,11 @@ from lcity_data.units import as_decimal
 
 MAX_COLUMNS = 50
 MAX_ROWS = 20_000
-# Every XML element of the sheet counts (empty cells, formatting, rows): two per value cell at the
-# full 50 x 20,000 budget, plus room for styling. Parsing stops as soon as this is exceeded.
-MAX_XML_ELEMENTS = 3 * MAX_COLUMNS * MAX_ROWS
-MAX_ROW_ELEMENTS = 16_384 * 4  # one row's subtree is held in memory until the row ends
+# Counted in the sheet XML before it is parsed (a byte count, at C speed): every tag, empty cells and
+# formatting included: four per value cell (<c><v></v></c>) over the full 50 x 20,000 area, and room.
+MAX_MARKUP = 5 * MAX_COLUMNS * MAX_ROWS
+MAX_ROW_BYTES = 4 * 1024 * 1024  # a row's XML is held in memory until the row ends
+_ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # parsed whole by openpyxl on open
 MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
 MAX_MERGES = 100_000
@@ -205,7 +209,9 @@ def open_xlsx(data: bytes, max_unpacked: int) -> Iterator[tuple[openpyxl.Workboo
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            reader.read()
+            wb = reader.wb
         except Exception:
             raise UnreadableFileError("压缩文件不是 Excel 工作簿（.xlsx）",
                                       "the zip file is not an Excel workbook (.xlsx)") from None
@@ -213,6 +219,29 @@ def open_xlsx(data: bytes, max_unpacked: int) -> Iterator[tuple[openpyxl.Workboo
         yield wb, _notes(str(w.message) for w in caught)
     finally:
         wb.close()
+
+
+class _LazySheet(ReadOnlyWorksheet):
+    """A read-only worksheet that does not measure itself on open: openpyxl would parse the whole
+    sheet XML then when it declares no dimension (and for every sheet, chosen or not)."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's reader with `_LazySheet` worksheets (otherwise as in ExcelReader.read_worksheets)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            ws = _LazySheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
 
 
 def _notes(messages: Iterator[str]) -> list[tuple[str, str]]:
@@ -225,7 +254,7 @@ class _Cells:
     """Non-blank cells by (row, column), collected within the budget."""
 
     def __init__(self) -> None:
-        self.by_row: dict[int, dict[int, object]] = {}
+        self.by_row: dict[int, list[object]] = {}
         self.max_row = self.max_col = 0
 
     def put(self, row: int, col: int, value: object) -> None:
@@ -233,13 +262,18 @@ class _Cells:
             return
         if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
             raise _cell_error(row, col)
-        self.by_row.setdefault(row, {})[col] = value
+        cells = self.by_row.setdefault(row, [])
+        if len(cells) < col:
+            cells.extend([None] * (col - len(cells)))
+        cells[col - 1] = value
         self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
 
     def sheet(self, merges: list[tuple[int, int, int, int]], notes: list[tuple[str, str]]) -> Sheet:
         """Rows as wide as the used range; merges clipped to it (a whole-sheet merge costs its used part)."""
         width = self.max_col
-        rows = [(r, [cells.get(c) for c in range(1, width + 1)]) for r, cells in sorted(self.by_row.items())]
+        rows = sorted(self.by_row.items())
+        for _, cells in rows:
+            cells.extend([None] * (width - len(cells)))
         merged: dict[tuple[int, int], tuple[int, int]] = {}
         for min_col, min_row, last_col, last_row in merges:
             if min_row > self.max_row or min_col > width:
@@ -254,42 +288,45 @@ class _Cells:
 
 
 def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
-    """The cells of one read-only worksheet, streamed: bounded by the budget, not the declared size."""
+    """The cells of one read-only worksheet: the XML is measured first, then streamed row by row
+    (lxml builds each row in C, Python reads only its non-empty cells), bounded by what it holds."""
+    _check_markup(ws)
     wb = ws.parent
     parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=wb.epoch,
                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-    cells, merges = _Cells(), []
-    elements = row_elements = depth = 0
-    row_depth: int | None = None
+    cells, merges, percent = _Cells(), [], _PercentStyles(wb)
     with warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
         warnings.simplefilter("always")
-        for event, el in etree.iterparse(src, events=("start", "end"), resolve_entities=False, no_network=True,
-                                         huge_tree=False, remove_comments=True, remove_pis=True):
-            if event == "start":
-                depth += 1
-                if el.tag == _ROW:
-                    row_depth, row_elements = depth, 0
-                continue
-            level, depth = depth, depth - 1
-            elements += 1
-            if elements > MAX_XML_ELEMENTS:
+        for _, el in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
+                                     no_network=True, huge_tree=False, remove_comments=True, remove_pis=True):
+            if el.tag == _ROW:
+                _read_row(parser, percent, el, cells)
+            elif len(merges) >= MAX_MERGES:
                 raise _too_complex()
-            if row_depth is not None and level > row_depth:
-                row_elements += 1
-                if row_elements > MAX_ROW_ELEMENTS:
-                    raise _too_complex()
-                continue  # part of a row: read when the row ends
-            if row_depth is not None and level == row_depth:
-                row_depth = None
-                _read_row(parser, ws, el, cells)
-            elif el.tag == _MERGE:
-                ref = el.get("ref") or ""
-                if len(merges) >= MAX_MERGES:
-                    raise _too_complex()
+            else:
                 with suppress(ValueError, TypeError):  # a malformed merge reference merges nothing
-                    merges.append(range_boundaries(ref))
+                    merges.append(range_boundaries(el.get("ref") or ""))
             _free(el)
     return cells.sheet(merges, notes + _notes(str(w.message) for w in caught))
+
+
+def _check_markup(ws: object) -> None:
+    """Refuse a sheet whose XML has more tags than the budget, or a row longer than MAX_ROW_BYTES,
+    from a streamed count of bytes (no parsing): empty formatted cells cost nothing to count."""
+    tags = since_row = 0
+    with ws._get_source() as src:
+        while chunk := src.read(1 << 20):
+            tags += chunk.count(b"<")
+            if tags > MAX_MARKUP:
+                raise _too_complex()
+            last = 0
+            for match in _ROW_START.finditer(chunk):
+                if since_row + match.start() - last > MAX_ROW_BYTES:
+                    raise _too_complex()
+                since_row, last = 0, match.start()
+            since_row += len(chunk) - last
+            if since_row > MAX_ROW_BYTES:
+                raise _too_complex()
 
 
 def _free(el: etree._Element) -> None:
@@ -301,7 +338,7 @@ def _free(el: etree._Element) -> None:
             del parent[0]
 
 
-def _read_row(parser: WorkSheetParser, ws: object, row: etree._Element, cells: _Cells) -> None:
+def _read_row(parser: WorkSheetParser, percent: _PercentStyles, row: etree._Element, cells: _Cells) -> None:
     number = row.get("r")
     try:
         parser.row_counter = int(float(number)) if number else parser.row_counter + 1
@@ -327,33 +364,46 @@ def _read_row(parser: WorkSheetParser, ws: object, row: etree._Element, cells: _
         try:
             cell = parser.parse_cell(el)
         except (ValueError, KeyError, IndexError, TypeError, OverflowError):
-            cell = {"row": parser.row_counter, "column": parser.col_counter, "value": el.findtext(_VALUE),
-                    "data_type": "s", "style_id": 0}
+            cell = {"row": parser.row_counter, "column": parser.col_counter, "value": text, "style_id": 0}
         value = cell["value"]
         if value is None and formula is not None:
             value = UncachedFormula("=" + (formula.text or ""))
-        elif value is not None:
-            value = _shown(ReadOnlyCell(ws, cell["row"], cell["column"], value, cell["data_type"], cell["style_id"]))
+        elif isinstance(value, int | float) and not isinstance(value, bool) and percent(cell["style_id"]):
+            value = percent_text(value)
+        elif isinstance(value, date) and percent.year_only(cell["style_id"]):
+            value = value.year  # Excel shows this date as its year: 2023, so it is 2023
         cells.put(cell["row"], cell["column"], value)
 
 
-def _shown(cell: ReadOnlyCell) -> object:
-    """The cell value; a number shown as a percentage (0.453 as 45.3%) becomes the text '45.3%', and a
-    date shown as its year alone becomes that year."""
-    value = cell.value
-    if isinstance(value, date):
-        try:
-            return value.year if shows_only_year(str(cell.number_format)) else value
-        except (IndexError, KeyError, AttributeError):
-            return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            percent = "%" in str(cell.number_format)
-        except (IndexError, KeyError, AttributeError):
-            percent = False  # a style index the workbook does not define: a plain number
-        if percent:
-            return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
-    return value
+class _PercentStyles:
+    """Whether a cell style shows its number as a percentage (0.453 as 45.3%), or its date as the year
+    alone ("yyyy", 'yyyy"年"'), looked up once per style."""
+
+    def __init__(self, wb: openpyxl.Workbook) -> None:
+        self.wb = wb
+        self.known: dict[int, str] = {}
+
+    def _format(self, style_id: int) -> str:
+        if style_id not in self.known:
+            try:
+                fmt_id = self.wb._cell_styles[style_id].numFmtId
+                fmt = (BUILTIN_FORMATS.get(fmt_id, "") if fmt_id < BUILTIN_FORMATS_MAX_SIZE
+                       else self.wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE])
+            except (IndexError, KeyError, TypeError, AttributeError):
+                fmt = ""  # a style index the workbook does not define: a plain number
+            self.known[style_id] = str(fmt)
+        return self.known[style_id]
+
+    def __call__(self, style_id: int) -> bool:
+        return "%" in self._format(style_id)
+
+    def year_only(self, style_id: int) -> bool:
+        return shows_only_year(self._format(style_id))
+
+
+def percent_text(value: float | int) -> str:
+    """A number shown as a percentage, as the text a person sees ('45.3%')."""
+    return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -435,7 +485,7 @@ def _xls_value(book: xlrd.book.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) ->
     if kind == xlrd.XL_CELL_NUMBER:
         fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
         if fmt is not None and "%" in fmt.format_str:
-            return f"{format((as_decimal(value) * 100).normalize(), 'f')}%"
+            return percent_text(value)
         return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
     return value
 

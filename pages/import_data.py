@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data_access, frame, import_view
 from dashboard.i18n import t
-from lcity_data import importer
+from lcity_data import importer, table_reader
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.validation import FIRST_YEAR, last_year
 
@@ -79,6 +79,7 @@ st.markdown(t("import.intro", lang))
 with st.expander(t("import.help_heading", lang), icon=":material/help:"):
     st.markdown(t("import.help_body", lang, mb=import_view.MAX_MB))
     st.markdown(t("import_returns.help_more", lang))
+    st.markdown(t("import_harden.limits", lang, cols=table_reader.MAX_COLUMNS, rows=f"{table_reader.MAX_ROWS:,}"))
 
 st.header(t("import.templates", lang))
 templates = ((t("import.template_xlsx_zh", lang), "xlsx", "zh"), (t("import.template_xlsx_en", lang), "xlsx", "en"),
@@ -91,7 +92,8 @@ for label, fmt, headers in templates:
                                  key=f"dl_template_{fmt}_{headers}", on_click="ignore")
 st.caption(t("import.template_note", lang))
 
-upload = st.file_uploader(t("import.upload", lang, mb=import_view.MAX_MB), type=["xlsx", "csv"], key="import_file",
+upload = st.file_uploader(t("import_harden.upload", lang, mb=import_view.MAX_MB), type=["xlsx", "xls", "csv"],
+                          key="import_file",
                           max_upload_size=import_view.MAX_MB, help=t("import.upload_help", lang))
 if upload is None:
     for slot in (SHEETS_SLOT, AUTO_SLOT, RESULT_SLOT):

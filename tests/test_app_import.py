@@ -216,7 +216,7 @@ def test_page_without_a_file_offers_templates_and_a_prompt():
     assert any("请上传" in i.value for i in at.info)
     assert len(at.get("download_button")) == 4
     assert not at.metric
-    assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".csv"]
+    assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xls", ".csv"]
 
 
 def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
