@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from lcity_data.cli import main
@@ -82,3 +83,27 @@ def test_ten_fold_typo_imports_with_a_warning_shown_before_apply() -> None:
     assert "times the median of the other 9 districts" in warnings[1][3]
     assert any("decimal-point slip" in w.value for w in at.warning)
     assert at.button(key="import_apply")  # a warning never blocks: the user decides
+
+
+def test_typo_return_applied_matches_the_cli(tmp_path, capsys) -> None:
+    data = typo_return()
+    at = upload(start(), "typo.xlsx", data)
+    at.button(key="import_apply").click().run()
+    page = funding_page(at, 2023)
+    path = tmp_path / "typo.xlsx"
+    path.write_bytes(data)
+    cli = funding_json(capsys, path)
+    assert {d: row[0] for d, row in page.items()} == {d: r["funding_yuan"] for d, r in cli.items()}
+    assert page["海曙区"][0] == 51_200_000  # imported as typed: the warning asked for a second look
+
+
+def test_a_blank_cell_hides_the_sample_value_on_every_page() -> None:
+    text = "年份,地区,社区教育经费（万元）,户籍人口（万人）\n2024,海曙区,,62.63\n2024,江北区,300,28.15\n"
+    at = upload(start(), "blank.csv", text.encode())
+    notes = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    assert any("1个空白单元格按“未上报”处理" in n for n in notes["说明"])
+    at.button(key="import_apply").click().run()
+    page = funding_page(at, 2024)
+    assert pd.isna(page["海曙区"][0])  # no funding reported: not the sample's figure
+    assert pd.isna(page["海曙区"][2])  # so no per-capita figure either
+    assert page["江北区"][0] == 3_000_000
