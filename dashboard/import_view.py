@@ -45,7 +45,7 @@ class Summary:
 
     counts: list[tuple[str, int]]
     rejected: pd.DataFrame
-    partial_rows: list[int]
+    partial_rows: list[int] | list[str]  # "sheet row" when the workbook was read sheet by sheet
     needs_year: bool
     skipped: pd.DataFrame
     notes: pd.DataFrame
@@ -161,6 +161,7 @@ def warnings_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
 def summarise(report: importer.ImportReport, lang: str) -> Summary:
     """Counts first, then the row-by-row outcomes and the long table that would be used."""
     reason = t("import.col_reason", lang)
+    notes = [importer.RowNote(None, n.note_zh, n.note_en) for n in report.file_notes] + report.notes
     return Summary(
         counts=[
             (t("import.count_rows", lang), report.rows_total),
@@ -170,16 +171,12 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
             (t("import.count_values", lang), report.values),
         ],
         rejected=rejected_table(report, lang),
-        partial_rows=list(report.partial_rows),
+        partial_rows=[f"{r[0]} {r[1]}" if isinstance(r, tuple) else r for r in report.partial_rows],
         needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
         skipped=pd.DataFrame(_where(report.skipped, report, lang)
                              | {reason: [_in_lang(s, "reason", lang) for s in report.skipped]}),
-        notes=pd.concat([
-            pd.DataFrame({t("import.col_row", lang): ["—"] * len(report.file_notes),
-                          t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.file_notes]}),
-            pd.DataFrame(_where(report.notes, report, lang)
-                         | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in report.notes]}),
-        ], ignore_index=True),
+        notes=pd.DataFrame(_where(notes, report, lang)
+                           | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in notes]}),
         ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
                              columns=[t("import.col_column", lang), reason]),
         preview=tables.long_table(report.upload_table(), lang),

@@ -308,3 +308,39 @@ def test_check_prints_warnings_and_table_notes(capsys: pytest.CaptureFixture[str
     out = capsys.readouterr().out
     assert "[2021年] 表格 / table: 年份2021取自工作表名“2021年”" in out
     assert "工作表 sheet “2021年”“2022年”“2023年”" in out
+
+
+def test_unit_line_over_a_long_table() -> None:
+    text = "金额单位：万元\n年份,地区,指标,数值\n2023,海曙区,社区教育经费,512\n2023,海曙区,社区学习点,12\n"
+    report = import_file(text.encode(), filename="long.csv")
+    assert report.rejected == []
+    assert _values(report) == {("330203", 2023, "funding_community_edu"): 5_120_000.0,
+                               ("330203", 2023, "learning_points"): 12.0}  # 个: the unit line does not fit it
+    assert report.notes[0].row == 1
+
+
+def test_a_typo_in_one_year_sheet_is_compared_with_the_sheet_before() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(per_year_workbook()))
+    wb["2022年"]["B2"] = 5376.0  # 海曙区 2022: ten times 537.6
+    out = io.BytesIO()
+    wb.save(out)
+    report = import_file(out.getvalue(), filename="years.xlsx")
+    previous = [w for w in report.warnings if "previous year (2021)" in w.reason_en]
+    assert [(w.sheet, w.row, w.value) for w in previous] == [("2022年", 2, "5376")]
+    assert report.to_json()["warnings"][0]["sheet"] == "2022年"
+
+
+def test_import_view_names_sheets_in_row_tables() -> None:
+    from dashboard import import_view
+
+    wb = openpyxl.load_workbook(io.BytesIO(per_year_workbook()))
+    wb["2022年"]["B3"] = "约300"
+    wb["2022年"]["C1"] = "户籍人口（万人）"
+    wb["2022年"]["C3"] = 28.15
+    out = io.BytesIO()
+    wb.save(out)
+    report = import_file(out.getvalue(), filename="years.xlsx")
+    summary = import_view.summarise(report, "en")
+    assert summary.partial_rows == ["2022年 3"]
+    assert summary.rejected.iloc[0].tolist()[:3] == ["2022年", 3, "社区教育经费（万元）"]
+    assert summary.notes.iloc[0].tolist() == ["2021年", "—", "year 2021 taken from the sheet name '2021年'"]
