@@ -115,8 +115,9 @@ def _load(files: list[str] | None, year: int | None = None) -> pd.DataFrame:
     for path in files:
         report = import_file(path, year=year)
         if report.rejected:
-            print(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
-                  f"{len(report.rejected)} rejected cells left out (run `check` for details)", file=sys.stderr)
+            print(terminal_safe(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
+                                f"{len(report.rejected)} rejected cells left out (run `check` for details)"),
+                  file=sys.stderr)
         tables.append(report.upload_table())
     combined = pd.concat(tables, ignore_index=True)[COLUMNS]
     combined = combined.drop_duplicates(["adcode", "year", "indicator"], keep="last").dropna(subset=["value"])

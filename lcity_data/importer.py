@@ -4,8 +4,10 @@ Why one importer: every upload path (dashboard, `python -m lcity_data check`, `f
 accept and refuse exactly the same things, and say why in Chinese and English, row by row.
 
 What it reads
-- `.xlsx` (first sheet or a chosen one, read-only) and `.csv` in UTF-8, UTF-8 with BOM, GBK/GB18030
-  (or UTF-16 with BOM); the format and encoding are detected from the bytes, not asked.
+- `.xlsx` and legacy `.xls` (first sheet or a chosen one) and `.csv` in UTF-8, UTF-8 with BOM,
+  GBK/GB18030 (or UTF-16 with BOM); the format and encoding are detected from the bytes, not asked.
+  The bytes are read within fixed bounds by `lcity_data.table_reader` (size, used range, cell budget;
+  hostile files are refused there with a reason), so every step below works on a bounded grid.
 - Long format (year, district, indicator, value, unit, optional status/source/note columns) or wide
   format (one row per district, one column per indicator, unit in the header: `社区教育经费（万元）`,
   `Funding (10k yuan)`). Header texts are catalog data (`catalog/import_headers.toml`, indicator

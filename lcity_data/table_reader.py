@@ -8,10 +8,12 @@ importer's business (lcity_data.importer); this module only says what they hold.
 
 - Files: regular files only (a device or FIFO would never end or block), at most `max_bytes` + 1
   bytes read from any stream.
-- .xlsx: part sizes checked in the zip directory before anything is unpacked; the sheet XML is
-  streamed (lxml, entities not resolved) and freed row by row; merged ranges are clipped to the used
-  range; a formula saved without its result is kept as `UncachedFormula`, not read as blank.
-- .xls (Excel 97-2003): xlrd, the same budget.
+- .xlsx: part sizes checked in the zip directory before anything is unpacked; the chosen sheet's
+  tags are counted before it is parsed, then it is streamed (lxml, entities not resolved) and freed
+  row by row; other sheets are never parsed; merged ranges are clipped to the used range; a formula
+  saved without its result is kept as `UncachedFormula`, not read as blank.
+- .xls (Excel 97-2003): xlrd, which loads the chosen sheet whole (bounded by the file size limit:
+  a BIFF file cannot declare cells it does not hold), then the same used-range budget.
 - CSV: the text encoding is detected (Big5 is refused with a hint, never read as GBK mojibake) and
   a quote that is never closed is reported with its line instead of swallowing the rest.
 """
@@ -24,6 +26,7 @@ import io
 import os
 import re
 import stat
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -37,13 +40,23 @@ import openpyxl
 import xlrd
 from charset_normalizer import from_bytes
 from lxml import etree
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import (
+    ARC_CONTENT_TYPES,
+    ARC_CORE,
+    ARC_CUSTOM,
+    ARC_STYLE,
+    ARC_THEME,
+    SHARED_STRINGS,
+    SHEET_MAIN_NS,
+    WORKSHEET_TYPE,
+)
 
 from lcity_data.return_layout import shows_only_year
 from lcity_data.units import as_decimal
@@ -55,14 +68,19 @@ MAX_ROWS = 20_000
 MAX_MARKUP = 5 * MAX_COLUMNS * MAX_ROWS
 MAX_ROW_BYTES = 4 * 1024 * 1024  # a row's XML is held in memory until the row ends
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # parsed whole by openpyxl on open
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # parsed whole on open: ~0.5 M tiny strings, ~3 s CPU
 MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
 MAX_MERGES = 100_000
 MAX_NOTES = 5
 
+# warnings.catch_warnings swaps process-wide state: two Streamlit sessions reading at once would
+# garble it, so workbook reads take turns (each is bounded; this also caps the server's peak memory
+# at one workbook being parsed at a time).
+_WARNINGS_LOCK = threading.Lock()
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to block on open
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _MERGE = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell"
-_VALUE, _FORMULA, _INLINE = f"{_NS}v", f"{_NS}f", f"{_NS}is"
+_VALUE, _FORMULA = f"{_NS}v", f"{_NS}f"
 
 
 class UnreadableFileError(ValueError):
@@ -137,7 +155,7 @@ def read_limited(source: str | Path | bytes | BinaryIO, filename: str | None, ma
 def _read_path(path: Path, max_bytes: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what was opened.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))  # O_BINARY: Windows
     except FileNotFoundError:
         raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
     except OSError as exc:
@@ -149,7 +167,8 @@ def _read_path(path: Path, max_bytes: int) -> bytes:
                                       f"cannot open file: {path} is not a regular file (a directory, device or pipe)")
         if info.st_size > max_bytes:
             raise too_big(max_bytes)
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
         with os.fdopen(os.dup(fd), "rb") as handle:
             return _read_stream(handle, max_bytes)
     finally:
@@ -179,26 +198,50 @@ def too_big(max_bytes: int) -> UnreadableFileError:
 
 
 def check_zip(data: bytes, max_unpacked: int) -> None:
-    """Refuse a workbook whose parts would unpack beyond the bounds, from the zip directory alone."""
+    """Refuse a workbook whose parts would unpack beyond the bounds, from the zip directory (and the
+    small manifest) alone, before openpyxl parses anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+            if sum(i.file_size for i in infos) > max_unpacked:
+                mb = max_unpacked // (1024 * 1024)
+                raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
+            _check_part(next((i for i in infos if i.filename == ARC_CONTENT_TYPES), None), MAX_PART_BYTES)
+            streamed, strings = _part_roles(archive)
+    except UnreadableFileError:
+        raise
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, OSError):
         raise UnreadableFileError("Excel 文件已损坏", "the Excel file is damaged") from None
-    if sum(i.file_size for i in infos) > max_unpacked:
-        mb = max_unpacked // (1024 * 1024)
-        raise UnreadableFileError(f"工作簿解压后超过{mb} MB上限", f"the workbook unpacks to more than {mb} MB")
     for info in infos:
-        name = info.filename.lower()
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            continue  # streamed under the element budget
-        limit = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedstrings.xml") else MAX_PART_BYTES
-        if info.file_size > limit:
-            mb = info.file_size // (1024 * 1024)
-            raise UnreadableFileError(
-                f"工作簿的部件 {info.filename} 解压后有{mb} MB，超过可读取的上限{limit // (1024 * 1024)} MB",
-                f"the workbook part {info.filename} unpacks to {mb} MB, above the {limit // (1024 * 1024)} MB "
-                "that can be read")
+        if info.filename not in streamed:  # worksheets are streamed under the markup budget
+            _check_part(info, MAX_SHARED_STRINGS_BYTES if info.filename == strings else MAX_PART_BYTES)
+
+
+def _part_roles(archive: zipfile.ZipFile) -> tuple[set[str], str | None]:
+    """Parts the manifest declares as worksheets (never one openpyxl reads whole by a fixed name or as
+    relationships), and the shared-strings part: a crafted manifest cannot exempt what is parsed whole."""
+    if ARC_CONTENT_TYPES not in archive.namelist():
+        return set(), None
+    try:
+        manifest = Manifest.from_tree(etree.fromstring(archive.read(ARC_CONTENT_TYPES),
+                                                       etree.XMLParser(resolve_entities=False, no_network=True)))
+    except Exception:  # a damaged manifest: openpyxl will refuse the file; nothing is exempt
+        return set(), None
+    parts = {o.PartName.lstrip("/"): o.ContentType for o in manifest.Override}
+    fixed = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME}
+    streamed = {name for name, kind in parts.items()
+                if kind == WORKSHEET_TYPE and name not in fixed and not name.endswith(".rels")}
+    return streamed, next((name for name, kind in parts.items() if kind == SHARED_STRINGS), None)
+
+
+def _check_part(info: zipfile.ZipInfo | None, limit: int) -> None:
+    """Refuse one part that openpyxl would parse whole when it unpacks beyond `limit` bytes."""
+    if info is None or info.file_size <= limit:
+        return
+    size, most = f"{info.file_size / 2**20:.1f}", f"{limit / 2**20:.0f}"
+    raise UnreadableFileError(f"工作簿的部件 {info.filename} 解压后有{size} MB，超过可读取的上限{most} MB",
+                              f"the workbook part {info.filename} unpacks to {size} MB, above the {most} MB "
+                              "that can be read")
 
 
 @contextmanager
@@ -206,7 +249,7 @@ def open_xlsx(data: bytes, max_unpacked: int) -> Iterator[tuple[openpyxl.Workboo
     """A read-only workbook (closed on exit) and the reader's warnings as notes (never on stderr)."""
     check_zip(data, max_unpacked)
     # openpyxl raises many exception types on malformed parts; any of them means "not readable".
-    with warnings.catch_warnings(record=True) as caught:
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -258,8 +301,8 @@ class _Cells:
         self.max_row = self.max_col = 0
 
     def put(self, row: int, col: int, value: object) -> None:
-        if value is None or value == "":
-            return
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return  # blank: neither content nor part of the used range
         if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
             raise _cell_error(row, col)
         cells = self.by_row.setdefault(row, [])
@@ -295,7 +338,7 @@ def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
     parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=wb.epoch,
                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     cells, merges, percent = _Cells(), [], _PercentStyles(wb)
-    with warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
         warnings.simplefilter("always")
         for _, el in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
                                      no_network=True, huge_tree=False, remove_comments=True, remove_pis=True):
@@ -452,10 +495,32 @@ def open_xls(data: bytes) -> Iterator[XlsBook]:
         book.release_resources()
 
 
+class _BoundedXlsSheet(xlrd.sheet.Sheet):
+    """xlrd's sheet, refusing a value outside the budget as it is loaded: xlrd pads every row up to
+    its last cell, so one value in column IV per row would otherwise cost 256 slots a row."""
+
+    def put_cell_ragged(self, rowx: int, colx: int, ctype: int | None, value: object, xf_index: int) -> None:
+        if rowx < MAX_ROWS and colx < MAX_COLUMNS:
+            super().put_cell_ragged(rowx, colx, ctype, value, xf_index)
+        elif ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "":
+            raise _cell_error(rowx + 1, colx + 1)
+
+
+def _load_xls_sheet(book: xlrd.book.Book, index: int) -> xlrd.sheet.Sheet:
+    """xlrd's Book.get_sheet (xlrd 2.0, final release) with the bounded sheet class."""
+    book._position = book._sh_abs_posn[index]
+    book.getbof(xlrd.biffh.XL_WORKSHEET)
+    sheet = _BoundedXlsSheet(book, book._position, book._sheet_names[index], index)
+    sheet.read(book)
+    return sheet
+
+
 def read_xls_sheet(xls: XlsBook, ws: XlsSheet) -> Sheet:
     """The cells of one legacy worksheet, under the same budget as .xlsx."""
     try:
-        sheet = xls.book.sheet_by_index(ws.index)
+        sheet = _load_xls_sheet(xls.book, ws.index)
+    except UnreadableFileError:
+        raise
     except Exception:
         raise UnreadableFileError(*_LEGACY_REFUSED) from None
     cells = _Cells()
