@@ -1063,6 +1063,9 @@ def import_file(
                 raise UnreadableFileError(f"工作表“{grid.sheet}”：{err.reason_zh}",
                                           f"sheet '{grid.sheet}': {err.reason_en}") from None
         report = _merge_sheets(parts, name)
+        if year is not None:
+            report.notes.insert(0, RowNote(None, f"未使用指定的年份{year}：每张工作表使用其名称中的年份",
+                                           f"the given year {year} is not used: each sheet has the year of its name"))
     if sheet is None and grids[0].unread:  # a chosen sheet needs no word on the others
         names = "、".join(grids[0].unread)
         read_zh = "、".join(report.sheets)

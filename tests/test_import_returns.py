@@ -99,6 +99,7 @@ def test_one_sheet_per_year_read_sheet_by_sheet_hidden_sheet_never() -> None:
     given = import_file(per_year_workbook(), filename="years.xlsx", year=2021)  # each sheet keeps its own year
     assert sorted(set(given.table["year"])) == [2021, 2022, 2023]
     assert given.rejected == []
+    assert given.notes[0].note_en == "the given year 2021 is not used: each sheet has the year of its name"
     one = import_file(per_year_workbook(), filename="years.xlsx", sheet="2022年")
     assert set(one.table["year"]) == {2022}
     assert one.sheets == ["2022年"]
