@@ -4,7 +4,8 @@ Why one importer: every upload path (dashboard, `python -m lcity_data check`, `f
 accept and refuse exactly the same things, and say why in Chinese and English, row by row.
 
 What it reads
-- `.xlsx` and legacy `.xls` (first sheet or a chosen one) and `.csv` in UTF-8, UTF-8 with BOM,
+- `.xlsx` and legacy `.xls` (the first visible sheet, a chosen one, or every sheet of a workbook
+  whose visible sheets are named by years: one sheet per year) and `.csv` in UTF-8, UTF-8 with BOM,
   GBK/GB18030 (or UTF-16 with BOM); the format and encoding are detected from the bytes, not asked.
   The bytes are read within fixed bounds by `lcity_data.table_reader` (size, used range, cell budget;
   hostile files are refused there with a reason), so every step below works on a bounded grid.
@@ -12,18 +13,27 @@ What it reads
   format (one row per district, one column per indicator, unit in the header: `社区教育经费（万元）`,
   `Funding (10k yuan)`). Header texts are catalog data (`catalog/import_headers.toml`, indicator
   names and aliases in `catalog/indicators.toml`). The header row is the first row that has a
-  district column and either indicator+value columns (long) or indicator columns (wide); title rows
+  district column and either indicator+value columns (long) or indicator columns (wide), alone or
+  with the row below it (a group header over sub-headers, or units under the headers); title rows
   and a 填报单位 line above it are ignored.
 - Merged cells: the top-left value applies to the whole range in the header and in label columns
   (district, year, indicator, unit, status, source, note), never in value cells.
-- A row's year comes from its year cell, else from the `year` argument. Units: the unit cell, else
-  the unit in the indicator cell or header brackets, else the indicator's only input unit. Numbers
+- A row's year comes from its year cell, else from the `year` argument, else (no year column) from
+  the title above the header or the sheet name (lcity_data.return_layout; both named and different:
+  every row is rejected asking for the year). A date cell formatted to show its year is that year.
+  Units: the unit cell, else the unit in the indicator cell or header brackets, else a table-wide
+  unit line ("单位：万元") that fits the indicator, else the indicator's only input unit. Numbers
   may be text, with full-width digits, stray spaces or 1,234.5 grouping (a percentage as 45.3% for
   percent indicators); they are converted to base units exactly once (units.to_base).
 - Districts go through registry.resolve with the row's year: pre-2016 海曙/鄞州/江东 become their
   historical unit ids, are accepted and get a note (`ImportReport.notes`, and the table's note).
 - Header cells the importer does not use are listed in `ImportReport.ignored_columns`, so no column
   of data disappears silently; a derived indicator (人均经费) is never imported: the app computes it.
+- A blank value cell of a known district and year is "not reported": `ImportReport.blanks` (NaN
+  values, merged by `upload_table()`/`overlay` so no earlier value shows through); it is no rejection.
+- Values three-fold off their district's previous year or the other districts' median are listed in
+  `ImportReport.warnings` (lcity_data.plausibility), accepted all the same. Values are `reported`
+  unless the status column says otherwise.
 
 Row outcomes (the coverage rule)
 Every non-blank row below the header is one *input row* and ends in exactly one outcome:
