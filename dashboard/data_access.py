@@ -24,10 +24,8 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from lcity_data import composite, funding, loading
-from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
 from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
-from lcity_data.validation import COLUMNS
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
@@ -138,18 +136,8 @@ def boundary_info() -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _overlaid(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
-    """The release with the upload in place of the same cells, derived values recomputed. Upload rows and
-    the derived ones have no release (they are this session's, not published); release rows keep theirs."""
-    key = ["adcode", "year", "indicator"]
-    derived = base["indicator"].isin([i.id for i in load_catalog().indicators.values() if i.derived])
-    replaced = pd.MultiIndex.from_frame(uploaded[key])
-    kept = base[~derived & ~pd.MultiIndex.from_frame(base[key]).isin(replaced)]
-    fresh = uploaded.reindex(columns=list(base.columns)).assign(release=pd.NA)
-    rows = pd.concat([kept, fresh], ignore_index=True)
-    rows["release"] = rows["release"].astype("Int64")
-    full = loading.with_derived(rows[COLUMNS])
-    new_derived = full[~full.set_index(key).index.isin(rows.set_index(key).index)]
-    return pd.concat([rows, new_derived.reindex(columns=list(base.columns))], ignore_index=True)
+    """The release with this session's upload over it (cached: every page of a run draws from it)."""
+    return loading.overlay(base, uploaded)
 
 
 def using_upload() -> bool:

@@ -19,6 +19,7 @@ from dashboard import tables
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from lcity_data import importer
+from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
 MAX_MB = importer.MAX_BYTES // (1024 * 1024)
@@ -42,12 +43,13 @@ class Summary:
 
     counts: list[tuple[str, int]]
     rejected: pd.DataFrame
-    partial_rows: list[int]
+    partial_rows: list[int] | list[str]  # "sheet row" when the workbook was read sheet by sheet
     needs_year: bool
     skipped: pd.DataFrame
     notes: pd.DataFrame
     ignored: pd.DataFrame
     preview: pd.DataFrame
+    warnings: pd.DataFrame
 
 
 def _in_lang(obj: object, field: str, lang: str) -> str:
@@ -56,19 +58,48 @@ def _in_lang(obj: object, field: str, lang: str) -> str:
 
 
 def sheet_names(data: bytes) -> list[str]:
-    """Worksheet names of an .xlsx or .xls upload (empty for CSV or an unreadable workbook: the importer
-    says why). Opened through the importer's bounded reader: part sizes first, no warnings on stderr."""
+    """Visible worksheet names of an .xlsx or .xls upload (empty for CSV or an unreadable workbook: the
+    importer says why). Hidden sheets are not offered: they are read only when named explicitly (CLI
+    --sheet). Opened through the importer's bounded reader: part sizes first, no warnings on stderr."""
     try:
         return importer.sheet_names(data)
     except Exception:  # any malformed workbook: import_file reports it in both languages
         return []
 
 
-def run_import(data: bytes, filename: str, sheet: str | None = None,
-               year: int | None = None) -> importer.ImportReport | Failure:
-    """The importer's report, or a Failure with a friendly reason (never an exception)."""
+def sheet_choices(names: list[str]) -> list[str | None]:
+    """The sheet box's options: None first ("every year sheet") when the sheets are named by years."""
+    by_year = [n for n in names if sheet_year(n) is not None]
+    return [None, *names] if len(by_year) > 1 else list(names)
+
+
+def sheet_label(choice: str | None, names: list[str], lang: str) -> str:
+    if choice is not None:
+        return choice
+    years = t("common.list_sep", lang).join(n for n in names if sheet_year(n) is not None)
+    return t("import_returns.all_year_sheets", lang, sheets=years)
+
+
+def year_placeholder(auto: importer.ImportReport | Failure, lang: str) -> str:
+    """What the year box will use when left empty, from the import run without a year."""
+    if isinstance(auto, Failure):
+        return t("import.year_placeholder", lang)
+    if auto.year_from == "title":
+        return t("import_returns.year_from_title", lang, year=auto.year)
+    if auto.year_from == "sheet":
+        return t("import_returns.year_from_sheets" if auto.by_sheet else "import_returns.year_from_sheet", lang,
+                 year=auto.year)
+    if any(r.column == importer.MISSING_YEAR_COLUMN for r in auto.rejected):
+        return t("import_returns.year_missing", lang)
+    return t("import.year_placeholder", lang)
+
+
+def run_import(data: bytes, filename: str, sheet: str | None = None, year: int | None = None,
+               base: pd.DataFrame | None = None) -> importer.ImportReport | Failure:
+    """The importer's report (plausibility checked against `base`), or a Failure with a friendly
+    reason (never an exception)."""
     try:
-        return importer.import_file(data, filename=filename, sheet=sheet, year=year)
+        return importer.import_file(data, filename=filename, sheet=sheet, year=year, base=base)
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
     except MemoryError:
@@ -92,18 +123,38 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
     return held[1]
 
 
+def _where(items: list, report: importer.ImportReport, lang: str) -> dict[str, list]:
+    """The leading columns of a row-by-row table: the sheet (when read sheet by sheet), then the row
+    ("—" for a note on the whole workbook or table)."""
+    out: dict[str, list] = {}
+    if report.by_sheet:
+        out[t("import_returns.col_sheet", lang)] = [i.sheet or "—" for i in items]
+    out[t("import.col_row", lang)] = [i.row if i.row is not None else "—" for i in items]
+    return out
+
+
 def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
     """Rejected cells: row, column, value as given, reason (also what the rejected-rows download holds)."""
-    return pd.DataFrame(
-        [[r.row, r.column, r.value, _in_lang(r, "reason", lang)] for r in report.rejected],
-        columns=[t("import.col_row", lang), t("import.col_column", lang), t("import.col_value", lang),
-                 t("import.col_reason", lang)],
-    )
+    return pd.DataFrame(_where(report.rejected, report, lang) | {
+        t("import.col_column", lang): [r.column for r in report.rejected],
+        t("import.col_value", lang): [r.value for r in report.rejected],
+        t("import.col_reason", lang): [_in_lang(r, "reason", lang) for r in report.rejected],
+    })
+
+
+def warnings_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
+    """Values accepted but worth a second look (possible typos): row, column, value, reason."""
+    return pd.DataFrame(_where(report.warnings, report, lang) | {
+        t("import.col_column", lang): [w.column for w in report.warnings],
+        t("import.col_value", lang): [w.value for w in report.warnings],
+        t("import.col_reason", lang): [_in_lang(w, "reason", lang) for w in report.warnings],
+    })
 
 
 def summarise(report: importer.ImportReport, lang: str) -> Summary:
     """Counts first, then the row-by-row outcomes and the long table that would be used."""
-    row, reason = t("import.col_row", lang), t("import.col_reason", lang)
+    reason = t("import.col_reason", lang)
+    notes = [importer.RowNote(None, n.note_zh, n.note_en) for n in report.file_notes] + report.notes
     return Summary(
         counts=[
             (t("import.count_rows", lang), report.rows_total),
@@ -113,23 +164,24 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
             (t("import.count_values", lang), report.values),
         ],
         rejected=rejected_table(report, lang),
-        partial_rows=list(report.partial_rows),
+        partial_rows=[f"{r[0]} {r[1]}" if isinstance(r, tuple) else r for r in report.partial_rows],
         needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
-        skipped=pd.DataFrame([[s.row, _in_lang(s, "reason", lang)] for s in report.skipped], columns=[row, reason]),
-        notes=pd.DataFrame([[None, _in_lang(n, "note", lang)] for n in report.file_notes]
-                           + [[n.row, _in_lang(n, "note", lang)] for n in report.notes],
-                           columns=[row, t("import.col_note", lang)]),
+        skipped=pd.DataFrame(_where(report.skipped, report, lang)
+                             | {reason: [_in_lang(s, "reason", lang) for s in report.skipped]}),
+        notes=pd.DataFrame(_where(notes, report, lang)
+                           | {t("import.col_note", lang): [_in_lang(n, "note", lang) for n in notes]}),
         ignored=pd.DataFrame([[c.column, _in_lang(c, "reason", lang)] for c in report.ignored_columns],
                              columns=[t("import.col_column", lang), reason]),
-        preview=tables.long_table(report.table, lang),
+        preview=tables.long_table(report.upload_table(), lang),
+        warnings=warnings_table(report, lang),
     )
 
 
 def details(report: importer.ImportReport, lang: str) -> str:
     """One caption line: file, sheet, layout, header row, encoding (data text escaped)."""
     parts = [t("import.detail_file", lang, file=plain(report.file))]
-    if report.sheet is not None:
-        parts.append(t("import.detail_sheet", lang, sheet=plain(report.sheet)))
+    if report.sheets:
+        parts.append(t("import.detail_sheet", lang, sheet=plain(t("common.list_sep", lang).join(report.sheets))))
     layouts = {"long": t("import.layout_long", lang), "wide": t("import.layout_wide", lang)}
     parts.append(layouts[report.layout])
     parts.append(t("import.detail_header", lang, row=report.header_row))

@@ -23,10 +23,10 @@ from dashboard.maps import status_text as data_status_text
 from dashboard.state import Weights
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, IndexConfig, default_config, settings
+from lcity_data.provenance import weakest
 from lcity_data.registry import load_registry
 
 SHARE_DECIMALS = 1
-PROVENANCE_ORDER = ("illustrative", "derived", "official")  # weakest first: a result is as weak as its inputs
 
 
 def _percent(weights: Mapping[str, float]) -> dict[str, int]:
@@ -128,11 +128,7 @@ def within_shares(ind_raw: Mapping[str, int], groups: Mapping[str, Sequence[str]
 def input_status(table: pd.DataFrame, indicators: Sequence[str], year: int) -> dict[str, str]:
     """Per district, the weakest data status among its index inputs in `year` (illustrative if any is)."""
     sub = table[table["indicator"].isin(indicators) & (table["year"] == year)]
-    out = {}
-    for adcode, grp in sub.groupby("adcode"):
-        present = set(grp["status"])
-        out[str(adcode)] = next((s for s in PROVENANCE_ORDER if s in present), "")
-    return out
+    return {str(adcode): weakest(grp["status"]) or "" for adcode, grp in sub.groupby("adcode")}
 
 
 def results(index: pd.DataFrame, sens: pd.DataFrame, provenance: Mapping[str, str], dims: Sequence[str],

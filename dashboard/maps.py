@@ -24,17 +24,21 @@ from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
+from lcity_data.loading import mixed_sources
+from lcity_data.provenance import derived_status, mixed
 from lcity_data.registry import load_registry
 
 SEQUENTIAL = "YlGnBu"
 
 
-def status_text(status: object, lang: str, source: object = None) -> str:
-    """official / derived / illustrative in the UI language (示例 for illustrative); with the row's
-    source, an official figure resting on a C-grade document or copy reads 官方（待核实）."""
+def status_text(status: object, lang: str, source: object = None, mixed: bool = False) -> str:
+    """official / derived / reported / illustrative in the UI language (示例 for illustrative); with the
+    row's source, an official figure resting on a C-grade document or copy reads 官方（待核实）; "mixed
+    sources" when a computed value's inputs mix real and sample data."""
     if not isinstance(status, str) or not status:
         return t("status.missing", lang)
-    return t(f"status.{status}", lang) + status_suffix(status, source, lang)
+    text = t(f"status.{status}", lang) + status_suffix(status, source, lang)
+    return t("import_returns.status_mixed", lang, status=text) if mixed else text
 
 
 def rank_text(rank: float, n: int, lang: str) -> str:
@@ -47,8 +51,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
               selected: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per current district (registry order) with the indicator's value in `year`.
 
-    Columns: adcode, name, name_alt, value, unit, status, source (as cited for people), note, rank, selected,
-    and the display
+    Columns: adcode, name, name_alt, value, unit, status, mixed (inputs mix real and sample data),
+    source (as cited for people), note, rank, selected, and the display
     texts value_text, rank_text, status_text, year. Rank 1 = best (highest, or lowest when the
     catalog says lower is better) among all districts with data, whatever the selection.
     """
@@ -58,6 +62,7 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
     other = other_lang(lang)
     sub = table[(table["indicator"] == indicator_id) & (table["year"] == year)].set_index("adcode")
     chosen = set(reg.adcodes if selected is None else selected)
+    mixes = mixed_sources(table) if ind.derived else set()
     rows = []
     for adcode in reg.adcodes:
         d = reg.district(adcode)
@@ -68,7 +73,7 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
             "unit": ind.unit, "status": r["status"] if r is not None else None,
             "source": format_source(r["source"], lang) if r is not None else "",
             "note": r["note"] if r is not None else "",
-            "selected": adcode in chosen, "year": year,
+            "selected": adcode in chosen, "year": year, "mixed": (adcode, year, indicator_id) in mixes,
         })
     frame = pd.DataFrame(rows)
     ascending = ind.direction == "lower"
@@ -76,8 +81,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, ind.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
-    frame["status_text"] = [status_text(s, lang, sub["source"].get(a)) for s, a in
-                            zip(frame["status"], frame["adcode"], strict=True)]
+    frame["status_text"] = [status_text(s, lang, sub["source"].get(a), m) for s, a, m in
+                            zip(frame["status"], frame["adcode"], frame["mixed"], strict=True)]
     return frame
 
 
@@ -203,19 +208,22 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
         "class_text": [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
     })
     statuses = []
+    mixes = []
     sources = []
     for ns, ds, nsrc, dsrc in zip(check["numerator_status"], check["denominator_status"],
                                   check["numerator_source"], check["denominator_source"], strict=True):
         both = isinstance(ns, str) and isinstance(ds, str)
-        statuses.append(("illustrative" if "illustrative" in (ns, ds) else "derived") if both else None)
+        statuses.append(derived_status([ns, ds]) if both else None)
+        mixes.append(both and mixed([ns, ds]))
         parts = [s for s in (nsrc, dsrc) if isinstance(s, str) and s]
         sources.append(format_source(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts), lang))
     frame["status"] = statuses
+    frame["mixed"] = mixes
     frame["source"] = sources
     frame["note"] = ""
     frame["rank"] = frame["value"].rank(ascending=False, method="min")
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, std.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
-    frame["status_text"] = [status_text(s, lang) for s in frame["status"]]
+    frame["status_text"] = [status_text(s, lang, mixed=m) for s, m in zip(frame["status"], frame["mixed"], strict=True)]
     return frame.reset_index(drop=True)

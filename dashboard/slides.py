@@ -94,7 +94,8 @@ def _lines(std: Standard, lang: str) -> str:
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
     shares = tables.provenance_counts(rows, lang)
     counts = shares.set_index("status")["count"]
-    notes = [t("briefing.status_note", lang, official=int(counts["official"]), derived=int(counts["derived"]),
+    notes = [t("import_returns.briefing_status_note", lang, official=int(counts["official"]),
+               derived=int(counts["derived"]), reported=int(counts["reported"]),
                illustrative=int(counts["illustrative"]))]
     if unverified := int(shares["unverified"].sum()):
         notes.append(t("present.unverified_note", lang, n=unverified))
@@ -284,12 +285,14 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
     fig.update_traces(textfont_size=FONT + 4)
     fig.update_layout(legend={"y": -0.45})
     notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
-             t("briefing.notes_illustrative", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
+             t("import_returns.notes_reported", lang), t("briefing.notes_illustrative", lang),
+             t("import_returns.notes_mixed", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
     if unverified := int(shares["unverified"].sum()):
         notes += (t("present.unverified_note", lang, n=unverified),)
     return Slide("notes", t("briefing.notes_headline", lang),
-                 t("briefing.notes_sentence", lang, total=f"{len(rows):,}", official=int(counts["official"]),
-                   derived=int(counts["derived"]), illustrative=int(counts["illustrative"])),
+                 t("import_returns.briefing_notes_sentence", lang, total=f"{len(rows):,}",
+                   official=int(counts["official"]), derived=int(counts["derived"]), reported=int(counts["reported"]),
+                   illustrative=int(counts["illustrative"])),
                  projector(fig, height=260), kicker=t("briefing.notes_kicker", lang), notes=notes,
                  sources=_sources(rows, std, lang))
 

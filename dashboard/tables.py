@@ -14,14 +14,16 @@ import pandas as pd
 from dashboard.formatting import unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
-from lcity_data.catalog import load_catalog
+from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.citation import format_source, format_sources, is_unverified
+from lcity_data.provenance import derived_status, mixed
 from lcity_data.registry import load_registry
 
-PROVENANCE = ("official", "derived", "illustrative")
-PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "illustrative": "#E69F00", "missing": "#DDDDDD"}
+PROVENANCE = STATUSES
+PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "reported": "#CC79A7", "illustrative": "#E69F00",
+                     "missing": "#DDDDDD"}
 SOURCE_SEP = " | "  # between the distinct sources of one table row (a citation itself may hold "；")
-PROVENANCE_ICONS = {"official": "■", "derived": "◆", "illustrative": "◇", "missing": "·"}
+PROVENANCE_ICONS = {"official": "■", "derived": "◆", "reported": "▲", "illustrative": "◇", "missing": "·"}
 
 
 def col(key: str, lang: str) -> str:
@@ -146,8 +148,7 @@ def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str],
         delta = (v1 - v0) if v0 is not None and v1 is not None else np.nan
         pct = (delta / v0 * 100) if v0 not in (None, 0) and v1 is not None else np.nan
         statuses = {s for s in (get(y0, "status"), get(y1, "status")) if s}
-        status = "illustrative" if "illustrative" in statuses else (
-            "official" if statuses == {"official"} else ("derived" if statuses else None))
+        status = next(iter(statuses)) if len(statuses) == 1 else derived_status(statuses)
         out.append({
             col("district", lang): reg.name(adcode, lang),
             col("adcode", lang): adcode,
@@ -216,8 +217,8 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
         col("data_status", lang): [
-            status_text(_combined(a, b), lang) for a, b in zip(check["numerator_status"], check["denominator_status"],
-                                                              strict=True)],
+            status_text(_combined(a, b), lang, mixed=_mixed(a, b))
+            for a, b in zip(check["numerator_status"], check["denominator_status"], strict=True)],
     })
 
 
@@ -225,11 +226,18 @@ def _f(v: object) -> float:
     return np.nan if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)  # type: ignore[arg-type]
 
 
+def _both(a: object, b: object) -> bool:
+    return isinstance(a, str) and bool(a) and isinstance(b, str) and bool(b)
+
+
 def _combined(a: object, b: object) -> str | None:
-    """Status of a ratio: None without both inputs, illustrative if either input is, else derived."""
-    if not (isinstance(a, str) and a and isinstance(b, str) and b):
-        return None
-    return "illustrative" if "illustrative" in (a, b) else "derived"
+    """Status of a ratio: None without both inputs, else the weakest input's derived status."""
+    return derived_status([a, b]) if _both(a, b) else None
+
+
+def _mixed(a: object, b: object) -> bool:
+    """Whether a ratio's inputs mix real and sample data (shown as 混合来源 / mixed sources)."""
+    return _both(a, b) and mixed([a, b])
 
 
 def funding_matrix(checks: pd.DataFrame, adcodes: Sequence[str], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

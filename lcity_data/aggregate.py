@@ -9,7 +9,8 @@
 
 A city value needs every district (by default, all 10 current districts): a sum over 8 districts is
 not the city, so incomplete years are gaps (NaN), never partial totals. The status of a city value
-is `illustrative` if any input is, else `derived`.
+is its weakest input's derived status (lcity_data.provenance): `illustrative` if any input is, `reported`
+if any is a district return, else `derived`.
 
 Also `indexed`: a series as an index (base year = 100). Pure pandas; no Streamlit.
 """
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lcity_data.catalog import load_catalog
+from lcity_data.provenance import derived_status
 from lcity_data.ratios import ratio
 from lcity_data.registry import load_registry
 
@@ -29,7 +31,7 @@ CITY_COLUMNS = ["year", "value", "status", "n_districts", "n_expected"]
 
 
 def _status(statuses: Iterable[str]) -> str:
-    return "illustrative" if "illustrative" in set(statuses) else "derived"
+    return derived_status(statuses) or "derived"
 
 
 def _values(df: pd.DataFrame, indicator_id: str, adcodes: list[str]) -> pd.DataFrame:

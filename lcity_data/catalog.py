@@ -16,13 +16,14 @@ from typing import Any
 CATALOG_DIR = Path(__file__).parent / "catalog"
 DATA_DIR = Path(__file__).parent / "data"
 
-STATUSES = ("official", "reported", "derived", "illustrative")
-
-
 @cache
 def _read(name: str) -> dict[str, Any]:
     with (CATALOG_DIR / name).open("rb") as fh:
         return tomllib.load(fh)
+
+
+# The data statuses, strongest first (catalog/statuses.toml; how they combine: lcity_data.provenance).
+STATUSES = tuple(_read("statuses.toml")["status"])
 
 
 @dataclass(frozen=True)

@@ -131,14 +131,14 @@ def _load(args: argparse.Namespace) -> pd.DataFrame:
         return load_release(args.release, url=args.db)[0][COLUMNS]
     tables = []
     for path in files:
-        report = import_file(path)
+        report = import_file(path, year=args.year)
         if report.rejected:
             print(terminal_safe(f"警告 / warning: {report.file}: {len(report.rejected)} 处被拒绝，未计入 / "
                                 f"{len(report.rejected)} rejected cells left out (run `check` for details)"),
                   file=sys.stderr)
-        tables.append(report.table)
+        tables.append(report.upload_table())
     combined = pd.concat(tables, ignore_index=True)[COLUMNS]
-    combined = combined.drop_duplicates(["adcode", "year", "indicator"], keep="last")
+    combined = combined.drop_duplicates(["adcode", "year", "indicator"], keep="last").dropna(subset=["value"])
     if combined.empty:
         raise CliError("文件中没有可用的数据", "the files hold no usable data")
     return with_derived(combined)
@@ -232,8 +232,17 @@ def _funding(args: argparse.Namespace) -> int:
 # check
 
 
+def _where(item: object) -> str:
+    """'第5行 row 5', with '[sheet] ' in front for a workbook read sheet by sheet; 'table' for a note on
+    the whole table."""
+    sheet, row = getattr(item, "sheet", None), getattr(item, "row", None)
+    prefix = f"[{sheet}] " if sheet else ""
+    return prefix + (f"第{row}行 row {row}" if row is not None else "表格 / table")
+
+
 def _report_text(report: ImportReport) -> str:
-    where = f"工作表 sheet “{report.sheet}”" if report.sheet else f"编码 encoding {report.encoding}"
+    sheets = "”“".join(report.sheets)
+    where = f"工作表 sheet “{sheets}”" if report.sheets else f"编码 encoding {report.encoding}"
     layout = "长表 / long" if report.layout == "long" else "宽表 / wide"
     lines = [
         f"文件 / file: {report.file}（{where}；表头第{report.header_row}行 / header row {report.header_row}；"
@@ -246,17 +255,20 @@ def _report_text(report: ImportReport) -> str:
         lines.append(f"部分拒绝的行（其余数值已接受）/ partially rejected rows (other values accepted): {rows}")
     if report.rejected:
         lines.append("拒绝 / rejected:")
-        lines += [f"  第{r.row}行 row {r.row} [{r.column}] “{r.value}”: {r.reason_zh} / {r.reason_en}"
+        lines += [f"  {_where(r)} [{r.column}] “{r.value}”: {r.reason_zh} / {r.reason_en}"
                   for r in report.rejected]
     if report.skipped:
         lines.append("跳过 / skipped:")
-        lines += [f"  第{s.row}行 row {s.row}: {s.reason_zh} / {s.reason_en}" for s in report.skipped]
+        lines += [f"  {_where(s)}: {s.reason_zh} / {s.reason_en}" for s in report.skipped]
     if report.notes:
         lines.append("提示 / notes:")
-        lines += [f"  第{n.row}行 row {n.row}: {n.note_zh} / {n.note_en}" for n in report.notes]
+        lines += [f"  {_where(n)}: {n.note_zh} / {n.note_en}" for n in report.notes]
     if report.file_notes:
         lines.append("文件提示 / file notes:")
         lines += [f"  {n.note_zh} / {n.note_en}" for n in report.file_notes]
+    if report.warnings:
+        lines.append("请核对（可能录入有误，已接受）/ please check (possible typos, accepted):")
+        lines += [f"  {_where(w)} [{w.column}] “{w.value}”: {w.reason_zh} / {w.reason_en}" for w in report.warnings]
     if report.ignored_columns:
         lines.append("忽略的列 / ignored columns:")
         lines += [f"  [{c.column}]: {c.reason_zh} / {c.reason_en}" for c in report.ignored_columns]

@@ -17,6 +17,7 @@ from lcity_data.store import ReleaseInfo, open_store
 from lcity_data.validation import COLUMNS, validate_table
 
 SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
+MIXED_NOTE = "混合来源：部分输入为示例数据 / mixed sources: some inputs are illustrative"
 
 
 def read_long_csv(path) -> pd.DataFrame:
@@ -75,8 +76,10 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
     Derived values are always recomputed from their inputs, so an uploaded per-capita column can never
     disagree with the uploaded funding and population it should come from.
 
-    A derived value is `derived` only when every input is official or derived; if any input is
-    illustrative, so is the result: made-up inputs never yield an official-looking number.
+    A derived value takes its weakest input's status (lcity_data.provenance): `derived` only when every
+    input is official or derived, `reported` with a district return among them, `illustrative` if any
+    input is: made-up inputs never yield an official-looking number. When the inputs mix real and
+    sample data the row's note says so (MIXED_NOTE), and `mixed_sources` lists those rows.
     """
     cat = load_catalog()
     derived_ids = [i.id for i in cat.indicators.values() if i.derived]
@@ -89,7 +92,46 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
         out.append(pd.DataFrame({
             "adcode": pc["adcode"], "year": pc["year"], "indicator": ind_id,
             "value": pc["per_capita"].astype(float), "unit": ind.unit, "status": pc["status_of_inputs"],
-            "source": pc["source"], "note": pc["formula_note"],
+            "source": pc["source"],
+            "note": [f"{note}；{MIXED_NOTE}" if mix else note for note, mix in zip(pc["formula_note"], pc["mixed"],
+                                                                                 strict=True)],
         }))
     return pd.concat(out, ignore_index=True)[COLUMNS].sort_values(
         ["indicator", "adcode", "year"], ignore_index=True)
+
+
+def mixed_sources(df: pd.DataFrame) -> set[tuple[str, int, str]]:
+    """(adcode, year, indicator) of the derived values whose inputs mix real and sample data.
+
+    Why: a per-capita figure from a reported funding and a sample population is shown as a sample, and
+    the map and tables also say that it mixes sources, so nobody mistakes half-real for all-real.
+    """
+    cat = load_catalog()
+    out: set[tuple[str, int, str]] = set()
+    for ind in (i for i in cat.indicators.values() if i.derived):
+        pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision)
+        out |= {(str(a), int(y), ind.id) for a, y in pc.loc[pc["mixed"], ["adcode", "year"]].itertuples(index=False)}
+    return out
+
+
+def overlay(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
+    """`base` with the uploaded rows in place of the same (adcode, year, indicator); derived recomputed.
+
+    A blank upload cell (no value, see `ImportReport.upload_table`) removes the base value and adds
+    nothing: "not reported" never shows a sample value underneath. Base rows keep their provenance
+    columns (release, file, sheet, row) when `base` has them; upload rows and recomputed derived rows
+    carry none, since they are this session's, not published.
+    """
+    key = ["adcode", "year", "indicator"]
+    derived_ids = [i.id for i in load_catalog().indicators.values() if i.derived]
+    base = base[~base["indicator"].isin(derived_ids)]
+    replaced = pd.MultiIndex.from_frame(uploaded[key])
+    kept = base[~pd.MultiIndex.from_frame(base[key]).isin(replaced)]
+    fresh = uploaded[uploaded["value"].notna() & ~uploaded["indicator"].isin(derived_ids)]
+    rows = pd.concat([kept, fresh.reindex(columns=list(base.columns))], ignore_index=True)
+    derived = with_derived(rows[COLUMNS])
+    out = pd.concat([rows, derived[derived["indicator"].isin(derived_ids)].reindex(columns=list(base.columns))],
+                    ignore_index=True)
+    if "release" in out:
+        out["release"] = out["release"].astype("Int64")
+    return out.sort_values(["indicator", "adcode", "year"], ignore_index=True)

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from lcity_data.catalog import load_catalog
+from lcity_data.provenance import derived_status, mixed
 from lcity_data.units import as_decimal
 
 
@@ -25,13 +26,11 @@ def ratio(numerator: float | None, denominator: float | None, per: int = 1, prec
     return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
 
 
-def _combined_status(statuses: list[str]) -> str:
-    """A ratio is `derived` only if no input is illustrative: made-up inputs stay visibly made up."""
-    return "illustrative" if "illustrative" in statuses else "derived"
-
-
 def ratio_table(df: pd.DataFrame, numerator: str, denominator: str, per: int = 1, precision: int = 2) -> pd.DataFrame:
-    """One row per (unit, year) having either input: the inputs, the ratio, the inputs' status, sources."""
+    """One row per (unit, year) having either input: the inputs, the ratio, its status, sources.
+
+    `status_of_inputs` is the weakest input's derived status (provenance.derived_status) and `mixed`
+    says whether the inputs mix real and sample data; both only where the ratio exists."""
     parts = {}
     for role, ind in (("num", numerator), ("den", denominator)):
         sub = df[df["indicator"] == ind].set_index(["adcode", "year"])
@@ -41,7 +40,11 @@ def ratio_table(df: pd.DataFrame, numerator: str, denominator: str, per: int = 1
         ratio(n, d, per, precision) for n, d in zip(wide["num_value"], wide["den_value"], strict=True)
     ]
     wide["status_of_inputs"] = [
-        _combined_status([a, b]) if pc is not None else None
+        derived_status([a, b]) if pc is not None else None
+        for a, b, pc in zip(wide["num_status"], wide["den_status"], wide["per_capita"], strict=True)
+    ]
+    wide["mixed"] = [
+        pc is not None and mixed([a, b])
         for a, b, pc in zip(wide["num_status"], wide["den_status"], wide["per_capita"], strict=True)
     ]
     wide["source"] = [

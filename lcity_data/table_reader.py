@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,6 +58,7 @@ from openpyxl.xml.constants import (
     WORKSHEET_TYPE,
 )
 
+from lcity_data.return_layout import shows_only_year
 from lcity_data.units import as_decimal
 
 MAX_COLUMNS = 50
@@ -408,17 +410,20 @@ def _read_row(parser: WorkSheetParser, percent: _PercentStyles, row: etree._Elem
             value = UncachedFormula("=" + (formula.text or ""))
         elif isinstance(value, int | float) and not isinstance(value, bool) and percent(cell["style_id"]):
             value = percent_text(value)
+        elif isinstance(value, date) and percent.year_only(cell["style_id"]):
+            value = value.year  # Excel shows this date as its year: 2023, so it is 2023
         cells.put(cell["row"], cell["column"], value)
 
 
 class _PercentStyles:
-    """Whether a cell style shows its number as a percentage (0.453 as 45.3%), looked up once per style."""
+    """Whether a cell style shows its number as a percentage (0.453 as 45.3%), or its date as the year
+    alone ("yyyy", 'yyyy"年"'), looked up once per style."""
 
     def __init__(self, wb: openpyxl.Workbook) -> None:
         self.wb = wb
-        self.known: dict[int, bool] = {}
+        self.known: dict[int, str] = {}
 
-    def __call__(self, style_id: int) -> bool:
+    def _format(self, style_id: int) -> str:
         if style_id not in self.known:
             try:
                 fmt_id = self.wb._cell_styles[style_id].numFmtId
@@ -426,8 +431,14 @@ class _PercentStyles:
                        else self.wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE])
             except (IndexError, KeyError, TypeError, AttributeError):
                 fmt = ""  # a style index the workbook does not define: a plain number
-            self.known[style_id] = "%" in str(fmt)
+            self.known[style_id] = str(fmt)
         return self.known[style_id]
+
+    def __call__(self, style_id: int) -> bool:
+        return "%" in self._format(style_id)
+
+    def year_only(self, style_id: int) -> bool:
+        return shows_only_year(self._format(style_id))
 
 
 def percent_text(value: float | int) -> str:
@@ -527,8 +538,10 @@ def _xls_value(book: xlrd.book.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) ->
     if kind == xlrd.XL_CELL_BOOLEAN:
         return bool(value)
     if kind == xlrd.XL_CELL_DATE:
+        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
         try:
-            return xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            when = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            return when.year if fmt is not None and shows_only_year(fmt.format_str) else when
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return value
     if kind == xlrd.XL_CELL_NUMBER:

@@ -20,6 +20,8 @@ st.markdown(t("about.intro", lang))
 
 st.header(t("about.illustrative_heading", lang))
 st.markdown(t("about.illustrative_body", lang))
+st.markdown(t("import_returns.notes_reported", lang))
+st.markdown(t("import_returns.notes_mixed", lang))
 
 run = data_access.run_release()
 release_view.show_history(data_access.release_history(run.url, run.latest.release), lang)

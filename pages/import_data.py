@@ -12,7 +12,7 @@ from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.validation import FIRST_YEAR, last_year
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS_SLOT, RESULT_SLOT = "_import_sheets", "_import_result"
+SHEETS_SLOT, AUTO_SLOT, RESULT_SLOT = "_import_sheets", "_import_auto", "_import_result"
 
 state = frame.page_state()
 lang = state.lang
@@ -28,6 +28,11 @@ def show_report(report: importer.ImportReport) -> None:
     st.caption(t("import.counts_note", lang))
     if summary.needs_year:
         st.warning(t("import.needs_year", lang), icon=":material/event:")
+    if not summary.warnings.empty:
+        st.subheader(t("import_returns.warnings", lang, n=len(summary.warnings)))
+        st.warning(t("import_returns.warnings_note", lang), icon=":material/rule:")
+        st.dataframe(summary.warnings, hide_index=True, key="import_warnings",
+                     column_config={t("import.col_reason", lang): st.column_config.TextColumn(width="large")})
 
     st.subheader(t("import.rejected", lang, n=len(summary.rejected)))
     if summary.rejected.empty:
@@ -58,13 +63,14 @@ def show_report(report: importer.ImportReport) -> None:
                  column_config={t("col.value", lang): st.column_config.NumberColumn(format="localized"),
                                 t("col.year", lang): st.column_config.NumberColumn(format="%d")})
     st.caption(t("import.preview_note", lang))
-    if data_access.applied(report.table):
+    upload_table = report.upload_table()
+    if data_access.applied(upload_table):
         st.success(t("import.applied", lang), icon=":material/check_circle:")
     elif report.table.empty:
         st.info(t("import.nothing_to_apply", lang))
     else:
         st.button(t("import.apply", lang), type="primary", icon=":material/input:", key="import_apply",
-                  on_click=data_access.use_upload, args=(report.table,))
+                  on_click=data_access.use_upload, args=(upload_table,))
         st.caption(t("import.apply_note", lang))
 
 
@@ -72,6 +78,7 @@ st.title(t("import.title", lang))
 st.markdown(t("import.intro", lang))
 with st.expander(t("import.help_heading", lang), icon=":material/help:"):
     st.markdown(t("import.help_body", lang, mb=import_view.MAX_MB))
+    st.markdown(t("import_returns.help_more", lang))
     st.markdown(t("import_harden.limits", lang, cols=table_reader.MAX_COLUMNS, rows=f"{table_reader.MAX_ROWS:,}"))
 
 st.header(t("import.templates", lang))
@@ -90,7 +97,7 @@ upload = st.file_uploader(t("import_harden.upload", lang, mb=import_view.MAX_MB)
                           max_upload_size=import_view.MAX_MB, help=t("import.upload_help", lang))
 st.caption(import_view.limit_note(lang))
 if upload is None:
-    for slot in (SHEETS_SLOT, RESULT_SLOT):
+    for slot in (SHEETS_SLOT, AUTO_SLOT, RESULT_SLOT):
         st.session_state.pop(slot, None)
     st.info(t("import.prompt", lang), icon=":material/upload_file:")
 else:
@@ -98,13 +105,20 @@ else:
     sheets = import_view.memo(st.session_state, SHEETS_SLOT, (upload.file_id,),
                               lambda: import_view.sheet_names(data))
     c1, c2 = st.columns(2)
-    sheet = (c1.selectbox(t("import.sheet", lang), sheets, key=f"import_sheet_{upload.file_id}",
-                          help=t("import.sheet_help", lang)) if len(sheets) > 1 else None)
-    year = (c2 if sheet is not None else c1).number_input(
+    choices = import_view.sheet_choices(sheets)
+    sheet = (c1.selectbox(t("import.sheet", lang), choices, key=f"import_sheet_{upload.file_id}",
+                          format_func=lambda s: import_view.sheet_label(s, sheets, lang),
+                          help=t("import.sheet_help", lang)) if len(choices) > 1 else None)
+    base = data_access.release_frame()
+    # The run without a year says what an empty year box means (title, sheet name, or nothing found).
+    auto = import_view.memo(st.session_state, AUTO_SLOT, (upload.file_id, sheet),
+                            lambda: import_worker.import_with_spinner(lang, data, upload.name, sheet, None, base))
+    year = (c2 if len(choices) > 1 else c1).number_input(
         t("import.year", lang), min_value=FIRST_YEAR, max_value=last_year(), value=None, step=1,
-        placeholder=t("import.year_placeholder", lang), help=t("import.year_help", lang), key="import_year")
-    result = import_view.memo(st.session_state, RESULT_SLOT, (upload.file_id, sheet, year),
-                              lambda: import_worker.import_with_spinner(lang, data, upload.name, sheet, year))
+        placeholder=import_view.year_placeholder(auto, lang), help=t("import.year_help", lang), key="import_year")
+    result = auto if year is None else import_view.memo(
+        st.session_state, RESULT_SLOT, (upload.file_id, sheet, year),
+        lambda: import_worker.import_with_spinner(lang, data, upload.name, sheet, year, base))
     if isinstance(result, import_view.Failure):
         st.error(t("import.error", lang, reason=import_view.plain(result.reason(lang))), icon=":material/error:")
         if sheet is not None:

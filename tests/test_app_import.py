@@ -98,12 +98,30 @@ def test_an_unexpected_error_is_logged_and_shown_as_a_plain_message(monkeypatch,
     assert "KeyError" in caplog.text
 
 
+def untitled(xlsx: bytes) -> bytes:
+    """The messy workbook with no year in its title (nor in its sheet names)."""
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    wb[SHEET]["A1"] = "宁波市社区教育经费统计表"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def test_without_a_year_every_row_asks_for_one(xlsx):
-    report = import_view.run_import(xlsx, "messy.xlsx", sheet=SHEET)
+    report = import_view.run_import(untitled(xlsx), "messy.xlsx", sheet=SHEET)
     summary = import_view.summarise(report, "en")
     assert summary.needs_year
     assert report.table.empty
     assert summary.counts[1] == ("Accepted", 0)
+    assert import_view.year_placeholder(report, "en") == "no year found in the file: enter one"
+
+
+def test_the_year_in_the_title_is_used_and_said(xlsx):
+    report = import_view.run_import(xlsx, "messy.xlsx", sheet=SHEET)
+    assert (report.year, report.year_from) == (2024, "title")
+    assert import_view.year_placeholder(report, "zh") == "不填：使用标题中的年份 2024"
+    notes = import_view.summarise(report, "en").notes
+    assert notes.iloc[0].tolist() == [1, "year 2024 taken from the title (row 1)"]
 
 
 def test_summary_of_the_messy_workbook(xlsx):
@@ -208,12 +226,15 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
     assert at.error[0].value.startswith("无法读取此文件：找不到表头")  # first sheet is the explanation
     assert any("另一张" in c.value for c in at.caption)
     at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
-    assert any("文件中没有年份" in w.value for w in at.warning)
+    assert at.number_input(key="import_year").placeholder == "不填：使用标题中的年份 2024"
     at.number_input(key="import_year").set_value(2024).run()
     assert not at.exception
     assert [(m.label, m.value) for m in at.metric] == [
         ("数据行", "5"), ("已接受", "1"), ("已跳过", "1"), ("被拒绝", "3"), ("导入数值", "3")]
-    rejected, skipped, ignored, preview = (d.value for d in at.dataframe)
+    warnings, rejected, skipped, ignored, preview = (d.value for d in at.dataframe)
+    # 1,250.5 万元 is over three times the other districts' (sample) median: a warning, still accepted
+    assert warnings.values.tolist() == [
+        [4, "社区教育经费（万元）", "1250.5", "是同年其他9个地区中位数的3.1倍，请核对单位和小数点"]]
     assert rejected["单元格内容"].tolist() == ["约160", "火星区", "江东区"]
     assert skipped["原因"].tolist() == ["合计行（全市或小计，不是区县数据）"]
     assert set(ignored["列"]) == {"人均经费（元/人）", "备用"}

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from lcity_data import importer
-from lcity_data.importer import UnreadableFileError, import_file, overlay, template_bytes, template_frame
-from lcity_data.loading import load_shipped
+from lcity_data.importer import UnreadableFileError, import_file, template_bytes, template_frame
+from lcity_data.loading import load_shipped, overlay
 from lcity_data.registry import UnknownDistrictError, load_registry
 from lcity_data.validation import COLUMNS, last_year, validate_table
 
@@ -118,13 +118,19 @@ def test_wide_workbook_exact_report(tmp_path: Path) -> None:
     }
     assert out["values"] == 9
     assert [c.column for c in report.ignored_columns] == ["序号", "人均社区教育经费（元/人）"]
-    assert set(report.table["status"]) == {"official"}
+    assert set(report.table["status"]) == {"reported"}
     assert set(report.table["source"]) == {"上传文件 wide.xlsx / uploaded file wide.xlsx"}
     assert_covered(report)
 
 
 def test_wide_without_any_year_rejects_every_data_row(tmp_path: Path) -> None:
-    report = import_file(wide_workbook(tmp_path))
+    """No year column, none given, none in the title or the sheet name: no year is guessed."""
+    path = wide_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.active.title = "Sheet1"
+    wb.active["A1"] = "各区（县、市）社区教育情况统计表"
+    wb.save(path)
+    report = import_file(path)
     year_rejections = [r for r in report.rejected if r.column == "年份 / year"]
     assert [r.row for r in year_rejections] == [5, 6, 7, 8, 9, 12, 13]
     assert {(r.value, r.reason_zh, r.reason_en) for r in year_rejections} == {("", *NO_YEAR)}
@@ -284,7 +290,7 @@ def test_long_workbook_merged_labels_status_and_percent_cells(tmp_path: Path) ->
     assert rows.loc[("330206", "population_household"), "value"] == 496000.0
     assert rows.loc[("330211", "learning_organisations"), "value"] == 12.0
     assert rows.loc[("330225", "participation_rate"), "value"] == 45.3
-    assert rows["status"].tolist() == ["illustrative", "illustrative", "official", "official", "official"]
+    assert rows["status"].tolist() == ["illustrative", "illustrative", "official", "official", "reported"]
     assert rows.loc[("330211", "funding_community_edu"), "source"] == "区财政局"
     assert set(report.table["year"]) == {2023}
 
@@ -376,8 +382,8 @@ def test_unknown_status_is_rejected() -> None:
     text = "地区,年份,指标,数值,单位,状态\n海曙区,2022,社区学习点,10,个,草稿\n"
     report = import_file(text.encode(), filename="status.csv")
     assert report.to_json()["rejected"] == [
-        rej(2, "状态", "草稿", "未知数据状态“草稿”（可用：官方、推算、示例）",
-            "unknown status '草稿' (use official, derived or illustrative)"),
+        rej(2, "状态", "草稿", "未知数据状态“草稿”（可用：官方、推算、上报、示例）",
+            "unknown status '草稿' (use official, derived, reported, illustrative)"),
     ]
 
 

@@ -1,0 +1,48 @@
+"""How data statuses combine (official, derived, reported, illustrative), from catalog/statuses.toml.
+
+Why one module: a per-capita figure, a city total, an index and a map hover all have to say how
+trustworthy a computed value is, and they must agree. A computed value is as strong as its weakest
+input (a real population divided into a sample funding figure is still a sample), and a value whose
+inputs are partly real and partly sample is flagged as mixing sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lcity_data.catalog import _read
+
+
+def _statuses() -> dict[str, dict]:
+    return _read("statuses.toml")["status"]
+
+
+def strength(status: str) -> int:
+    """Higher is stronger (official/derived > reported > illustrative)."""
+    return int(_statuses()[status]["strength"])
+
+
+def _present(statuses: Iterable[object]) -> list[str]:
+    return [s for s in statuses if isinstance(s, str) and s]
+
+
+def weakest(statuses: Iterable[object]) -> str | None:
+    """The weakest of the given statuses (blanks ignored), or None when there are none."""
+    present = _present(statuses)
+    return min(present, key=strength) if present else None
+
+
+def derived_status(statuses: Iterable[object]) -> str | None:
+    """The status of a value computed from inputs with these statuses (None without inputs)."""
+    low = weakest(statuses)
+    return None if low is None else _statuses()[low]["as_derived"]
+
+
+def mixed(statuses: Iterable[object]) -> bool:
+    """Whether the inputs come from both real data and sample (illustrative) data."""
+    return len({_statuses()[s]["origin"] for s in _present(statuses)}) > 1
+
+
+def status_aliases() -> dict[str, str]:
+    """What a return's status column may say -> status id (aliases as written in the catalog)."""
+    return {alias: sid for sid, spec in _statuses().items() for alias in spec["aliases"]}
