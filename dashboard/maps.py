@@ -19,10 +19,11 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard.figures import MapClass, choropleth
-from dashboard.formatting import other_lang, unit_label, value_text
+from dashboard.formatting import DECIMALS, other_lang, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
+from lcity_data.ranking import competition_rank
 from lcity_data.registry import load_registry
 
 SEQUENTIAL = "YlGnBu"
@@ -36,7 +37,7 @@ def status_text(status: object, lang: str) -> str:
 
 
 def rank_text(rank: float, n: int, lang: str) -> str:
-    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+    if pd.isna(rank):
         return ""
     return t("map.rank", lang, rank=int(rank), n=n)
 
@@ -67,8 +68,7 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
             "selected": adcode in chosen, "year": year,
         })
     frame = pd.DataFrame(rows)
-    ascending = ind.direction == "lower"
-    frame["rank"] = frame["value"].rank(ascending=ascending, method="min")
+    frame["rank"] = competition_rank(frame["value"], DECIMALS.get(ind.unit, 2), ind.direction != "lower")
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, ind.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
@@ -208,7 +208,7 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
     frame["status"] = statuses
     frame["source"] = sources
     frame["note"] = ""
-    frame["rank"] = frame["value"].rank(ascending=False, method="min")
+    frame["rank"] = competition_rank(frame["value"], DECIMALS.get(std.unit, 2))
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, std.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]

@@ -14,12 +14,14 @@ import pandas as pd
 
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import _read, load_catalog
+from lcity_data.composite import score_decimals, settings
 from lcity_data.funding import funding_check
+from lcity_data.ranking import shown
 from lcity_data.registry import load_registry
 
 TREND_INDICATOR = "funding_per_capita"
 CITY = "city"  # the key of the city-wide series in a TrendFindings
-SCORE_DECIMALS = 1  # index scores are shown (and compared for ties) at this precision
+SCORE_DECIMALS = score_decimals(settings()["default_normalisation"])  # slides show the default index
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ class RankingFindings:
 
 def index_score(value: float) -> Decimal:
     """An index value at the precision slides show it (half up), the same for labels and for ties."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-SCORE_DECIMALS), rounding=ROUND_HALF_UP)
+    return shown(value, SCORE_DECIMALS)
 
 
 def ranking_findings(index: pd.DataFrame, year: int, adcodes: list[str] | None = None) -> RankingFindings:

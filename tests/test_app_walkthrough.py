@@ -37,3 +37,33 @@ def test_language_switch_relabels_the_selected_districts():
         assert widget.proto.set_value, "the chips were not relabelled"
         assert list(widget.proto.raw_values) == [reg.name("330203", lang), reg.name("330212", lang)]
         assert at.query_params["district"] == "330203~330212"
+
+
+def test_tied_leaders_share_rank_one_in_the_sentence_chart_and_table():
+    """2024: 北仑区 75.51 and 象山县 75.53 both read 75.5 — '并列第一' and both plotted at rank 1."""
+    from dashboard import slides
+    from lcity_data.loading import load_shipped
+
+    deck = slides.build_deck(load_shipped(), 2024, ALL, "zh")
+    ranking = deck[4]
+    assert "并列第一" in ranking.sentence
+    dots = next(tr for tr in ranking.figure.data if tr.type == "scatter" and tr.mode == "markers")
+    rank_of = dict(zip(dots.y, dots.x, strict=True))
+    assert rank_of["北仑区"] == rank_of["象山县"] == 1
+    at = start({"year": "2024"}, page="index")
+    table = at.dataframe[0].value
+    ranks = dict(zip(table.iloc[:, 1], table.iloc[:, 0], strict=True))
+    assert ranks["北仑区"] == ranks["象山县"] == 1
+    assert sorted(ranks.values())[:3] == [1, 1, 3]
+
+
+def test_map_ranks_tie_at_the_precision_shown():
+    import pandas as pd
+
+    from dashboard import maps
+
+    table = pd.DataFrame({"adcode": ["330203", "330205", "330206"], "year": 2022,
+                          "indicator": "funding_per_capita", "value": [7.551, 7.549, 3.0],
+                          "unit": "yuan_per_person", "status": "official", "source": "s", "note": ""})
+    frame = maps.map_frame(table, "funding_per_capita", 2022, "zh").set_index("adcode")
+    assert list(frame.loc[["330203", "330205", "330206"], "rank"]) == [1, 1, 3]
