@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import data_access, figures, frame, index_view, session
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
-from lcity_data.composite import NORMALISATIONS, default_config, settings
+from lcity_data.composite import NORMALISATIONS, default_config, score_decimals, settings
 
 state = frame.page_state()
 lang = state.lang
@@ -89,7 +89,7 @@ provenance = index_view.input_status(table, list(config.indicators), state.year)
 results = index_view.results(index, ranges, provenance, dims, lang)
 shown = results[results["adcode"].isin(state.districts)].reset_index(drop=True)
 used_dims = [d for d in dims if any(config.dimension_of(i) == d for i in config.indicators)]
-value_format = ".2f" if state.normalisation == "zscore" else ".1f"
+value_format = f".{score_decimals(state.normalisation)}f"
 illustrative = bool((shown["input_status"] == "illustrative").any())
 if shown["index"].isna().all():
     st.info(t("index.nothing", lang, year=state.year))

@@ -67,3 +67,27 @@ def test_map_ranks_tie_at_the_precision_shown():
                           "unit": "yuan_per_person", "status": "official", "source": "s", "note": ""})
     frame = maps.map_frame(table, "funding_per_capita", 2022, "zh").set_index("adcode")
     assert list(frame.loc[["330203", "330205", "330206"], "rank"]) == [1, 1, 3]
+
+
+def _trend_lines(at: AppTest) -> list[dict]:
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [tr for tr in spec["data"] if tr.get("mode") == "lines+markers"]
+
+
+def test_trends_start_at_the_first_year_with_data_for_the_indicator():
+    at = start(page="trends")
+    lines = _trend_lines(at)
+    assert min(lines[0]["x"]) == 2012  # funding has no value before 2012: no empty 2010–2011
+    assert all(y is not None for tr in lines for y in tr["y"][:1])
+
+
+def test_indexed_mode_defaults_to_the_first_year_with_data_and_explains_above_the_chart():
+    at = start(page="trends")
+    at.segmented_control(key="_w_mode").set_value("indexed").run()
+    assert at.selectbox(key="_w_base").value == 2012
+    lines = _trend_lines(at)
+    assert any(y is not None for tr in lines for y in tr["y"]), "indexed chart is empty"
+    explained = [c.value for c in at.caption if "2012" in c.value and "100" in c.value]
+    assert explained, [c.value for c in at.caption]
