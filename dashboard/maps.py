@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard.figures import MapClass, choropleth
-from dashboard.formatting import DECIMALS, other_lang, unit_label, value_text
+from dashboard.formatting import DECIMALS, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
@@ -82,7 +82,7 @@ def policy_legend(standard_id: str | None, lang: str, minimum: float | None = No
     cat = load_catalog()
     std = cat.standard(standard_id)
     styles = cat.status_styles
-    unit = unit_label(std.unit, lang)
+    unit = std.unit_label(lang)
     lo = float(std.minimum if minimum is None else minimum)
     hi = std.target if target is None else target
     hi = None if hi is None else float(hi)

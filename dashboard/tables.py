@@ -180,7 +180,7 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("district", lang): check[f"district_{lang}"].tolist(),
         f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
         f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
-        f"{t('ratio.' + std.output_names['ratio'], lang)} ({unit_label(std.unit, lang)})":
+        f"{std.value_label(lang)} ({std.unit_label(lang)})":
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
         col("data_status", lang): [
@@ -239,23 +239,26 @@ def cell_styles(keys: pd.DataFrame, colors: dict[str, str]) -> pd.DataFrame:
                               f"color: {text_color(colors.get(k, '#FFFFFF'))}")
 
 
-def status_counts(checks: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
-    """Districts per funding status per year (index year, columns in funding.STATUS_ORDER)."""
+def status_counts(checks: pd.DataFrame, adcodes: Sequence[str],
+                  statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Districts per funding status per year (index year, columns `statuses`, default funding.STATUS_ORDER)."""
     from lcity_data.funding import STATUS_ORDER
 
     sub = checks[checks["adcode"].isin(adcodes)]
     counts = sub.groupby(["year", "status"]).size().unstack(fill_value=0)
-    return counts.reindex(columns=list(STATUS_ORDER), fill_value=0).sort_index()
+    return counts.reindex(columns=list(statuses or STATUS_ORDER), fill_value=0).sort_index()
 
 
 def whatif_table(check: pd.DataFrame, whatif: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per district: per-capita value, status under the standard and under what-if thresholds."""
-    styles = load_catalog().status_styles
+    """Per district: the standard's value, status under the standard and under what-if thresholds."""
+    cat = load_catalog()
+    styles = cat.status_styles
+    std = cat.standard(check["standard"].iloc[0]) if len(check) and "standard" in check else cat.standard()
     merged = check[["adcode", f"district_{lang}", "per_capita", "status"]].merge(
         whatif[["adcode", "status"]], on="adcode", suffixes=("", "_whatif"))
     return pd.DataFrame({
         col("district", lang): merged[f"district_{lang}"],
-        col("per_capita", lang): [_f(v) for v in merged["per_capita"]],
+        f"{std.value_label(lang)} ({std.unit_label(lang)})": [_f(v) for v in merged["per_capita"]],
         col("status_standard", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status"]],
         col("status_whatif", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status_whatif"]],
         col("changed", lang): [t("common.yes", lang) if a != b else "" for a, b in

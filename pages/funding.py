@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 import streamlit as st
 
 from dashboard import data_access, figures, frame, maps, progress_view, session, tables
-from dashboard.formatting import target_text, unit_label
+from dashboard.formatting import target_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.funding import statuses_for
 from lcity_data.progress import rules
 
 state = frame.page_state()
@@ -25,9 +26,10 @@ state = session.get()
 std = cat.standard(state.standard)
 num, den = cat.indicator(std.numerator), cat.indicator(std.denominator)
 basis = cat.basis_names[std.basis][lang]
-unit = unit_label(std.unit, lang)
+unit = std.unit_label(lang)
 source = cat.sources[std.source]
-ratio_label = t(f"ratio.{std.output_names['ratio']}", lang)
+ratio_label = std.value_label(lang)
+shown_statuses = statuses_for(std)
 
 with st.container(border=True):
     st.markdown(t("funding.formula", lang, ratio=ratio_label, numerator=num.name(lang),
@@ -93,18 +95,19 @@ with left:
     st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="funding_map")
 with right:
     st.header(t("funding.over_time", lang))
-    counts = tables.status_counts(over_time, state.districts)
+    counts = tables.status_counts(over_time, state.districts, shown_statuses)
     st.plotly_chart(figures.status_bars(
         counts, status_labels={k: f"{v['icon']} {v[lang]}" for k, v in styles.items()}, status_colors=status_colors,
         x_title=t("common.year", lang), y_title=t("funding.districts_axis", lang),
         hover_label=t("funding.districts", lang), height=420,
     ), config=figures.PLOTLY_CONFIG, key="funding_bars")
 
-st.header(t("funding.matrix", lang, unit=unit))
+st.header(t("defects.funding_matrix", lang, value=ratio_label, unit=unit))
 labels_m, keys_m = tables.funding_matrix(over_time, state.districts, lang)
 st.dataframe(labels_m.style.apply(lambda _: tables.cell_styles(keys_m, status_colors), axis=None),
              key="funding_matrix")
-st.caption("  ".join(f"{v['icon']} {v[lang]}" for v in styles.values()) + " · " + t("funding.matrix_note", lang))
+st.caption("  ".join(f"{styles[s]['icon']} {styles[s][lang]}" for s in shown_statuses) + " · "
+           + t("defects.funding_matrix_note", lang))
 
 st.header(t("funding.whatif", lang))
 w1, w2 = st.columns(2)

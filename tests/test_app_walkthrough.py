@@ -91,3 +91,21 @@ def test_indexed_mode_defaults_to_the_first_year_with_data_and_explains_above_th
     assert any(y is not None for tr in lines for y in tr["y"]), "indexed chart is empty"
     explained = [c.value for c in at.caption if "2012" in c.value and "100" in c.value]
     assert explained, [c.value for c in at.caption]
+
+
+def test_staffing_standard_has_its_own_source_units_and_no_target_legend():
+    import json
+
+    at = start({"standard": "teachers_per_10k"}, page="funding")
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header])
+    assert "4 yuan" not in text  # the funding quote is not this standard's source
+    assert "人均值" not in text
+    assert "2 每万人" not in text
+    assert "最低标准 2 名/万人" in text
+    columns = [c for d in at.dataframe for c in d.value.columns]
+    assert "人均值" not in columns
+    assert "每万常住人口专职教师 (名/万人)" in columns
+    for chart in at.get("plotly_chart"):
+        names = json.dumps([tr.get("name") for tr in json.loads(chart.proto.spec)["data"]], ensure_ascii=False)
+        assert "达到目标" not in names, names
+    assert "达到目标" not in " ".join(c.value for c in at.caption)
