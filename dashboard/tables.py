@@ -1,7 +1,9 @@
 """Tables the pages show (and download): pure pandas, column headers in the UI language.
 
-Values stay in their base unit with a unit column, so a download is exact; only headers and
-labels are translated. What a page displays is exactly what its download buttons write.
+Values stay in their base unit with a unit column (or the unit in the header), rounded to the
+reporting precision the screen shows (formatting.DECIMALS), so a download reads like the screen: no
+1.6800000000000002. Only headers and labels are translated. What a page displays is exactly what its
+download buttons write.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.formatting import unit_label
+from dashboard.formatting import DECIMALS, unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import load_catalog
+from lcity_data.ranking import at_precision
 from lcity_data.registry import load_registry
 
 PROVENANCE = ("official", "derived", "illustrative")
@@ -24,6 +27,28 @@ PROVENANCE_ICONS = {"official": "■", "derived": "◆", "illustrative": "◇", 
 
 def col(key: str, lang: str) -> str:
     return t(f"col.{key}", lang)
+
+
+def reported(values: Iterable[float], unit: str) -> list[float]:
+    """Values at the reporting precision of their unit (the decimals the screen shows), NaN kept."""
+    return list(at_precision(list(values), DECIMALS.get(unit, 2)))
+
+
+def with_unit(header: str, unit: str) -> str:
+    """'变化量 (元/人)': a header that carries its unit."""
+    return f"{header} ({unit})"
+
+
+def sources_by_year(sources: pd.Series, years: pd.Series, lang: str) -> str:
+    """Each distinct source once, with the years it covers: 'A（2010–2014年）；A ÷ B（2015年）'."""
+    frame = pd.DataFrame({"source": list(sources), "year": list(years)}).dropna()
+    frame = frame[frame["source"].astype(str).str.strip() != ""]
+    groups = list(dict.fromkeys(frame["source"]))
+    if len(groups) == 1:
+        return str(groups[0])
+    return t("defects.source_sep", lang).join(
+        t("defects.source_years", lang, source=s, years=_years_text(frame.loc[frame["source"] == s, "year"]))
+        for s in groups)
 
 
 def district_names(adcodes: Iterable[str], lang: str) -> dict[str, str]:
@@ -59,7 +84,8 @@ def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("adcode", lang): list(rows["adcode"]),
         col("year", lang): list(rows["year"].astype(int)),
         col("indicator", lang): [cat.indicator(i).name(lang) for i in rows["indicator"]],
-        col("value", lang): list(rows["value"].astype(float)),
+        col("value", lang): [reported([v], u)[0] for u, v in zip(rows["unit"], rows["value"].astype(float),
+                                                                  strict=True)],
         col("unit", lang): [unit_label(u, lang) for u in rows["unit"]],
         col("status", lang): [status_text(s, lang) for s in rows["status"]],
         col("source", lang): list(rows["source"]),
@@ -74,7 +100,8 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
     rows = _order(rows)
     out = []
     for (ind_id, adcode), grp in rows.groupby(["indicator", "adcode"], sort=False):
-        by_year = grp.set_index("year")["value"]
+        unit = cat.indicator(ind_id).unit
+        by_year = pd.Series(reported(grp["value"].astype(float), unit), index=grp["year"])
         rec = {
             col("district", lang): reg.name(adcode, lang),
             col("adcode", lang): adcode,
@@ -86,7 +113,7 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
         statuses = [s for s in PROVENANCE if s in set(grp["status"])]
         rec[col("status", lang)] = "; ".join(
             f"{status_text(s, lang)} {_years_text(grp.loc[grp['status'] == s, 'year'])}" for s in statuses)
-        rec[col("source", lang)] = " | ".join(dict.fromkeys(grp["source"]))
+        rec[col("source", lang)] = sources_by_year(grp["source"], grp["year"], lang)
         out.append(rec)
     columns = [col("district", lang), col("adcode", lang), col("indicator", lang), col("unit", lang),
                *[str(y) for y in years], col("status", lang), col("source", lang)]
@@ -109,31 +136,36 @@ def _years_text(years: Iterable[int]) -> str:
 
 def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str], y0: int, y1: int,
                  lang: str) -> pd.DataFrame:
-    """Per district: value in y0 and y1, change and % change (blank where a year is missing)."""
+    """Per district: value in y0 and y1, change and % change (blank where a year is missing), units in
+    the headers, and the sources of the two values. The change is taken between the values as shown."""
     cat = load_catalog()
     reg = load_registry()
     ind = cat.indicator(indicator_id)
+    unit = unit_label(ind.unit, lang)
     sub = table[table["indicator"] == indicator_id].set_index(["adcode", "year"])
     out = []
     for adcode in [a for a in reg.adcodes if a in set(adcodes)]:
         def get(y: int, field: str, a: str = adcode) -> object:
             return sub.loc[(a, y), field] if (a, y) in sub.index else None
 
-        v0, v1 = get(y0, "value"), get(y1, "value")
-        delta = (v1 - v0) if v0 is not None and v1 is not None else np.nan
-        pct = (delta / v0 * 100) if v0 not in (None, 0) and v1 is not None else np.nan
+        v0, v1 = (np.nan if v is None else reported([float(v)], ind.unit)[0] for v in (get(y0, "value"),
+                                                                                       get(y1, "value")))
+        delta = reported([v1 - v0], ind.unit)[0]
+        pct = at_precision([delta / v0 * 100], DECIMALS["percent"])[0] if v0 else np.nan
         statuses = {s for s in (get(y0, "status"), get(y1, "status")) if s}
         status = "illustrative" if "illustrative" in statuses else (
             "official" if statuses == {"official"} else ("derived" if statuses else None))
+        found = [(y, get(y, "source")) for y in (y0, y1) if get(y, "source")]
         out.append({
             col("district", lang): reg.name(adcode, lang),
             col("adcode", lang): adcode,
-            f"{y0}": np.nan if v0 is None else float(v0),
-            f"{y1}": np.nan if v1 is None else float(v1),
-            col("change", lang): float(delta),
-            col("pct_change", lang): float(pct),
-            col("unit", lang): unit_label(ind.unit, lang),
+            with_unit(f"{y0}", unit): v0,
+            with_unit(f"{y1}", unit): v1,
+            with_unit(col("change", lang), unit): float(delta),
+            with_unit(col("pct_change", lang), "%"): float(pct),
             col("status", lang): status_text(status, lang),
+            col("source", lang): sources_by_year(pd.Series([s for _, s in found]), pd.Series([y for y, _ in found]),
+                                                 lang),
         })
     return pd.DataFrame(out)
 

@@ -274,7 +274,7 @@ def test_data_page_long_wide_and_exact_download_frame():
     assert list(wide.columns[4:7]) == ["2020", "2021", "2022"]
     assert len(wide) == 2
     change = at.dataframe[1].value
-    assert {"变化量", "变化率"} <= set(change.columns)
+    assert {"变化量 (元/人)", "变化率 (%)", "来源"} <= set(change.columns)
     assert len(at.get("download_button")) == 4
 
 

@@ -109,3 +109,39 @@ def test_staffing_standard_has_its_own_source_units_and_no_target_legend():
         names = json.dumps([tr.get("name") for tr in json.loads(chart.proto.spec)["data"]], ensure_ascii=False)
         assert "达到目标" not in names, names
     assert "达到目标" not in " ".join(c.value for c in at.caption)
+
+
+def _decimals(x: float) -> int:
+    text = repr(float(x))
+    return 0 if text.endswith(".0") else len(text.split(".")[1]) if "." in text else 99
+
+
+def test_downloads_are_at_reporting_precision_with_units_and_sources():
+    import io
+
+    import pandas as pd
+
+    from dashboard import tables
+    from lcity_data.export import to_csv_bytes
+    from lcity_data.loading import load_shipped
+
+    table = load_shipped()
+    change = tables.change_table(table, "funding_per_capita", ["330203", "330212"], 2015, 2024, "zh")
+    assert list(change.columns) == ["区（县、市）", "行政区划代码", "2015 (元/人)", "2024 (元/人)", "变化量 (元/人)",
+                                    "变化率 (%)", "数据性质", "来源"]
+    yinzhou = change.set_index("行政区划代码").loc["330212"]
+    assert repr(float(yinzhou["变化量 (元/人)"])) == "1.68"
+    assert repr(float(yinzhou["变化率 (%)"])) == "83.2"
+    assert yinzhou["来源"]
+    csv = to_csv_bytes(change).decode("utf-8-sig")
+    assert "1.6800000000000002" not in csv
+    assert "83.16831683168317" not in csv
+    rows = tables.filter_table(table, None, ALL, (2010, 2024))
+    long = tables.long_table(rows, "zh")
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(long)), dtype={"行政区划代码": str})
+    assert max(_decimals(v) for v in back["数值"].dropna()) <= 2
+    wide = tables.wide_table(rows, "zh", list(range(2010, 2025)))
+    mixed = wide[wide["来源"].str.contains("\\|", regex=True)]
+    assert mixed.empty, mixed["来源"].iloc[0]
+    fenghua = wide[(wide["行政区划代码"] == "330213") & (wide["指标"] == "户籍人口")]["来源"].iloc[0]
+    assert "577.html（2016年）；" in fenghua, fenghua  # each source with the years it covers
