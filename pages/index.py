@@ -98,12 +98,9 @@ st.header(t("index.ranking", lang, year=state.year))
 ranking = index_view.ranking_table(results, state.districts, used_dims, lang)
 index_col = t("index.col_index", lang)
 score_cols = [index_view.dimension_name(d, lang) for d in used_dims]
-styled = (ranking.style
-          .format("{:" + value_format + "}", subset=[index_col], na_rep=t("index.status_insufficient_data", lang))
-          .format("{:" + value_format + "}", subset=score_cols, na_rep=t("common.no_data_short", lang))
-          .format("{:.0f}%", subset=[t("index.col_missing", lang)])
-          .format("{:d}", subset=[t("index.col_rank", lang)], na_rep=t("common.no_data_short", lang)))
-st.dataframe(styled, hide_index=True, key="index_table")
+numbers = [t("index.col_rank", lang), index_col, t("index.col_missing", lang), *score_cols]
+st.dataframe(index_view.ranking_text(ranking, score_cols, value_format, lang), hide_index=True, key="index_table",
+             column_config={c: st.column_config.TextColumn(alignment="right") for c in numbers})
 st.markdown(t("index.range_note", lang, draws=rule["sensitivity_draws"]))
 
 st.header(t("index.chart", lang))

@@ -145,3 +145,16 @@ def test_downloads_are_at_reporting_precision_with_units_and_sources():
     assert mixed.empty, mixed["来源"].iloc[0]
     fenghua = wide[(wide["行政区划代码"] == "330213") & (wide["指标"] == "户籍人口")]["来源"].iloc[0]
     assert "577.html（2016年）；" in fenghua, fenghua  # each source with the years it covers
+
+
+def test_ranking_table_writes_missing_values_as_words_not_none():
+    """Streamlit draws a missing cell as 'None' whatever a Styler says: the table carries the words."""
+    at = start({"year": "2010"}, page="index")
+    table = at.dataframe[0].value
+    assert not table.isna().any().any(), table.head(2)
+    assert set(table["综合指数"]) == {"数据不足"}
+    assert set(table["排名"]) == {"—"}
+    at = start({"year": "2024"}, page="index")
+    table = at.dataframe[0].value
+    assert list(table["排名"][:3]) == ["1", "1", "3"]
+    assert table["综合指数"].iloc[0] == "75.5"
