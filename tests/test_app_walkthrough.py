@@ -158,3 +158,28 @@ def test_ranking_table_writes_missing_values_as_words_not_none():
     table = at.dataframe[0].value
     assert list(table["排名"][:3]) == ["1", "1", "3"]
     assert table["综合指数"].iloc[0] == "75.5"
+
+
+def test_what_if_thresholds_live_in_the_url_and_chips_say_what_changed():
+    at = start(page="funding")
+    assert all(m.delta not in ("0", 0) for m in at.metric), [m.delta for m in at.metric]
+    at.number_input(key="_w_whatif_min_ningbo_household").set_value(6.5).run()
+    assert at.query_params["wmin"] == "6.5"
+    shared = start({"wmin": "6.5", "wtarget": "12"}, page="funding")
+    assert shared.number_input(key="_w_whatif_min_ningbo_household").value == 6.5
+    assert shared.number_input(key="_w_whatif_target_ningbo_household").value == 12.0
+    assert shared.query_params["wtarget"] == "12"
+    bad = start({"wmin": "-3"})
+    assert any("wmin" in c.value for c in bad.caption)
+    bad.switch_page("pages/funding.py").run()
+    assert bad.number_input(key="_w_whatif_min_ningbo_household").value == 4.0
+
+
+def test_threshold_parameters_parse_strictly():
+    from dashboard import state as vs
+
+    assert vs.parse_threshold("6.50") == "6.5"
+    assert vs.parse_threshold(" 12 ") == "12"
+    assert vs.parse_threshold("0") == "0"
+    for bad in ("-1", "abc", "NaN", "Infinity", "1e12", "", "1" * 20):
+        assert vs.parse_threshold(bad) is None, bad
