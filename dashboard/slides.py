@@ -92,8 +92,8 @@ def _lines(std: Standard, lang: str) -> str:
 
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
     counts = tables.provenance_counts(rows, lang).set_index("status")["count"]
-    notes = [t("briefing.status_note", lang, official=int(counts["official"]), derived=int(counts["derived"]),
-               illustrative=int(counts["illustrative"]))]
+    notes = [t("defects.briefing_status_note", lang, total=f"{len(rows):,}", official=int(counts["official"]),
+               derived=int(counts["derived"]), illustrative=int(counts["illustrative"]))]
     if counts["illustrative"]:
         notes.append(t("briefing.illustrative", lang))
     return Slide("title", t("briefing.title", lang), t("briefing.title_scope", lang, year=year, n=n),

@@ -41,6 +41,7 @@ class FundingFindings:
     crossed_target: tuple[str, ...]
     dropped_min: tuple[str, ...]  # met the minimum last year, below it now
     n_compared: int  # districts with a value in both years (only these can have crossed a line)
+    below_min: tuple[str, ...] = ()  # below the minimum this year (registry order of the check)
 
 
 def funding_findings(df: pd.DataFrame, year: int, standard_id: str | None = None,
@@ -67,6 +68,7 @@ def funding_findings(df: pd.DataFrame, year: int, standard_id: str | None = None
                                        & (before["status"] != "no_data")]),
         dropped_min=tuple(now.index[(now["status"] == "below_minimum") & was_min]),
         n_compared=int(both.sum()),
+        below_min=tuple(now.index[now["status"] == "below_minimum"]),
     )
 
 
@@ -104,6 +106,8 @@ def funding_sentence(f: FundingFindings, lang: str) -> str:
                          minimum=_number(f.minimum), target=_number(f.target) if f.target is not None else "")
     if f.n_missing:
         text += t["missing"].format(n_missing=f.n_missing)
+    if f.below_min:
+        text += t["below_min"].format(names=_names(f.below_min, lang), minimum=_number(f.minimum))
     text += _largest(f.largest_rise, f.largest_delta, lang)
     if f.crossed_min:
         text += t["crossed_min"].format(names=_names(f.crossed_min, lang), minimum=_number(f.minimum))
