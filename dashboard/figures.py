@@ -30,7 +30,9 @@ PLOTLY_CONFIG = {
 NO_DATA_COLOR = "#BBBBBB"
 NOT_SELECTED_COLOR = "#E3E3E3"  # light, but visible on white (no data is darker)
 BORDER_COLOR = "#FFFFFF"
-DISTRICT_PALETTE = [*qualitative.Safe, "#555555"]  # CARTO "Safe": designed for colour-vision deficiency
+# Ten clearly different hues (d3 category10, min ΔE ≈ 28), one per district; every line also carries
+# its name at its end, so nobody has to match colours to a legend.
+DISTRICT_PALETTE = list(qualitative.D3)
 CITY_COLOR = "#222222"
 MAP_HEIGHT = 560
 SOURCE_WRAP = 60
@@ -260,6 +262,49 @@ class RefLine:
     dash: str = "dash"
 
 
+END_LABEL_PX = 16  # vertical room of one end label
+END_LABEL_FONT = 12
+
+
+def spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions for labels wanted at `ys`, at least `gap` apart, kept inside [low, high] where room allows.
+
+    Labels are pushed up from the lowest; if the top one ends above `high`, the stack is pushed back down.
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed: list[float] = []
+    for i in order:
+        want = max(ys[i], low)
+        placed.append(want if not placed else max(want, placed[-1] + gap))
+    overflow = placed[-1] - high if placed else 0.0
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(ys)
+    for i, p in zip(order, placed, strict=True):
+        out[i] = p
+    return out
+
+
+def _end_labels(labels: Sequence[tuple[str, str, float]], height: int, y_range: tuple[float, float],
+                ) -> tuple[list[dict], int]:
+    """Annotations naming each line at its last value in the right margin, and the margin they need.
+
+    labels: (text, colour, y); y_range: the y axis' range, over roughly `height` - 120 px.
+    """
+    if not labels:
+        return [], 10
+    low, high = y_range
+    plot_px = max(height - 120, 120)
+    ys = spread([y for _, _, y in labels], END_LABEL_PX * (high - low) / plot_px, low, high)
+    notes = [{"text": esc(text), "x": 1, "xref": "paper", "xanchor": "left", "xshift": 6, "y": y, "yref": "y",
+              "yanchor": "middle", "showarrow": False, "font": {"color": color, "size": END_LABEL_FONT},
+              "align": "left"} for (text, color, _), y in zip(labels, ys, strict=True)]
+    widest = max(_display_width(text) for text, _, _ in labels)
+    return notes, 14 + widest * 7
+
+
 def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[int], y_title: str,
           labels: dict[str, str], city_label: str, ref_lines: Sequence[RefLine] = (),
           city_secondary: bool = False, city_axis_title: str = "", color_of: dict[str, str] | None = None,
@@ -273,6 +318,7 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
     """
     years = list(years)
     fig = go.Figure()
+    ends: list[tuple[str, str, float]] = []
     for i, (adcode, grp) in enumerate(series.groupby("adcode", sort=False)):
         grp = grp.set_index("year").reindex(years)
         name = str(series.loc[series["adcode"] == adcode, "name"].iloc[0])
@@ -284,8 +330,12 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             for y, row in zip(years, grp.itertuples(), strict=True)
         ]
         symbols = ["circle-open" if s == "illustrative" else "circle" for s in grp["status"]]
+        last = grp["y"].dropna()
+        if len(last):
+            ends.append((name, color, float(last.iloc[-1])))
         fig.add_trace(go.Scatter(
             x=years, y=list(grp["y"]), mode="lines+markers", name=esc(name), connectgaps=False,
+            showlegend=False,  # named by its end label: a legend of ten lines would crowd a phone
             line={"color": color, "width": 2}, marker={"symbol": symbols, "size": 8, "color": color,
                                                          "line": {"width": 2, "color": color}},
             customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>",
@@ -300,6 +350,9 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             for y, row in zip(years, c.itertuples(), strict=True)
         ]
         symbols = ["diamond-open" if s == "illustrative" else "diamond" for s in c["status"]]
+        last = c["y"].dropna()
+        if len(last) and not city_secondary:
+            ends.append((city_label, CITY_COLOR, float(last.iloc[-1])))
         fig.add_trace(go.Scatter(
             x=years, y=list(c["y"]), mode="lines+markers", name=esc(city_label), connectgaps=False,
             line={"color": CITY_COLOR, "width": 3.5, "dash": "dash"},
@@ -312,19 +365,22 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             x=[None], y=[None], mode="markers", name=esc(labels[key]), hoverinfo="skip",
             marker={"symbol": sym, "size": 9, "color": "#666666", "line": {"width": 2, "color": "#666666"}},
         ))
-    for ref in ref_lines:
-        fig.add_hline(y=ref.y, line={"color": ref.color, "dash": ref.dash, "width": 2},
-                      annotation={"text": esc(ref.label), "font": {"color": ref.color, "size": 13},
-                                  "bgcolor": "rgba(255,255,255,0.8)"},
-                      annotation_position="top left")
+    for ref in ref_lines:  # labelled in the right margin with the lines: never over a data point
+        fig.add_hline(y=ref.y, line={"color": ref.color, "dash": ref.dash, "width": 2})
+        ends.append((ref.label, ref.color, float(ref.y)))
+    values = [float(v) for v in series["y"].dropna()] + [y for _, _, y in ends] + [0.0]
+    y_range = (min(values) * 1.05, max(values) * 1.05 or 1.0)
+    notes, right = _end_labels(ends, height, y_range)
     layout: dict = {
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": {"l": 10, "r": right + (60 if city_secondary else 0), "t": 10, "b": 10},
+        "annotations": notes,
         "xaxis": {"title": {"text": esc(labels["year"])}, "tickmode": "array", "tickvals": years,
                   "range": [years[0] - 0.5, years[-1] + 0.5] if years else None},
-        "yaxis": {"title": {"text": esc(y_title)}, "tickformat": tick_format(series["y"]), "rangemode": "tozero"},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
-                   "font": {"size": 13}},
+        "yaxis": {"title": {"text": esc(y_title)}, "tickformat": tick_format(series["y"]), "range": list(y_range)},
+        # at the bottom of the figure, under the axis title: on a phone it never covers the lines
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "xanchor": "left",
+                   "yanchor": "bottom", "font": {"size": 12}},
         "hovermode": "closest",
         "plot_bgcolor": "white",
     }

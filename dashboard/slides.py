@@ -221,7 +221,6 @@ def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std
                         city, years=years, y_title=indicator_label(ind.id, lang), labels=maps.hover_labels(lang),
                         city_label=t("trends.city", lang), ref_lines=refs, color_of=color_of,
                         height=CHART_HEIGHT)
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
     lead = briefing.trend_lead(findings)
     if lead is None:
         headline = t("briefing.trend_headline_none", lang, start_year=start, end_year=end)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -195,3 +196,44 @@ def test_overview_cards_name_the_districts_below_the_minimum():
     at = start({"year": "2022"})
     text = " ".join(c.value for c in at.caption)
     assert all(name in text for name in below), text
+
+
+def _lab_distance(c1: tuple, c2: tuple) -> float:
+    """CIE76 colour difference of two sRGB colours (0–255)."""
+    import math
+
+    def lab(rgb: tuple) -> tuple[float, float, float]:
+        lin = [((u / 255 + 0.055) / 1.055) ** 2.4 if u / 255 > 0.04045 else u / 255 / 12.92 for u in rgb]
+        x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+        y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+        z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+        f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+        return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+    return math.dist(lab(c1), lab(c2))
+
+
+def test_trend_lines_are_distinguishable_and_labelled_at_their_end():
+    """Ten districts: ten clearly different colours, a label at each line's end (right margin), the
+    reference-line labels there too (not over the first points), the legend below the plot."""
+    import json
+
+    from plotly.colors import hex_to_rgb, unlabel_rgb
+
+    at = start(page="trends")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = [tr for tr in spec["data"] if tr.get("mode") == "lines+markers" and tr["name"] != "全市"]
+    colours = [hex_to_rgb(c) if c.startswith("#") else unlabel_rgb(c) for c in (tr["line"]["color"] for tr in lines)]
+    assert len(set(map(tuple, colours))) == 10
+    closest = min(_lab_distance(c1, c2) for i, c1 in enumerate(colours) for c2 in colours[i + 1:])
+    assert closest >= 25, closest  # no two lines in near-identical colours (CIE76 ΔE)
+    notes = spec["layout"]["annotations"]
+    end = {n["text"]: n for n in notes if n.get("xref") == "paper" and n.get("x") == 1}
+    assert {tr["name"] for tr in lines} <= set(end), sorted(end)
+    assert any(text.startswith("最低标准") for text in end)  # reference labels in the margin too
+    assert all(n.get("xref") == "paper" for n in notes)  # nothing written over the plot
+    ys = sorted(n["y"] for n in end.values())
+    assert min(b - a for a, b in itertools.pairwise(ys)) > 0  # labels do not sit on each other
+    legend = spec["layout"]["legend"]
+    assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")  # under the plot
+    assert not any(tr.get("showlegend", True) for tr in lines)  # named at their ends, not in a long legend
