@@ -6,6 +6,7 @@ HTML file by dashboard/briefing_export.py; this page only shows them."""
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import briefing_export, data_access, frame, session, slides
@@ -38,8 +39,11 @@ if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
 if slide.figure is not None:
-    st.plotly_chart(slide.figure, config=slides.chart_config(state.year, number, slide.key),
-                    key=f"briefing_{slide.key}")
+    # Presenting, the chart takes the height the headline, sentence and buttons leave on the screen
+    # (EMBED_STYLE makes the page one screen tall), so every slide fits 1280×720 and 1024×768.
+    figure = go.Figure(slide.figure).update_layout(height=None) if embedded else slide.figure
+    st.plotly_chart(figure, config=slides.chart_config(state.year, number, slide.key),
+                    key=f"briefing_{slide.key}", height="stretch" if embedded else "content")
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.finding_html(slide, lang)}</div>')
 
 back, counter, forward = st.columns(3, vertical_alignment="center")

@@ -38,3 +38,35 @@ def test_language_round_trip_keeps_the_districts(page, app_server):
         assert _chips(page) == chips
     screenshot(page, "walkthrough-language-round-trip")
     assert seen == ["330203~330212"] * 4, seen
+
+
+SLIDE_FIT_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const sentence = document.querySelector('.lc-brief .sentence');
+  const buttons = Array.from(document.querySelectorAll('[data-testid="stButton"]'));
+  const bottom = (el) => el ? el.getBoundingClientRect().bottom : 0;
+  return {overflow: main.scrollHeight - main.clientHeight, viewport: window.innerHeight,
+          sentence: bottom(sentence), buttons: Math.max(0, ...buttons.map(bottom))};
+}
+"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["1280x720", "1024x768"])
+def test_every_briefing_slide_fits_the_projector_in_embed_mode(page, app_server, size):
+    """Presenting (?embed=true): each slide — headline, chart, key sentence, buttons — on one screen."""
+    from driver import wait_for_charts
+
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    misfits = {}
+    for number in range(1, 7):
+        open_page(page, app_server, "/briefing", f"slide={number}&embed=true")
+        wait_for_charts(page)
+        page.wait_for_timeout(300)
+        fit = page.evaluate(SLIDE_FIT_JS)
+        if fit["overflow"] > 1 or max(fit["sentence"], fit["buttons"]) > height:
+            misfits[number] = fit
+        if number in (2, 6):
+            screenshot(page, f"walkthrough-slide{number}-{width}x{height}")
+    assert not misfits, misfits
