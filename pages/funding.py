@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, progress_view, session, tables
+from dashboard import data_access, figures, frame, maps, page_style, progress_view, session, tables
 from dashboard import state as vs
 from dashboard.formatting import target_text
 from dashboard.i18n import t
@@ -151,7 +151,8 @@ def versus_standard(change: int) -> str:
     return t("defects.whatif_delta", lang, n=f"{change:+d}") if change else t("defects.whatif_same", lang)
 
 
-m1, m2 = st.columns(2)
+st.html(page_style.KPI_STYLE)
+m1, m2 = st.container(key=page_style.KPI_KEY).columns(2)
 m1.metric(t("funding.whatif_pass", lang), f"{passing_whatif} / {len(sel)}",
           delta=versus_standard(passing_whatif - passing_now), delta_arrow="auto" if passing_whatif != passing_now
           else "off", delta_color="normal" if passing_whatif != passing_now else "off", border=True)

@@ -3,7 +3,7 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import data_access, figures, frame, maps, progress_view, session, tables
+from dashboard import data_access, figures, frame, maps, page_style, progress_view, session, tables
 from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data import funding
@@ -35,7 +35,8 @@ if prev_year is not None:
     prev_city, _ = funding.city_per_capita(checks[checks["year"] == prev_year], std.id)
 delta = None if city is None or prev_city is None else float(city - prev_city)
 
-c1, c2, c3, c4 = st.columns(4)
+st.html(page_style.KPI_STYLE)
+c1, c2, c3, c4 = st.container(key=page_style.KPI_KEY).columns(4)
 c1.metric(t("overview.meets_minimum", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang)),
           f"{meets_min} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
 c2.metric(t("overview.meets_target", lang, target=f"{std.target}", unit=unit_label(std.unit, lang)),

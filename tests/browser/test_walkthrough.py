@@ -70,3 +70,26 @@ def test_every_briefing_slide_fits_the_projector_in_embed_mode(page, app_server,
         if number in (2, 6):
             screenshot(page, f"walkthrough-slide{number}-{width}x{height}")
     assert not misfits, misfits
+
+
+TRUNCATED_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stMetric"] *'))
+  .filter(el => ['hidden', 'clip'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.trim())
+"""
+CARDS_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(m => m.innerText.replace(/\\s+/g, ' '))
+"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1400, "en"), (1400, "zh"), (1024, "zh"), (1024, "en")])
+def test_kpi_cards_keep_their_units(page, app_server, width, lang):
+    """No card cuts its label, value or change short (the unit was lost to an ellipsis)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, app_server, "overview", f"lang={lang}")
+    cards = page.evaluate(CARDS_JS)
+    assert len(cards) == 4
+    unit = "yuan per person" if lang == "en" else "元/人"
+    assert unit in cards[2], cards
+    assert page.evaluate(TRUNCATED_JS) == []
+    screenshot(page, f"walkthrough-kpi-{lang}-{width}")
