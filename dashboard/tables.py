@@ -256,6 +256,35 @@ def funding_matrix(checks: pd.DataFrame, adcodes: Sequence[str], lang: str) -> t
     return pd.DataFrame(labels, index=index, columns=cols), pd.DataFrame(keys, index=index, columns=cols)
 
 
+MATRIX_STYLE = """
+<style>
+.lc-matrix-box { width: 100%; overflow-x: auto; }
+.lc-matrix { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.8rem; }
+.lc-matrix th, .lc-matrix td { border: 1px solid #FFFFFF; padding: 3px 2px; text-align: center;
+                               overflow-wrap: anywhere; line-height: 1.25; }
+.lc-matrix thead th { font-weight: 600; color: #333333; }
+.lc-matrix tbody th { text-align: left; font-weight: 400; width: 5.5em; }
+.lc-matrix thead th:first-child { width: 5.5em; }
+</style>
+"""
+
+
+def matrix_html(labels: pd.DataFrame, keys: pd.DataFrame, colors: dict[str, str], corner: str) -> str:
+    """A district × year matrix as a full-width HTML table, every text escaped: its columns shrink to
+    the page (a 13-year grid scrolled 2021–2024 out of sight at 1024 px), cells coloured by status."""
+    import html
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in labels.columns)
+    rows = []
+    for name in labels.index:
+        cells = "".join(
+            f'<td style="background-color: {colors.get(k, "#FFFFFF")}; color: {text_color(colors.get(k, "#FFFFFF"))}">'
+            f"{html.escape(str(v))}</td>" for v, k in zip(labels.loc[name], keys.loc[name], strict=True))
+        rows.append(f"<tr><th>{html.escape(str(name))}</th>{cells}</tr>")
+    return (f'{MATRIX_STYLE}<div class="lc-matrix-box"><table class="lc-matrix"><thead><tr>'
+            f'<th>{html.escape(corner)}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def text_color(background: str) -> str:
     """Black or white text, whichever contrasts more with a #RRGGBB background (WCAG luminance)."""
     h = background.lstrip("#")

@@ -113,8 +113,7 @@ with right:
 
 st.header(t("defects.funding_matrix", lang, value=ratio_label, unit=unit))
 labels_m, keys_m = tables.funding_matrix(over_time, state.districts, lang)
-st.dataframe(labels_m.style.apply(lambda _: tables.cell_styles(keys_m, status_colors), axis=None),
-             key="funding_matrix")
+st.html(tables.matrix_html(labels_m, keys_m, status_colors, corner=t("col.district", lang)))
 st.caption("  ".join(f"{styles[s]['icon']} {styles[s][lang]}" for s in shown_statuses) + " · "
            + t("defects.funding_matrix_note", lang))
 

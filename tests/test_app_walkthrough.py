@@ -237,3 +237,24 @@ def test_trend_lines_are_distinguishable_and_labelled_at_their_end():
     legend = spec["layout"]["legend"]
     assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")  # under the plot
     assert not any(tr.get("showlegend", True) for tr in lines)  # named at their ends, not in a long legend
+
+
+def test_funding_history_is_a_full_width_table_with_every_year():
+    at = start(page="funding")
+    html = next(h.proto.body for h in at.get("html") if "lc-matrix" in h.proto.body)
+    assert all(f">{y}<" in html for y in range(2012, 2025))
+    assert "海曙区" in html
+
+
+def test_matrix_html_escapes_its_text():
+    import pandas as pd
+
+    from dashboard import tables
+
+    labels = pd.DataFrame([["<b>x</b>"]], index=["<script>"], columns=["2024"])
+    keys = pd.DataFrame([["below_minimum"]], index=["<script>"], columns=["2024"])
+    html = tables.matrix_html(labels, keys, {"below_minimum": "#D55E00"}, corner="区")
+    assert "<script>" not in html
+    assert "<b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "background-color: #D55E00" in html

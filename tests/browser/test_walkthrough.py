@@ -93,3 +93,29 @@ def test_kpi_cards_keep_their_units(page, app_server, width, lang):
     assert unit in cards[2], cards
     assert page.evaluate(TRUNCATED_JS) == []
     screenshot(page, f"walkthrough-kpi-{lang}-{width}")
+
+
+HIDDEN_YEARS_JS = """
+() => {
+  const table = document.querySelector('.lc-matrix');
+  if (!table) return null;
+  const box = table.parentElement.getBoundingClientRect();
+  const heads = Array.from(table.querySelectorAll('thead th')).slice(1);
+  return {years: heads.map(h => h.textContent.trim()),
+          hidden: heads.filter(h => h.getBoundingClientRect().right > box.right + 1).map(h => h.textContent.trim()),
+          scrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth + 1};
+}
+"""
+
+
+def test_funding_history_shows_every_year_at_1024(page, app_server):
+    page.set_viewport_size({"width": 1024, "height": 900})
+    open_page(page, app_server, "funding")
+    found = page.evaluate(HIDDEN_YEARS_JS)
+    assert found is not None, "the funding history is not the full-width table"
+    assert found["years"][0] == "2012"
+    assert found["years"][-1] == "2024"
+    assert found["hidden"] == []
+    assert not found["scrolls"]
+    page.locator(".lc-matrix").scroll_into_view_if_needed()
+    screenshot(page, "walkthrough-funding-matrix-1024")
