@@ -21,7 +21,7 @@ st.title(t("map.title", lang))
 st.caption(t("map.subtitle", lang, indicator=ind.name(lang), year=state.year))
 
 std = standard_for_indicator(state.indicator)
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2, c3 = st.columns([3, 2, 2])  # the engine switch needs room for "Plotly (default) | Leaflet"
 with c1:
     session.bind(st.segmented_control, "view", t("map.view", lang), options=list(vs.MAP_VIEWS),
                  format_func=lambda v: t(f"map.view_{v}", lang), required=True)

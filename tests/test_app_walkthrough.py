@@ -258,3 +258,17 @@ def test_matrix_html_escapes_its_text():
     assert "<b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "background-color: #D55E00" in html
+
+
+def test_leaflet_scale_is_metric_only_and_tooltips_stay_inside_the_map():
+    from dashboard import leaflet_view, maps
+    from lcity_data.geometry import boundaries_geojson
+    from lcity_data.loading import load_shipped
+
+    frame = maps.map_frame(load_shipped(), "funding_per_capita", 2022, "zh")
+    frame, classes, _ = maps.apply_classes(frame, "funding_per_capita", "quantiles", 3, "zh")
+    html = leaflet_view.folium_map(frame, frame["class_key"], classes, boundaries_geojson(simplified=True),
+                                   lang="zh", legend_title="t").get_root().render()
+    assert "L.control.scale()" not in html  # Leaflet's default shows miles as well
+    assert "L.control.scale({\"imperial\": false, \"metric\": true})" in html
+    assert ".leaflet-tooltip{white-space:normal;width:max-content;max-width:48vw" in html.replace(" ", "")
