@@ -510,7 +510,7 @@ def index_ranking(frame: pd.DataFrame, *, labels: dict[str, str], ranked: int, v
     return fig
 
 
-RADAR_NARROW_LABEL = 10  # widest axis-label line (in letter widths) that still fits four radars a row
+AXIS_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # radar axes are numbered; `radar_key` names them under the chart
 
 
 def _display_width(text: str) -> int:
@@ -518,44 +518,37 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def short_lines(text: str, width: int = 13, wide_width: int = 5) -> str:
-    """Escape and break a short label into lines for a cramped axis: at spaces (`width` characters a
-    line), or — in text without spaces, such as Chinese, whose characters are about two letters wide —
-    into equal chunks of at most `wide_width` characters."""
-    if " " in text.strip():
-        return wrap(text, width)
-    wide = any(unicodedata.east_asian_width(c) in "WF" for c in text)
-    step = max(1, wide_width if wide else width)
-    lines = max(1, math.ceil(len(text) / step))
-    size = math.ceil(len(text) / lines)
-    return "<br>".join(esc(text[i:i + size]) for i in range(0, len(text), size))
+def radar_key(dims: Sequence[tuple[str, str]], sep: str = " · ") -> str:
+    """'① 政府推动力 · ② 学习者参与力 …': what each numbered radar axis is (plain text)."""
+    return sep.join(f"{AXIS_MARKS[i]} {label}" for i, (_, label) in enumerate(dims))
 
 
 def dimension_radars(frame: pd.DataFrame, dims: Sequence[tuple[str, str]], *, radial_range: tuple[float, float],
                      reference: dict[str, float] | None = None, reference_label: str = "",
-                     value_format: str = ".1f", cols: int = 4, diameter: int = 150) -> go.Figure:
+                     value_format: str = ".1f", cols: int = 3, diameter: int = 150) -> go.Figure:
     """One small radar (Scatterpolar) per district of its dimension scores, all on the same scale.
 
     frame columns: name, title (the subplot title; plain text) and one column per `dims` entry
     (column, label). `reference` (column -> value, e.g. the median district) is drawn dashed in
     every radar so each district reads against the same yardstick (say so in a caption: no legend,
-    which would crowd the first radar's title). Axis labels are broken into short lines, and wide
-    labels (English) get one column fewer, so neighbouring radars' labels do not run into each other.
+    which would crowd the first radar's title). Axes carry numbers (①②…) and the page names them
+    with `radar_key`: written-out names beside each radar ran into the neighbouring radar's names on
+    a 1024 px screen in both languages. Hover shows the full name.
     """
     from plotly.subplots import make_subplots
 
-    theta = [short_lines(label) for _, label in dims]
-    widest = max((_display_width(html.unescape(line)) for label in theta for line in label.split("<br>")),
-                 default=0)
+    theta = [AXIS_MARKS[i] for i in range(len(dims))]
+    full = [esc(label) for _, label in dims]
     n = len(frame)
-    cols = max(1, min(cols if widest <= RADAR_NARROW_LABEL else cols - 1, n))
+    cols = max(1, min(cols, n))
     rows = max(1, math.ceil(n / cols))
-    # Vertical room in pixels: each radar is `diameter` tall; above and below it go its axis labels
-    # (as many lines as the longest label), above those the district's name.
-    label_px = 15 * max((label.count("<br>") + 1 for label in theta), default=1)
+    # Vertical room in pixels: each radar is `diameter` tall; above and below it go its axis marks,
+    # above those the district's name.
+    label_px = 15
     top, bottom, gap = label_px + 45, label_px + 10, 2 * label_px + 55
     plot_px = rows * diameter + (rows - 1) * gap
     theta_loop = [*theta, theta[0]] if theta else theta
+    full_loop = [*full, full[0]] if full else full
     fig = make_subplots(rows=rows, cols=cols, specs=[[{"type": "polar"}] * cols for _ in range(rows)],
                         subplot_titles=[esc(x) for x in frame["title"]], horizontal_spacing=0.14,
                         vertical_spacing=gap / plot_px if rows > 1 else 0.0)
@@ -567,19 +560,20 @@ def dimension_radars(frame: pd.DataFrame, dims: Sequence[tuple[str, str]], *, ra
             fig.add_trace(go.Scatterpolar(
                 r=[*ref, ref[0]], theta=theta_loop, mode="lines", name=esc(reference_label),
                 line={"color": "#888888", "dash": "dash", "width": 1.5}, showlegend=False,
-                hovertemplate=f"{esc(reference_label)}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+                customdata=[[label] for label in full_loop],
+                hovertemplate=f"{esc(reference_label)}<br>%{{customdata[0]}}: %{{r:{value_format}}}<extra></extra>",
             ), **where)
         fig.add_trace(go.Scatterpolar(
             r=[*r, r[0]], theta=theta_loop, mode="lines+markers", fill="toself", name=esc(name),
             line={"color": INDEX_COLOR, "width": 2}, fillcolor="rgba(0,114,178,0.25)", showlegend=False,
-            customdata=[[esc(name)]] * (len(r) + 1),
-            hovertemplate=f"%{{customdata[0]}}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+            customdata=[[esc(name), label] for label in full_loop],
+            hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}}: %{{r:{value_format}}}<extra></extra>",
         ), **where)
     fig.update_polars(radialaxis={"range": list(radial_range), "tickfont": {"size": 9, "color": "#777777"},
                                   "gridcolor": "#DDDDDD", "angle": 90, "tickangle": 90, "nticks": 3},
-                      angularaxis={"tickfont": {"size": 11}, "gridcolor": "#DDDDDD", "direction": "clockwise"},
+                      angularaxis={"tickfont": {"size": 14}, "gridcolor": "#DDDDDD", "direction": "clockwise"},
                       bgcolor="white")
     fig.update_annotations(font={"size": 15}, yshift=label_px + 10)
-    fig.update_layout(height=plot_px + top + bottom, margin={"l": 90, "r": 90, "t": top, "b": bottom},
+    fig.update_layout(height=plot_px + top + bottom, margin={"l": 30, "r": 30, "t": top, "b": bottom},
                       showlegend=False)
     return fig

@@ -25,14 +25,12 @@ def norm_name(method: str) -> str:
 
 
 st.title(t("index.title", lang))
-left, right = st.columns([1, 1], vertical_alignment="bottom")
-with left:
-    session.bind(st.segmented_control, "normalisation", t("index.normalisation", lang), options=list(NORMALISATIONS),
-                 format_func=norm_name, required=True)
+# the switch on its own row, its explanation under it: side by side they ran into each other at 1024 px
+session.bind(st.segmented_control, "normalisation", t("index.normalisation", lang), options=list(NORMALISATIONS),
+             format_func=norm_name, required=True)
 state = session.get()
-with right:
-    st.caption(t(f"index.norm_help_{state.normalisation}", lang) + " "
-               + t("index.norm_default", lang, name=norm_name(catalog_config.normalisation)))
+st.caption(t(f"index.norm_help_{state.normalisation}", lang) + " "
+           + t("index.norm_default", lang, name=norm_name(catalog_config.normalisation)))
 
 dim_raw = index_view.raw_weights(state.weights, dim_defaults)
 ind_raw = index_view.raw_weights(state.indicator_weights, ind_defaults)
@@ -123,6 +121,7 @@ st.plotly_chart(figures.dimension_radars(
                                                                                 state.normalisation),
     reference=reference, reference_label=t("index.radar_reference", lang), value_format=value_format,
 ), config=figures.PLOTLY_CONFIG, key="index_radar")
-st.caption(t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
+st.caption(t("defects.radar_key", lang, key=figures.radar_key(radar_dims)) + " "
+           + t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
 if illustrative:
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

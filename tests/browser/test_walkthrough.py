@@ -119,3 +119,37 @@ def test_funding_history_shows_every_year_at_1024(page, app_server):
     assert not found["scrolls"]
     page.locator(".lc-matrix").scroll_into_view_if_needed()
     screenshot(page, "walkthrough-funding-matrix-1024")
+
+
+OVERLAPS_JS = """
+() => {
+  const boxes = (sel) => Array.from(document.querySelectorAll(sel)).map(e => [e, e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const labels = boxes('[data-testid="stPlotlyChart"] .angularaxistick text');
+  const radar = [];
+  for (let i = 0; i < labels.length; i++)
+    for (let j = i + 1; j < labels.length; j++)
+      if (hit(labels[i][1], labels[j][1])) radar.push([labels[i][0].textContent, labels[j][0].textContent]);
+  const control = document.querySelector('[data-testid="stButtonGroup"]');
+  const clipped = control ? Array.from(control.querySelectorAll('button')).filter(b => {
+    const r = b.getBoundingClientRect(), c = control.getBoundingClientRect();
+    return r.right > c.right + 1 || r.left < c.left - 1 || b.scrollWidth > b.clientWidth + 1; })
+    .map(b => b.innerText) : ['missing'];
+  return {labels: labels.length, radar: radar, clipped: clipped};
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_index_controls_and_radar_labels_do_not_overlap_at_1024(page, app_server, lang):
+    from driver import wait_for_charts
+
+    page.set_viewport_size({"width": 1024, "height": 900})
+    open_page(page, app_server, "index", f"lang={lang}")
+    wait_for_charts(page)
+    found = page.evaluate(OVERLAPS_JS)
+    screenshot(page, f"walkthrough-index-{lang}-1024")
+    assert found["labels"] >= 40
+    assert found["radar"] == []
+    assert found["clipped"] == []
