@@ -121,7 +121,7 @@ st.plotly_chart(figures.dimension_radars(
                                                                                 state.normalisation),
     reference=reference, reference_label=t("index.radar_reference", lang), value_format=value_format,
 ), config=figures.PLOTLY_CONFIG, key="index_radar")
-st.caption(t("defects.radar_key", lang, key=figures.radar_key(radar_dims)) + " "
+st.caption(t("defects.radar_key", lang, axes=figures.radar_key(radar_dims)) + " "
            + t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
 if illustrative:
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from driver import open_page, rerun, screenshot, sidebar, switch_language
+from driver import exceptions, open_page, rerun, screenshot, sidebar, switch_language
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,7 @@ def test_every_briefing_slide_fits_the_projector_in_embed_mode(page, app_server,
         open_page(page, app_server, "/briefing", f"slide={number}&embed=true")
         wait_for_charts(page)
         page.wait_for_timeout(300)
+        assert exceptions(page) == []
         fit = page.evaluate(SLIDE_FIT_JS)
         if fit["overflow"] > 1 or max(fit["sentence"], fit["buttons"]) > height:
             misfits[number] = fit
@@ -91,6 +92,7 @@ def test_kpi_cards_keep_their_units(page, app_server, width, lang):
     assert len(cards) == 4
     unit = "yuan per person" if lang == "en" else "元/人"
     assert unit in cards[2], cards
+    assert exceptions(page) == []
     assert page.evaluate(TRUNCATED_JS) == []
     screenshot(page, f"walkthrough-kpi-{lang}-{width}")
 
@@ -111,6 +113,7 @@ HIDDEN_YEARS_JS = """
 def test_funding_history_shows_every_year_at_1024(page, app_server):
     page.set_viewport_size({"width": 1024, "height": 900})
     open_page(page, app_server, "funding")
+    assert exceptions(page) == []
     found = page.evaluate(HIDDEN_YEARS_JS)
     assert found is not None, "the funding history is not the full-width table"
     assert found["years"][0] == "2012"
@@ -150,6 +153,9 @@ def test_index_controls_and_radar_labels_do_not_overlap_at_1024(page, app_server
     wait_for_charts(page)
     found = page.evaluate(OVERLAPS_JS)
     screenshot(page, f"walkthrough-index-{lang}-1024")
+    assert exceptions(page) == []
+    key = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="①").inner_text()
+    assert "②" in key
     assert found["labels"] >= 40
     assert found["radar"] == []
     assert found["clipped"] == []
