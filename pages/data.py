@@ -53,8 +53,10 @@ st.header(t("data.change", lang, indicator=indicator_label(state.indicator, lang
 have = sorted(int(y) for y in table.loc[table["indicator"] == state.indicator, "year"].unique()
               if state.years[0] <= y <= state.years[1]) or years
 y1, y2 = st.columns(2)
-start = y1.selectbox(t("data.change_from", lang), options=have, index=0, key=f"change_from_{state.indicator}")
-end = y2.selectbox(t("data.change_to", lang), options=have, index=len(have) - 1, key=f"change_to_{state.indicator}")
+start = y1.selectbox(t("data.change_from", lang), options=have, index=0, key=f"change_from_{state.indicator}",
+                     placeholder=t("defects.choose", lang))
+end = y2.selectbox(t("data.change_to", lang), options=have, index=len(have) - 1, key=f"change_to_{state.indicator}",
+                   placeholder=t("defects.choose", lang))
 change = tables.change_table(table, state.indicator, state.districts, int(start), int(end), lang)
 unit = unit_label(ind.unit, lang)
 st.dataframe(change, hide_index=True, key="change_table", column_config={

@@ -30,7 +30,8 @@ def standard_chosen(standard_id: str) -> str:
 
 
 session.bind(st.selectbox, "standard", t("funding.standard", lang), options=list(cat.standards),
-             format_func=lambda s: cat.standard(s).name(lang), from_widget=standard_chosen)
+             format_func=lambda s: cat.standard(s).name(lang), from_widget=standard_chosen,
+             placeholder=t("defects.choose", lang))
 state = session.get()
 std = cat.standard(state.standard)
 num, den = cat.indicator(std.numerator), cat.indicator(std.denominator)

@@ -96,7 +96,8 @@ else:
                               lambda: import_view.sheet_names(data))
     c1, c2 = st.columns(2)
     sheet = (c1.selectbox(t("import.sheet", lang), sheets, key=f"import_sheet_{upload.file_id}",
-                          help=t("import.sheet_help", lang)) if len(sheets) > 1 else None)
+                          help=t("import.sheet_help", lang), placeholder=t("defects.choose", lang))
+             if len(sheets) > 1 else None)
     year = (c2 if sheet is not None else c1).number_input(
         t("import.year", lang), min_value=FIRST_YEAR, max_value=last_year(), value=None, step=1,
         placeholder=t("import.year_placeholder", lang), help=t("import.year_help", lang), key="import_year")

@@ -28,7 +28,7 @@ with c1:
 if std is None:
     with c2:
         session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(vs.CLASS_METHODS),
-                     format_func=lambda m: t(f"map.method_{m}", lang))
+                     format_func=lambda m: t(f"map.method_{m}", lang), placeholder=t("defects.choose", lang))
     with c3:
         session.bind(st.slider, "k", t("map.k", lang), min_value=vs.K_RANGE[0], max_value=vs.K_RANGE[1],
                      disabled=state.classes == "continuous")

@@ -34,7 +34,8 @@ if state.mode == "indexed":
     if state.base is None or state.base not in years:
         session.update(base=trend_view.default_base(rows, years))
     with c2:
-        session.bind(st.selectbox, "base", t("trends.base", lang), options=years)
+        session.bind(st.selectbox, "base", t("trends.base", lang), options=years,
+                     placeholder=t("defects.choose", lang))
 state = session.get()
 city = city_series(table, state.indicator, years=years)
 city = city.assign(source=t(f"trends.city_rule_{ind.aggregate}", lang))

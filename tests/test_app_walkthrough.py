@@ -272,3 +272,20 @@ def test_leaflet_scale_is_metric_only_and_tooltips_stay_inside_the_map():
     assert "L.control.scale()" not in html  # Leaflet's default shows miles as well
     assert "L.control.scale({\"imperial\": false, \"metric\": true})" in html
     assert ".leaflet-tooltip{white-space:normal;width:max-content;max-width:48vw" in html.replace(" ", "")
+
+
+def test_chinese_ui_sets_the_widget_texts_streamlit_lets_us_set():
+    """Placeholders of every selectbox and multiselect, and the uploader's label and help, in Chinese."""
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    at = start()
+    for page in ("overview", "map", "trends", "funding", "data", "import_data", "index", "briefing"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for widget in [*at.selectbox, *at.multiselect]:
+            assert cjk.search(widget.proto.placeholder or ""), (page, widget.label, widget.proto.placeholder)
+        if page == "import_data":
+            uploader = at.get("file_uploader")[0]
+            assert cjk.search(uploader.proto.label)
+            assert cjk.search(uploader.proto.help)
