@@ -159,3 +159,27 @@ def test_index_controls_and_radar_labels_do_not_overlap_at_1024(page, app_server
     assert found["labels"] >= 40
     assert found["radar"] == []
     assert found["clipped"] == []
+
+
+def test_change_table_download_is_at_reporting_precision(page, app_server):
+    """What a person downloads from the Data page reads like the screen: 1.68, 83.2 %, units, sources."""
+    import csv
+    import io
+
+    open_page(page, app_server, "data", "indicator=funding_per_capita&district=330203~330212")
+    button = page.locator('.st-key-dl_change_csv button')
+    with page.expect_download() as download:
+        button.click()
+    with open(download.value.path(), encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(io.StringIO(fh.read())))
+    assert {"变化率 (%)", "来源"} <= set(rows[0]), list(rows[0])
+    numbers = [v for r in rows for k, v in r.items() if "(" in k and v]
+    assert numbers
+    assert all(len(v.split(".")[1]) <= 2 for v in numbers if "." in v), numbers
+
+
+def test_map_engine_switch_is_not_clipped(page, app_server):
+    page.set_viewport_size({"width": 1024, "height": 800})
+    open_page(page, app_server, "map", "lang=en")
+    found = page.evaluate(OVERLAPS_JS)
+    assert found["clipped"] == []
