@@ -262,8 +262,7 @@ class RefLine:
     dash: str = "dash"
 
 
-END_LABEL_PX = 16  # vertical room of one end label
-END_LABEL_FONT = 12
+END_LABEL_FONT = 12  # px; an end label needs 1.35 × its font of vertical room
 
 
 def spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
@@ -287,28 +286,27 @@ def spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[flo
     return out
 
 
-def _end_labels(labels: Sequence[tuple[str, str, float]], height: int, y_range: tuple[float, float],
-                ) -> tuple[list[dict], int]:
+def _end_labels(labels: Sequence[tuple[str, str, float]], plot_px: int, y_range: tuple[float, float],
+                font: int = END_LABEL_FONT) -> tuple[list[dict], int]:
     """Annotations naming each line at its last value in the right margin, and the margin they need.
 
-    labels: (text, colour, y); y_range: the y axis' range, over roughly `height` - 120 px.
+    labels: (text, colour, y); y_range: the y axis' range, drawn over about `plot_px` pixels.
     """
     if not labels:
         return [], 10
     low, high = y_range
-    plot_px = max(height - 120, 120)
-    ys = spread([y for _, _, y in labels], END_LABEL_PX * (high - low) / plot_px, low, high)
+    ys = spread([y for _, _, y in labels], 1.35 * font * (high - low) / max(plot_px, 100), low, high)
     notes = [{"text": esc(text), "x": 1, "xref": "paper", "xanchor": "left", "xshift": 6, "y": y, "yref": "y",
-              "yanchor": "middle", "showarrow": False, "font": {"color": color, "size": END_LABEL_FONT},
+              "yanchor": "middle", "showarrow": False, "font": {"color": color, "size": font},
               "align": "left"} for (text, color, _), y in zip(labels, ys, strict=True)]
     widest = max(_display_width(text) for text, _, _ in labels)
-    return notes, 14 + widest * 7
+    return notes, 14 + round(widest * font * 0.58)
 
 
 def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[int], y_title: str,
           labels: dict[str, str], city_label: str, ref_lines: Sequence[RefLine] = (),
           city_secondary: bool = False, city_axis_title: str = "", color_of: dict[str, str] | None = None,
-          height: int = 480) -> go.Figure:
+          height: int = 480, label_font: int = END_LABEL_FONT, plot_px: int | None = None) -> go.Figure:
     """A line per district (+ a city reference line) over `years`; gaps stay gaps.
 
     series columns: adcode, name, year, y (the plotted number), value_text, status, status_text, source.
@@ -370,7 +368,7 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
         ends.append((ref.label, ref.color, float(ref.y)))
     values = [float(v) for v in series["y"].dropna()] + [y for _, _, y in ends] + [0.0]
     y_range = (min(values) * 1.05, max(values) * 1.05 or 1.0)
-    notes, right = _end_labels(ends, height, y_range)
+    notes, right = _end_labels(ends, plot_px or height - 120, y_range, label_font)
     layout: dict = {
         "height": height,
         "margin": {"l": 10, "r": right + (60 if city_secondary else 0), "t": 10, "b": 10},

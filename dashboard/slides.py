@@ -32,6 +32,7 @@ CHART_HEIGHT = 560  # px: over half a 1080p projector, leaving room for headline
 FONT = 20  # px: axis, tick and legend text
 SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
+TREND_PLOT_PX = 300  # the trend slide's plot area on a 1280×720 projector (end labels are spaced for it)
 PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
 CROSSED_COLOR = "#0072B2"
 TEXT_COLOR = "#1A1A1A"
@@ -220,7 +221,7 @@ def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std
     fig = figures.trend(rows[["adcode", "name", "year", "y", "value_text", "status", "status_text", "source"]],
                         city, years=years, y_title=indicator_label(ind.id, lang), labels=maps.hover_labels(lang),
                         city_label=t("trends.city", lang), ref_lines=refs, color_of=color_of,
-                        height=CHART_HEIGHT)
+                        height=CHART_HEIGHT, label_font=SMALL_FONT, plot_px=TREND_PLOT_PX)
     lead = briefing.trend_lead(findings)
     if lead is None:
         headline = t("briefing.trend_headline_none", lang, start_year=start, end_year=end)
