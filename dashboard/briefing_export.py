@@ -100,7 +100,18 @@ PAGE_STYLE = """
 # gets the whole projector. Year, districts and language come from the link.
 EMBED_STYLE = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 0.5rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2.5rem 0.5rem; max-width: 100%; height: 100vh;
+                                       box-sizing: border-box; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { height: 100%; gap: 0.5rem; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+  > .stElementContainer[class*="st-key-briefing_"] { flex: 1 1 0; min-height: 180px; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+  > .stElementContainer:has(> .stHtml style:only-child) { display: none; }
+.lc-brief .kicker { font-size: 20px; }
+.lc-brief .headline { font-size: clamp(32px, 3.2vw, 52px); }
+.lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
+.lc-brief .notes { font-size: 16px; }
+.lc-brief .sources { font-size: 13px; max-height: 24vh; overflow-y: auto; }  /* the list scrolls, the slide fits */
 """
 
 SCRIPT = """

@@ -9,7 +9,6 @@ Offline by construction:
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 import unicodedata
@@ -32,7 +31,9 @@ PLOTLY_CONFIG = {
 NO_DATA_COLOR = "#BBBBBB"
 NOT_SELECTED_COLOR = "#E3E3E3"  # light, but visible on white (no data is darker)
 BORDER_COLOR = "#FFFFFF"
-DISTRICT_PALETTE = [*qualitative.Safe, "#555555"]  # CARTO "Safe": designed for colour-vision deficiency
+# Ten clearly different hues (d3 category10, min ΔE ≈ 28), one per district; every line also carries
+# its name at its end, so nobody has to match colours to a legend.
+DISTRICT_PALETTE = list(qualitative.D3)
 CITY_COLOR = "#222222"
 MAP_HEIGHT = 560
 SOURCE_WRAP = 60
@@ -262,10 +263,51 @@ class RefLine:
     dash: str = "dash"
 
 
+END_LABEL_FONT = 12  # px; an end label needs 1.35 × its font of vertical room
+
+
+def spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions for labels wanted at `ys`, at least `gap` apart, kept inside [low, high] where room allows.
+
+    Labels are pushed up from the lowest; if the top one ends above `high`, the stack is pushed back down.
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed: list[float] = []
+    for i in order:
+        want = max(ys[i], low)
+        placed.append(want if not placed else max(want, placed[-1] + gap))
+    overflow = placed[-1] - high if placed else 0.0
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(ys)
+    for i, p in zip(order, placed, strict=True):
+        out[i] = p
+    return out
+
+
+def _end_labels(labels: Sequence[tuple[str, str, float]], plot_px: int, y_range: tuple[float, float],
+                font: int = END_LABEL_FONT) -> tuple[list[dict], int]:
+    """Annotations naming each line at its last value in the right margin, and the margin they need.
+
+    labels: (text, colour, y); y_range: the y axis' range, drawn over about `plot_px` pixels.
+    """
+    if not labels:
+        return [], 10
+    low, high = y_range
+    ys = spread([y for _, _, y in labels], 1.35 * font * (high - low) / max(plot_px, 100), low, high)
+    notes = [{"text": esc(text), "x": 1, "xref": "paper", "xanchor": "left", "xshift": 6, "y": y, "yref": "y",
+              "yanchor": "middle", "showarrow": False, "font": {"color": color, "size": font},
+              "align": "left"} for (text, color, _), y in zip(labels, ys, strict=True)]
+    widest = max(_display_width(text) for text, _, _ in labels)
+    return notes, 14 + round(widest * font * 0.58)
+
+
 def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[int], y_title: str,
           labels: dict[str, str], city_label: str, ref_lines: Sequence[RefLine] = (),
           city_secondary: bool = False, city_axis_title: str = "", color_of: dict[str, str] | None = None,
-          height: int = 480) -> go.Figure:
+          height: int = 480, label_font: int = END_LABEL_FONT, plot_px: int | None = None) -> go.Figure:
     """A line per district (+ a city reference line) over `years`; gaps stay gaps.
 
     series columns: adcode, name, year, y (the plotted number), value_text, status, status_text, source.
@@ -275,6 +317,7 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
     """
     years = list(years)
     fig = go.Figure()
+    ends: list[tuple[str, str, float]] = []
     for i, (adcode, grp) in enumerate(series.groupby("adcode", sort=False)):
         grp = grp.set_index("year").reindex(years)
         name = str(series.loc[series["adcode"] == adcode, "name"].iloc[0])
@@ -286,8 +329,12 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             for y, row in zip(years, grp.itertuples(), strict=True)
         ]
         symbols = ["circle-open" if s == "illustrative" else "circle" for s in grp["status"]]
+        last = grp["y"].dropna()
+        if len(last):
+            ends.append((name, color, float(last.iloc[-1])))
         fig.add_trace(go.Scatter(
             x=years, y=list(grp["y"]), mode="lines+markers", name=esc(name), connectgaps=False,
+            showlegend=False,  # named by its end label: a legend of ten lines would crowd a phone
             line={"color": color, "width": 2}, marker={"symbol": symbols, "size": 8, "color": color,
                                                          "line": {"width": 2, "color": color}},
             customdata=[[h] for h in hovers], hovertemplate="%{customdata[0]}<extra></extra>",
@@ -302,6 +349,9 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             for y, row in zip(years, c.itertuples(), strict=True)
         ]
         symbols = ["diamond-open" if s == "illustrative" else "diamond" for s in c["status"]]
+        last = c["y"].dropna()
+        if len(last) and not city_secondary:
+            ends.append((city_label, CITY_COLOR, float(last.iloc[-1])))
         fig.add_trace(go.Scatter(
             x=years, y=list(c["y"]), mode="lines+markers", name=esc(city_label), connectgaps=False,
             line={"color": CITY_COLOR, "width": 3.5, "dash": "dash"},
@@ -314,19 +364,22 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
             x=[None], y=[None], mode="markers", name=esc(labels[key]), hoverinfo="skip",
             marker={"symbol": sym, "size": 9, "color": "#666666", "line": {"width": 2, "color": "#666666"}},
         ))
-    for ref in ref_lines:
-        fig.add_hline(y=ref.y, line={"color": ref.color, "dash": ref.dash, "width": 2},
-                      annotation={"text": esc(ref.label), "font": {"color": ref.color, "size": 13},
-                                  "bgcolor": "rgba(255,255,255,0.8)"},
-                      annotation_position="top left")
+    for ref in ref_lines:  # labelled in the right margin with the lines: never over a data point
+        fig.add_hline(y=ref.y, line={"color": ref.color, "dash": ref.dash, "width": 2})
+        ends.append((ref.label, ref.color, float(ref.y)))
+    values = [float(v) for v in series["y"].dropna()] + [y for _, _, y in ends] + [0.0]
+    y_range = (min(values) * 1.05, max(values) * 1.05 or 1.0)
+    notes, right = _end_labels(ends, plot_px or height - 120, y_range, label_font)
     layout: dict = {
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": {"l": 10, "r": right + (60 if city_secondary else 0), "t": 10, "b": 10},
+        "annotations": notes,
         "xaxis": {"title": {"text": esc(labels["year"])}, "tickmode": "array", "tickvals": years,
                   "range": [years[0] - 0.5, years[-1] + 0.5] if years else None},
-        "yaxis": {"title": {"text": esc(y_title)}, "tickformat": tick_format(series["y"]), "rangemode": "tozero"},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
-                   "font": {"size": 13}},
+        "yaxis": {"title": {"text": esc(y_title)}, "tickformat": tick_format(series["y"]), "range": list(y_range)},
+        # at the bottom of the figure, under the axis title: on a phone it never covers the lines
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "xanchor": "left",
+                   "yanchor": "bottom", "font": {"size": 12}},
         "hovermode": "closest",
         "plot_bgcolor": "white",
     }
@@ -456,7 +509,7 @@ def index_ranking(frame: pd.DataFrame, *, labels: dict[str, str], ranked: int, v
     return fig
 
 
-RADAR_NARROW_LABEL = 10  # widest axis-label line (in letter widths) that still fits four radars a row
+AXIS_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # radar axes are numbered; `radar_key` names them under the chart
 
 
 def _display_width(text: str) -> int:
@@ -464,44 +517,37 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def short_lines(text: str, width: int = 13, wide_width: int = 5) -> str:
-    """Escape and break a short label into lines for a cramped axis: at spaces (`width` characters a
-    line), or — in text without spaces, such as Chinese, whose characters are about two letters wide —
-    into equal chunks of at most `wide_width` characters."""
-    if " " in text.strip():
-        return wrap(text, width)
-    wide = any(unicodedata.east_asian_width(c) in "WF" for c in text)
-    step = max(1, wide_width if wide else width)
-    lines = max(1, math.ceil(len(text) / step))
-    size = math.ceil(len(text) / lines)
-    return "<br>".join(esc(text[i:i + size]) for i in range(0, len(text), size))
+def radar_key(dims: Sequence[tuple[str, str]], sep: str = " · ") -> str:
+    """'① 政府推动力 · ② 学习者参与力 …': what each numbered radar axis is (plain text)."""
+    return sep.join(f"{AXIS_MARKS[i]} {label}" for i, (_, label) in enumerate(dims))
 
 
 def dimension_radars(frame: pd.DataFrame, dims: Sequence[tuple[str, str]], *, radial_range: tuple[float, float],
                      reference: dict[str, float] | None = None, reference_label: str = "",
-                     value_format: str = ".1f", cols: int = 4, diameter: int = 150) -> go.Figure:
+                     value_format: str = ".1f", cols: int = 3, diameter: int = 150) -> go.Figure:
     """One small radar (Scatterpolar) per district of its dimension scores, all on the same scale.
 
     frame columns: name, title (the subplot title; plain text) and one column per `dims` entry
     (column, label). `reference` (column -> value, e.g. the median district) is drawn dashed in
     every radar so each district reads against the same yardstick (say so in a caption: no legend,
-    which would crowd the first radar's title). Axis labels are broken into short lines, and wide
-    labels (English) get one column fewer, so neighbouring radars' labels do not run into each other.
+    which would crowd the first radar's title). Axes carry numbers (①②…) and the page names them
+    with `radar_key`: written-out names beside each radar ran into the neighbouring radar's names on
+    a 1024 px screen in both languages. Hover shows the full name.
     """
     from plotly.subplots import make_subplots
 
-    theta = [short_lines(label) for _, label in dims]
-    widest = max((_display_width(html.unescape(line)) for label in theta for line in label.split("<br>")),
-                 default=0)
+    theta = [AXIS_MARKS[i] for i in range(len(dims))]
+    full = [esc(label) for _, label in dims]
     n = len(frame)
-    cols = max(1, min(cols if widest <= RADAR_NARROW_LABEL else cols - 1, n))
+    cols = max(1, min(cols, n))
     rows = max(1, math.ceil(n / cols))
-    # Vertical room in pixels: each radar is `diameter` tall; above and below it go its axis labels
-    # (as many lines as the longest label), above those the district's name.
-    label_px = 15 * max((label.count("<br>") + 1 for label in theta), default=1)
+    # Vertical room in pixels: each radar is `diameter` tall; above and below it go its axis marks,
+    # above those the district's name.
+    label_px = 15
     top, bottom, gap = label_px + 45, label_px + 10, 2 * label_px + 55
     plot_px = rows * diameter + (rows - 1) * gap
     theta_loop = [*theta, theta[0]] if theta else theta
+    full_loop = [*full, full[0]] if full else full
     fig = make_subplots(rows=rows, cols=cols, specs=[[{"type": "polar"}] * cols for _ in range(rows)],
                         subplot_titles=[esc(x) for x in frame["title"]], horizontal_spacing=0.14,
                         vertical_spacing=gap / plot_px if rows > 1 else 0.0)
@@ -513,19 +559,20 @@ def dimension_radars(frame: pd.DataFrame, dims: Sequence[tuple[str, str]], *, ra
             fig.add_trace(go.Scatterpolar(
                 r=[*ref, ref[0]], theta=theta_loop, mode="lines", name=esc(reference_label),
                 line={"color": "#888888", "dash": "dash", "width": 1.5}, showlegend=False,
-                hovertemplate=f"{esc(reference_label)}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+                customdata=[[label] for label in full_loop],
+                hovertemplate=f"{esc(reference_label)}<br>%{{customdata[0]}}: %{{r:{value_format}}}<extra></extra>",
             ), **where)
         fig.add_trace(go.Scatterpolar(
             r=[*r, r[0]], theta=theta_loop, mode="lines+markers", fill="toself", name=esc(name),
             line={"color": INDEX_COLOR, "width": 2}, fillcolor="rgba(0,114,178,0.25)", showlegend=False,
-            customdata=[[esc(name)]] * (len(r) + 1),
-            hovertemplate=f"%{{customdata[0]}}<br>%{{theta}}: %{{r:{value_format}}}<extra></extra>",
+            customdata=[[esc(name), label] for label in full_loop],
+            hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}}: %{{r:{value_format}}}<extra></extra>",
         ), **where)
     fig.update_polars(radialaxis={"range": list(radial_range), "tickfont": {"size": 9, "color": "#777777"},
                                   "gridcolor": "#DDDDDD", "angle": 90, "tickangle": 90, "nticks": 3},
-                      angularaxis={"tickfont": {"size": 11}, "gridcolor": "#DDDDDD", "direction": "clockwise"},
+                      angularaxis={"tickfont": {"size": 14}, "gridcolor": "#DDDDDD", "direction": "clockwise"},
                       bgcolor="white")
     fig.update_annotations(font={"size": 15}, yshift=label_px + 10)
-    fig.update_layout(height=plot_px + top + bottom, margin={"l": 90, "r": 90, "t": top, "b": bottom},
+    fig.update_layout(height=plot_px + top + bottom, margin={"l": 30, "r": 30, "t": top, "b": bottom},
                       showlegend=False)
     return fig

@@ -201,6 +201,27 @@ def ranking_table(res: pd.DataFrame, adcodes: Sequence[str], dims: Sequence[str]
     return out
 
 
+def ranking_text(ranking: pd.DataFrame, score_cols: Sequence[str], value_format: str, lang: str,
+                 ) -> pd.DataFrame:
+    """`ranking_table` as the text the screen shows: ranks, scores at the precision shown, words for
+    what is missing. Streamlit draws a missing number as "None" whatever a Styler says, so the words
+    have to be in the cells."""
+    dash = t("common.no_data_short", lang)
+
+    def fmt(values: pd.Series, missing: str, pattern: str) -> list[str]:
+        return [missing if pd.isna(v) else format(v, pattern) for v in values]
+
+    out = ranking.copy()
+    rank_col, index_col, missing_col = (t("index.col_rank", lang), t("index.col_index", lang),
+                                        t("index.col_missing", lang))
+    out[rank_col] = [dash if pd.isna(r) else str(int(r)) for r in ranking[rank_col]]
+    out[index_col] = fmt(ranking[index_col], t("index.status_insufficient_data", lang), value_format)
+    out[missing_col] = [f"{v:.0f}%" for v in ranking[missing_col]]
+    for c in score_cols:
+        out[c] = fmt(ranking[c], dash, value_format)
+    return out
+
+
 def radar_range(res: pd.DataFrame, dims: Sequence[str], normalisation: str) -> tuple[float, float]:
     """Radial range shared by all radars: 0–100 for scores on that scale, symmetric for z-scores."""
     if normalisation != "zscore":

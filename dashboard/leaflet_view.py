@@ -25,6 +25,27 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's control_scale adds miles too)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            L.control.scale({{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+        self.options = {"imperial": False, "metric": True}
+
+
+# Tooltips wrap within half the map (Leaflet puts a sticky tooltip on the side of the cursor with more
+# room), so a long source line is never cut off at the map's left or right edge.
+TOOLTIP_STYLE = (".leaflet-tooltip{white-space:normal;width:max-content;max-width:48vw;overflow-wrap:anywhere;"
+                 "font-size:12px}")
+
+
 class _Legend(MacroElement):
     """A Leaflet control holding an (already escaped) HTML legend; no external assets."""
 
@@ -81,10 +102,11 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
     """
     west, south, east, north = bounds(geojson)
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+                   control_scale=False, zoom_snap=0.25)
+    _MetricScale().add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     local_leaflet(m, leaflet_base)
-    m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#ffffff}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:#ffffff}}{TOOLTIP_STYLE}</style>"))
     if basemap:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18).add_to(m)
     labels = hover_labels(lang)

@@ -19,13 +19,14 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard.figures import MapClass, choropleth
-from dashboard.formatting import other_lang, unit_label, value_text
+from dashboard.formatting import DECIMALS, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
 from lcity_data.loading import mixed_sources
 from lcity_data.provenance import derived_status, mixed
+from lcity_data.ranking import competition_rank
 from lcity_data.registry import load_registry
 
 SEQUENTIAL = "YlGnBu"
@@ -42,7 +43,7 @@ def status_text(status: object, lang: str, source: object = None, mixed: bool = 
 
 
 def rank_text(rank: float, n: int, lang: str) -> str:
-    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+    if pd.isna(rank):
         return ""
     return t("map.rank", lang, rank=int(rank), n=n)
 
@@ -76,8 +77,7 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
             "selected": adcode in chosen, "year": year, "mixed": (adcode, year, indicator_id) in mixes,
         })
     frame = pd.DataFrame(rows)
-    ascending = ind.direction == "lower"
-    frame["rank"] = frame["value"].rank(ascending=ascending, method="min")
+    frame["rank"] = competition_rank(frame["value"], DECIMALS.get(ind.unit, 2), ind.direction != "lower")
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, ind.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]
@@ -92,7 +92,7 @@ def policy_legend(standard_id: str | None, lang: str, minimum: float | None = No
     cat = load_catalog()
     std = cat.standard(standard_id)
     styles = cat.status_styles
-    unit = unit_label(std.unit, lang)
+    unit = std.unit_label(lang)
     lo = float(std.minimum if minimum is None else minimum)
     hi = std.target if target is None else target
     hi = None if hi is None else float(hi)
@@ -221,7 +221,7 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
     frame["mixed"] = mixes
     frame["source"] = sources
     frame["note"] = ""
-    frame["rank"] = frame["value"].rank(ascending=False, method="min")
+    frame["rank"] = competition_rank(frame["value"], DECIMALS.get(std.unit, 2))
     n = int(frame["value"].notna().sum())
     frame["value_text"] = [value_text(v, std.unit, lang) for v in frame["value"]]
     frame["rank_text"] = [rank_text(r, n, lang) for r in frame["rank"]]

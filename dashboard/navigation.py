@@ -39,7 +39,7 @@ PAGES: tuple[PageSpec, ...] = (
              controls=("indicator", "years", "districts"),
              params=("indicator", "years", "district", "mode", "base")),
     PageSpec("funding", "pages/funding.py", ":material/savings:",
-             controls=("year", "districts"), params=("year", "district", "standard")),
+             controls=("year", "districts"), params=("year", "district", "standard", "wmin", "wtarget")),
     PageSpec("data", "pages/data.py", ":material/table_view:",
              controls=("indicator", "years", "districts"), params=("indicator", "years", "district", "layout")),
     PageSpec("import_data", "pages/import_data.py", ":material/upload_file:", optional=True),

@@ -32,6 +32,7 @@ OPTIONS_KEY = "_lc_options"
 WRITTEN_KEY = "_lc_written_params"
 NOTICES_KEY = "_lc_notices"
 EDITED_KEY = "_lc_edited_fields"
+DRAWN_LANG_KEY = "_lc_widget_lang"  # widget key -> the language its labels were last sent in
 
 
 def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> vs.Options:
@@ -116,8 +117,14 @@ def bind(widget: Callable[..., Any], field: str, label: str, *,
     """Draw `widget` bound to state field `field`; returns the field's (converted) value."""
     key = f"_w_{field}{key_suffix}"
     desired = to_widget(getattr(get(), field))
-    if key not in st.session_state or st.session_state[key] != desired:
+    lang = get().lang
+    drawn_in = st.session_state.setdefault(DRAWN_LANG_KEY, {})
+    # The browser keeps a selection as the labels it was last sent (a multiselect's chips, a selectbox's
+    # text): after a language switch those labels match no option and the next rerun would read an
+    # empty selection. Re-seeding the key makes Streamlit send the value again, in the new labels.
+    if key not in st.session_state or st.session_state[key] != desired or drawn_in.get(key) != lang:
         st.session_state[key] = desired
+    drawn_in[key] = lang
 
     def _sync() -> None:
         # Convert and vet the new value; anything unexpected (e.g. a stale widget from the previous

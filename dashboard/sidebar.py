@@ -24,7 +24,8 @@ def render(spec: PageSpec, options: vs.Options) -> vs.ViewState:
         lang = session.get().lang
         if "indicator" in spec.controls:
             session.bind(st.selectbox, "indicator", t("sidebar.indicator", lang), options=list(options.indicators),
-                         format_func=lambda i: indicator_label(i, lang), key_suffix="_sel")
+                         format_func=lambda i: indicator_label(i, lang), key_suffix="_sel",
+                         placeholder=t("defects.choose", lang))
         if "year" in spec.controls:
             session.bind(st.select_slider, "year", t("sidebar.year", lang), options=list(options.years),
                          help=t("sidebar.year_help", lang))

@@ -33,6 +33,7 @@ CHART_HEIGHT = 560  # px: over half a 1080p projector, leaving room for headline
 FONT = 20  # px: axis, tick and legend text
 SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
+TREND_PLOT_PX = 300  # the trend slide's plot area on a 1280×720 projector (end labels are spaced for it)
 PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
 CROSSED_COLOR = "#0072B2"
 TEXT_COLOR = "#1A1A1A"
@@ -94,7 +95,7 @@ def _lines(std: Standard, lang: str) -> str:
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
     shares = tables.provenance_counts(rows, lang)
     counts = shares.set_index("status")["count"]
-    notes = [t("import_returns.briefing_status_note", lang, official=int(counts["official"]),
+    notes = [t("defects.briefing_status_note", lang, total=f"{len(rows):,}", official=int(counts["official"]),
                derived=int(counts["derived"]), reported=int(counts["reported"]),
                illustrative=int(counts["illustrative"]))]
     if unverified := int(shares["unverified"].sum()):
@@ -227,8 +228,7 @@ def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std
     fig = figures.trend(rows[["adcode", "name", "year", "y", "value_text", "status", "status_text", "source"]],
                         city, years=years, y_title=indicator_label(ind.id, lang), labels=maps.hover_labels(lang),
                         city_label=t("trends.city", lang), ref_lines=refs, color_of=color_of,
-                        height=CHART_HEIGHT)
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
+                        height=CHART_HEIGHT, label_font=SMALL_FONT, plot_px=TREND_PLOT_PX)
     lead = briefing.trend_lead(findings)
     if lead is None:
         headline = t("briefing.trend_headline_none", lang, start_year=start, end_year=end)

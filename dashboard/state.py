@@ -19,6 +19,7 @@ URL vocabulary (OWID-style, schema version `v=1`):
     wi=funding_per_capita:80        composite index: raw indicator weights within their dimension, same form
     release=3|latest                the data release shown (pinned, so a shared link keeps its numbers;
                                     absent or "latest" = the newest release; kept on every page)
+    wmin=6.5, wtarget=12            funding check: what-if minimum and target (absent = the standard's own)
 
 `parse_params` never raises: a bad or stale value falls back to the default for that field and is
 reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district). Weights
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
 
 from lcity_data.composite import NORMALISATIONS
 
@@ -47,6 +49,8 @@ WEIGHT_RANGE = (0, 100)
 WEIGHT_SEP, WEIGHT_KV = ",", ":"
 MAX_WEIGHTS_TEXT = 2000
 WEIGHT_FIELDS = ("weights", "indicator_weights")
+THRESHOLD_FIELDS = ("whatif_min", "whatif_target")
+MAX_THRESHOLD = Decimal(10) ** 9
 Weights = tuple[tuple[str, int], ...]  # (key, raw weight) pairs in catalog order; only non-default ones
 
 # URL parameter -> ViewState field
@@ -68,6 +72,8 @@ PARAM_FIELDS = {
     "w": "weights",
     "wi": "indicator_weights",
     "release": "release",
+    "wmin": "whatif_min",
+    "wtarget": "whatif_target",
 }
 ALWAYS_WRITTEN = ("lang", "release")
 LATEST = 0  # ViewState.release when no release is pinned
@@ -113,6 +119,8 @@ class ViewState:
     weights: Weights = ()
     indicator_weights: Weights = ()
     release: int = LATEST
+    whatif_min: str | None = None  # a what-if threshold as decimal text ("6.5"); None = the standard's own
+    whatif_target: str | None = None
 
     def with_(self, **changes: object) -> ViewState:
         return replace(self, **changes)
@@ -232,6 +240,27 @@ def parse_weights(raw: str, keys: Sequence[str]) -> Weights | None:
     return tuple((k, found[k]) for k in keys if k in found)
 
 
+def parse_threshold(raw: str) -> str | None:
+    """'6.50' -> '6.5': a non-negative decimal threshold below MAX_THRESHOLD, as its shortest text."""
+    raw = raw.strip()
+    if not raw or len(raw) > 16:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or not Decimal(0) <= value < MAX_THRESHOLD:
+        return None
+    return threshold_text(value)
+
+
+def threshold_text(value: Decimal | float) -> str:
+    """The shortest decimal text of a threshold (6.50 -> '6.5', 12.0 -> '12')."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def format_weights(weights: Weights) -> str:
     return WEIGHT_SEP.join(f"{k}{WEIGHT_KV}{v}" for k, v in weights)
 
@@ -295,6 +324,8 @@ def parse_field(name: str, raw: str, options: Options) -> tuple[object | None, l
         return parse_weights(raw, options.index_indicators), []
     if name == "release":
         return parse_release(raw, options), []
+    if name in THRESHOLD_FIELDS:
+        return parse_threshold(raw), []
     raise KeyError(name)
 
 
@@ -400,6 +431,8 @@ def valid_value(name: str, value: object, options: Options) -> bool:
         return _valid_weights(value, options.index_indicators)
     if name == "release":
         return isinstance(value, int) and (value == LATEST or value in options.releases)
+    if name in THRESHOLD_FIELDS:
+        return value is None or (isinstance(value, str) and parse_threshold(value) == value)
     return False
 
 

@@ -1,7 +1,9 @@
 """Tables the pages show (and download): pure pandas, column headers in the UI language.
 
-Values stay in their base unit with a unit column, so a download is exact; only headers and
-labels are translated. What a page displays is exactly what its download buttons write.
+Values stay in their base unit with a unit column (or the unit in the header), rounded to the
+reporting precision the screen shows (formatting.DECIMALS), so a download reads like the screen: no
+1.6800000000000002. Only headers and labels are translated. What a page displays is exactly what its
+download buttons write.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.formatting import unit_label
+from dashboard.formatting import DECIMALS, unit_label
 from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import STATUSES, load_catalog
-from lcity_data.citation import format_source, format_sources, is_unverified
+from lcity_data.citation import format_source, is_unverified
 from lcity_data.provenance import derived_status, mixed
+from lcity_data.ranking import at_precision
 from lcity_data.registry import load_registry
 
 PROVENANCE = STATUSES
@@ -28,6 +31,28 @@ PROVENANCE_ICONS = {"official": "■", "derived": "◆", "reported": "▲", "ill
 
 def col(key: str, lang: str) -> str:
     return t(f"col.{key}", lang)
+
+
+def reported(values: Iterable[float], unit: str) -> list[float]:
+    """Values at the reporting precision of their unit (the decimals the screen shows), NaN kept."""
+    return list(at_precision(list(values), DECIMALS.get(unit, 2)))
+
+
+def with_unit(header: str, unit: str) -> str:
+    """'变化量 (元/人)': a header that carries its unit."""
+    return f"{header} ({unit})"
+
+
+def sources_by_year(sources: pd.Series, years: pd.Series, lang: str) -> str:
+    """Each distinct source once, with the years it covers: 'A（2010–2014年）；A ÷ B（2015年）'."""
+    frame = pd.DataFrame({"source": list(sources), "year": list(years)}).dropna()
+    frame = frame[frame["source"].astype(str).str.strip() != ""]
+    groups = list(dict.fromkeys(frame["source"]))
+    if len(groups) == 1:
+        return str(groups[0])
+    return t("defects.source_sep", lang).join(
+        t("defects.source_years", lang, source=s, years=_years_text(frame.loc[frame["source"] == s, "year"]))
+        for s in groups)
 
 
 def district_names(adcodes: Iterable[str], lang: str) -> dict[str, str]:
@@ -63,7 +88,8 @@ def long_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("adcode", lang): list(rows["adcode"]),
         col("year", lang): list(rows["year"].astype(int)),
         col("indicator", lang): [cat.indicator(i).name(lang) for i in rows["indicator"]],
-        col("value", lang): list(rows["value"].astype(float)),
+        col("value", lang): [reported([v], u)[0] for u, v in zip(rows["unit"], rows["value"].astype(float),
+                                                                  strict=True)],
         col("unit", lang): [unit_label(u, lang) for u in rows["unit"]],
         col("status", lang): [status_text(s, lang, src) for s, src in zip(rows["status"], rows["source"], strict=True)],
         col("source", lang): [format_source(s, lang) for s in rows["source"]],
@@ -91,7 +117,8 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
     rows = _order(rows)
     out = []
     for (ind_id, adcode), grp in rows.groupby(["indicator", "adcode"], sort=False):
-        by_year = grp.set_index("year")["value"]
+        unit = cat.indicator(ind_id).unit
+        by_year = pd.Series(reported(grp["value"].astype(float), unit), index=grp["year"])
         rec = {
             col("district", lang): reg.name(adcode, lang),
             col("adcode", lang): adcode,
@@ -106,7 +133,7 @@ def wide_table(rows: pd.DataFrame, lang: str, years: Sequence[int]) -> pd.DataFr
         rec[col("status", lang)] = "; ".join(
             f"{label} {_years_text(grp.loc[labels == label, 'year'])}"
             for label in dict.fromkeys(labels[order.sort_values(kind="stable").index]))
-        rec[col("source", lang)] = SOURCE_SEP.join(format_sources(grp["source"], lang))
+        rec[col("source", lang)] = sources_by_year(grp["source"], grp["year"], lang)
         if "release" in grp:
             rec[t("store_app.col_release", lang)] = "; ".join(
                 str(r) for r in sorted({int(r) for r in grp["release"].dropna()}))
@@ -134,31 +161,35 @@ def _years_text(years: Iterable[int]) -> str:
 
 def change_table(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[str], y0: int, y1: int,
                  lang: str) -> pd.DataFrame:
-    """Per district: value in y0 and y1, change and % change (blank where a year is missing)."""
+    """Per district: value in y0 and y1, change and % change (blank where a year is missing), units in
+    the headers, and the sources of the two values. The change is taken between the values as shown."""
     cat = load_catalog()
     reg = load_registry()
     ind = cat.indicator(indicator_id)
+    unit = unit_label(ind.unit, lang)
     sub = table[table["indicator"] == indicator_id].set_index(["adcode", "year"])
     out = []
     for adcode in [a for a in reg.adcodes if a in set(adcodes)]:
         def get(y: int, field: str, a: str = adcode) -> object:
             return sub.loc[(a, y), field] if (a, y) in sub.index else None
 
-        v0, v1 = get(y0, "value"), get(y1, "value")
-        delta = (v1 - v0) if v0 is not None and v1 is not None else np.nan
-        pct = (delta / v0 * 100) if v0 not in (None, 0) and v1 is not None else np.nan
+        v0, v1 = (np.nan if v is None else reported([float(v)], ind.unit)[0] for v in (get(y0, "value"),
+                                                                                       get(y1, "value")))
+        delta = reported([v1 - v0], ind.unit)[0]
+        pct = at_precision([delta / v0 * 100], DECIMALS["percent"])[0] if v0 else np.nan
         statuses = {s for s in (get(y0, "status"), get(y1, "status")) if s}
         status = next(iter(statuses)) if len(statuses) == 1 else derived_status(statuses)
+        found = [(y, get(y, "source")) for y in (y0, y1) if get(y, "source")]
         out.append({
             col("district", lang): reg.name(adcode, lang),
             col("adcode", lang): adcode,
-            f"{y0}": np.nan if v0 is None else float(v0),
-            f"{y1}": np.nan if v1 is None else float(v1),
-            col("change", lang): float(delta),
-            col("pct_change", lang): float(pct),
-            col("unit", lang): unit_label(ind.unit, lang),
-            col("status", lang): status_text(status, lang, " ÷ ".join(
-                s for s in (get(y0, "source"), get(y1, "source")) if isinstance(s, str) and s)),
+            with_unit(f"{y0}", unit): v0,
+            with_unit(f"{y1}", unit): v1,
+            with_unit(col("change", lang), unit): float(delta),
+            with_unit(col("pct_change", lang), "%"): float(pct),
+            col("status", lang): status_text(status, lang, " ÷ ".join(s for _, s in found if isinstance(s, str))),
+            col("source", lang): sources_by_year(pd.Series([s for _, s in found]), pd.Series([y for y, _ in found]),
+                                                 lang),
         })
     return pd.DataFrame(out)
 
@@ -213,7 +244,7 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("district", lang): check[f"district_{lang}"].tolist(),
         f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
         f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
-        f"{t('ratio.' + std.output_names['ratio'], lang)} ({unit_label(std.unit, lang)})":
+        f"{std.value_label(lang)} ({std.unit_label(lang)})":
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
         col("data_status", lang): [
@@ -264,6 +295,35 @@ def funding_matrix(checks: pd.DataFrame, adcodes: Sequence[str], lang: str) -> t
     return pd.DataFrame(labels, index=index, columns=cols), pd.DataFrame(keys, index=index, columns=cols)
 
 
+MATRIX_STYLE = """
+<style>
+.lc-matrix-box { width: 100%; overflow-x: auto; }
+.lc-matrix { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.8rem; }
+.lc-matrix th, .lc-matrix td { border: 1px solid #FFFFFF; padding: 3px 2px; text-align: center;
+                               overflow-wrap: anywhere; line-height: 1.25; }
+.lc-matrix thead th { font-weight: 600; color: #333333; }
+.lc-matrix tbody th { text-align: left; font-weight: 400; width: 5.5em; }
+.lc-matrix thead th:first-child { width: 5.5em; }
+</style>
+"""
+
+
+def matrix_html(labels: pd.DataFrame, keys: pd.DataFrame, colors: dict[str, str], corner: str) -> str:
+    """A district × year matrix as a full-width HTML table, every text escaped: its columns shrink to
+    the page (a 13-year grid scrolled 2021–2024 out of sight at 1024 px), cells coloured by status."""
+    import html
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in labels.columns)
+    rows = []
+    for name in labels.index:
+        cells = "".join(
+            f'<td style="background-color: {colors.get(k, "#FFFFFF")}; color: {text_color(colors.get(k, "#FFFFFF"))}">'
+            f"{html.escape(str(v))}</td>" for v, k in zip(labels.loc[name], keys.loc[name], strict=True))
+        rows.append(f"<tr><th>{html.escape(str(name))}</th>{cells}</tr>")
+    return (f'{MATRIX_STYLE}<div class="lc-matrix-box"><table class="lc-matrix"><thead><tr>'
+            f'<th>{html.escape(corner)}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def text_color(background: str) -> str:
     """Black or white text, whichever contrasts more with a #RRGGBB background (WCAG luminance)."""
     h = background.lstrip("#")
@@ -279,23 +339,26 @@ def cell_styles(keys: pd.DataFrame, colors: dict[str, str]) -> pd.DataFrame:
                               f"color: {text_color(colors.get(k, '#FFFFFF'))}")
 
 
-def status_counts(checks: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
-    """Districts per funding status per year (index year, columns in funding.STATUS_ORDER)."""
+def status_counts(checks: pd.DataFrame, adcodes: Sequence[str],
+                  statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Districts per funding status per year (index year, columns `statuses`, default funding.STATUS_ORDER)."""
     from lcity_data.funding import STATUS_ORDER
 
     sub = checks[checks["adcode"].isin(adcodes)]
     counts = sub.groupby(["year", "status"]).size().unstack(fill_value=0)
-    return counts.reindex(columns=list(STATUS_ORDER), fill_value=0).sort_index()
+    return counts.reindex(columns=list(statuses or STATUS_ORDER), fill_value=0).sort_index()
 
 
 def whatif_table(check: pd.DataFrame, whatif: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per district: per-capita value, status under the standard and under what-if thresholds."""
-    styles = load_catalog().status_styles
+    """Per district: the standard's value, status under the standard and under what-if thresholds."""
+    cat = load_catalog()
+    styles = cat.status_styles
+    std = cat.standard(check["standard"].iloc[0]) if len(check) and "standard" in check else cat.standard()
     merged = check[["adcode", f"district_{lang}", "per_capita", "status"]].merge(
         whatif[["adcode", "status"]], on="adcode", suffixes=("", "_whatif"))
     return pd.DataFrame({
         col("district", lang): merged[f"district_{lang}"],
-        col("per_capita", lang): [_f(v) for v in merged["per_capita"]],
+        f"{std.value_label(lang)} ({std.unit_label(lang)})": [_f(v) for v in merged["per_capita"]],
         col("status_standard", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status"]],
         col("status_whatif", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in merged["status_whatif"]],
         col("changed", lang): [t("common.yes", lang) if a != b else "" for a, b in

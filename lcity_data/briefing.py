@@ -14,12 +14,14 @@ import pandas as pd
 
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import _read, load_catalog
+from lcity_data.composite import score_decimals, settings
 from lcity_data.funding import funding_check
+from lcity_data.ranking import shown
 from lcity_data.registry import load_registry
 
 TREND_INDICATOR = "funding_per_capita"
 CITY = "city"  # the key of the city-wide series in a TrendFindings
-SCORE_DECIMALS = 1  # index scores are shown (and compared for ties) at this precision
+SCORE_DECIMALS = score_decimals(settings()["default_normalisation"])  # slides show the default index
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class FundingFindings:
     crossed_target: tuple[str, ...]
     dropped_min: tuple[str, ...]  # met the minimum last year, below it now
     n_compared: int  # districts with a value in both years (only these can have crossed a line)
+    below_min: tuple[str, ...] = ()  # below the minimum this year (registry order of the check)
 
 
 def funding_findings(df: pd.DataFrame, year: int, standard_id: str | None = None,
@@ -65,6 +68,7 @@ def funding_findings(df: pd.DataFrame, year: int, standard_id: str | None = None
                                        & (before["status"] != "no_data")]),
         dropped_min=tuple(now.index[(now["status"] == "below_minimum") & was_min]),
         n_compared=int(both.sum()),
+        below_min=tuple(now.index[now["status"] == "below_minimum"]),
     )
 
 
@@ -102,6 +106,8 @@ def funding_sentence(f: FundingFindings, lang: str) -> str:
                          minimum=_number(f.minimum), target=_number(f.target) if f.target is not None else "")
     if f.n_missing:
         text += t["missing"].format(n_missing=f.n_missing)
+    if f.below_min:
+        text += t["below_min"].format(names=_names(f.below_min, lang), minimum=_number(f.minimum))
     text += _largest(f.largest_rise, f.largest_delta, lang)
     if f.crossed_min:
         text += t["crossed_min"].format(names=_names(f.crossed_min, lang), minimum=_number(f.minimum))
@@ -252,7 +258,7 @@ class RankingFindings:
 
 def index_score(value: float) -> Decimal:
     """An index value at the precision slides show it (half up), the same for labels and for ties."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-SCORE_DECIMALS), rounding=ROUND_HALF_UP)
+    return shown(value, SCORE_DECIMALS)
 
 
 def ranking_findings(index: pd.DataFrame, year: int, adcodes: list[str] | None = None) -> RankingFindings:

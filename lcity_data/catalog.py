@@ -83,9 +83,17 @@ class Standard:
     source: str
     output_names: dict[str, str]
     default: bool = False
+    value_name: dict[str, str] = field(default_factory=dict)  # the ratio's name per language
+    unit_name: dict[str, str] = field(default_factory=dict)  # the ratio's unit per language ("名/万人")
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def value_label(self, lang: str) -> str:
+        return self.value_name.get(lang) or self.value_name.get("zh", self.id)
+
+    def unit_label(self, lang: str) -> str:
+        return self.unit_name.get(lang) or self.unit_name.get("zh", self.unit)
 
 
 @dataclass(frozen=True)

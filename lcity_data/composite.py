@@ -6,8 +6,9 @@ catalog/evaluation.toml, else the best value observed in the panel), turned so t
 weighted (dimension weights × indicator weights within the dimension, both renormalised to sum to 1).
 A district-year missing more than 20% of its inputs gets no index ("insufficient data", never 0);
 otherwise the weights of the inputs it has are renormalised. Ranks use competition ranking for ties
-(1, 2, 2, 4). The sensitivity run perturbs every weight by ±10% many times (seeded) and reports each
-district's rank range, so nobody over-reads a one-place difference.
+(1, 2, 2, 4) of scores rounded to the decimals they are shown at (lcity_data/ranking.py). The
+sensitivity run perturbs every weight by ±10% many times (seeded) and reports each district's rank range,
+so nobody over-reads a one-place difference.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lcity_data.catalog import _read, load_catalog
+from lcity_data.ranking import competition_rank
 
 NORMALISATIONS = ("minmax", "zscore", "target")
 
@@ -27,6 +29,11 @@ NORMALISATIONS = ("minmax", "zscore", "target")
 def settings() -> dict:
     """The index rules (weights, missing-input share, sensitivity, source text) from the catalog."""
     return _read("evaluation.toml")["index"]
+
+
+def score_decimals(normalisation: str) -> int:
+    """Decimals a score under `normalisation` is shown at (and compared at for ties)."""
+    return int(settings()["score_decimals"][normalisation])
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,10 @@ def compute_index(df: pd.DataFrame, config: IndexConfig, year: int | None = None
         cols = [k for k, i in enumerate(indicators) if config.dimension_of(i) == dim]
         out[f"dim_{dim}"] = _weighted(values[:, cols], weights[cols])
     out = out.reset_index()
-    out["rank"] = out.groupby("year")["index"].rank(method="min", ascending=False).astype("Int64")
+    decimals = score_decimals(config.normalisation)
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    for _, rows in out.groupby("year").groups.items():
+        out.loc[rows, "rank"] = competition_rank(out.loc[rows, "index"], decimals).to_numpy()
     return out
 
 
@@ -144,13 +154,14 @@ def sensitivity(df: pd.DataFrame, config: IndexConfig, year: int, draws: int | N
     norm = _normalised(df, config, year)
     values = norm.to_numpy(dtype=float)
     indicators = list(config.indicators)
+    decimals = score_decimals(config.normalisation)
     ranks = []
     for _ in range(draws):
         dims = {d: w * rng.uniform(1 - spread, 1 + spread) for d, w in config.dimensions.items()}
         inds = {i: w * rng.uniform(1 - spread, 1 + spread) for i, w in config.indicators.items()}
         weights = replace(config, dimensions=dims, indicators=inds).effective_weights().reindex(indicators).to_numpy()
         index, _ = _index_values(values, weights, config.max_missing_share)
-        ranks.append(pd.Series(index).rank(method="min", ascending=False).to_numpy())
+        ranks.append(competition_rank(index, decimals).to_numpy(dtype=float, na_value=np.nan))
     table = pd.DataFrame(ranks)  # pandas min/max skip NaN (districts without an index) without warnings
     return pd.DataFrame({
         "adcode": base["adcode"], "rank": base["rank"],

@@ -19,6 +19,11 @@ from lcity_data.registry import load_registry
 STATUS_ORDER = ("below_minimum", "meets_minimum", "meets_target", "no_data")
 
 
+def statuses_for(standard: Standard) -> tuple[str, ...]:
+    """The statuses a standard can give: no "meets target" when it sets no target."""
+    return tuple(s for s in STATUS_ORDER if s != "meets_target" or standard.target is not None)
+
+
 def per_capita(numerator: float | None, denominator: float | None, standard: Standard) -> Decimal | None:
     """The standard's ratio at its reporting precision, or None when an input is missing."""
     return ratio(numerator, denominator, standard.per, standard.precision)

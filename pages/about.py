@@ -63,9 +63,8 @@ for std in cat.standards.values():
     with st.container(border=True):
         st.markdown(f"**{std.name(lang)}**" + (f" · {t('about.default_standard', lang)}" if std.default else ""))
         st.markdown(t("about.standard_rule", lang, numerator=num.name(lang), denominator=den.name(lang),
-                      basis=cat.basis_names[std.basis][lang], per=f"{std.per:,}", unit=unit_label(std.unit, lang),
-                      minimum=f"{std.minimum}",
-                      target=target_text(std.target, unit_label(std.unit, lang), lang)))
+                      basis=cat.basis_names[std.basis][lang], per=f"{std.per:,}", unit=std.unit_label(lang),
+                      minimum=f"{std.minimum}", target=target_text(std.target, std.unit_label(lang), lang)))
         st.markdown(t("funding.source", lang, citation=cite(src, lang), url=""))
         if src.quote:
             st.caption(f"“{src.quote}”")

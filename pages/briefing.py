@@ -6,6 +6,7 @@ HTML file by dashboard/briefing_export.py; this page only shows them."""
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import briefing_export, briefing_pptx, chart_tools, data_access, frame, session, slides
@@ -37,9 +38,12 @@ st.html(f"<style>{briefing_export.PAGE_STYLE}{briefing_export.EMBED_STYLE if emb
 if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
-if slide.figure is not None and embedded:  # presenting: nothing but the slide on the projector
-    st.plotly_chart(slide.figure, config=slides.chart_config(state.year, number, slide.key),
-                    key=f"briefing_{slide.key}")
+if slide.figure is not None and embedded:
+    # Presenting: nothing but the slide; the chart takes the height the headline, sentence and buttons
+    # leave on the screen (EMBED_STYLE makes the page one screen tall), so every slide fits 1280×720 and 1024×768.
+    st.plotly_chart(go.Figure(slide.figure).update_layout(height=None),
+                    config=slides.chart_config(state.year, number, slide.key),
+                    key=f"briefing_{slide.key}", height="stretch")
 elif slide.figure is not None:
     values = briefing_pptx.slide_source_values(table, state.year, list(state.districts))[slide.key]
     chart_tools.show_chart(slide.figure, chart_tools.chart_meta(

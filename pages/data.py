@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import data_access, frame, session, tables
 from dashboard import state as vs
 from dashboard.export_footer import footer_text
-from dashboard.formatting import column_format, indicator_label
+from dashboard.formatting import column_format, indicator_label, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
@@ -57,14 +57,17 @@ st.header(t("data.change", lang, indicator=indicator_label(state.indicator, lang
 have = sorted(int(y) for y in table.loc[table["indicator"] == state.indicator, "year"].unique()
               if state.years[0] <= y <= state.years[1]) or years
 y1, y2 = st.columns(2)
-start = y1.selectbox(t("data.change_from", lang), options=have, index=0, key=f"change_from_{state.indicator}")
-end = y2.selectbox(t("data.change_to", lang), options=have, index=len(have) - 1, key=f"change_to_{state.indicator}")
+start = y1.selectbox(t("data.change_from", lang), options=have, index=0, key=f"change_from_{state.indicator}",
+                     placeholder=t("defects.choose", lang))
+end = y2.selectbox(t("data.change_to", lang), options=have, index=len(have) - 1, key=f"change_to_{state.indicator}",
+                   placeholder=t("defects.choose", lang))
 change = tables.change_table(table, state.indicator, state.districts, int(start), int(end), lang)
-st.dataframe(change, hide_index=True, key="change_table",
-             column_config={str(start): st.column_config.NumberColumn(format=column_format(ind.unit)),
-                            str(end): st.column_config.NumberColumn(format=column_format(ind.unit)),
-                            t("col.change", lang): st.column_config.NumberColumn(format=column_format(ind.unit)),
-                            t("col.pct_change", lang): st.column_config.NumberColumn(format="%.1f%%")})
+unit = unit_label(ind.unit, lang)
+st.dataframe(change, hide_index=True, key="change_table", column_config={
+    c: st.column_config.NumberColumn(format=column_format(ind.unit))
+    for c in (tables.with_unit(str(start), unit), tables.with_unit(str(end), unit),
+              tables.with_unit(t("col.change", lang), unit))}
+    | {tables.with_unit(t("col.pct_change", lang), "%"): st.column_config.NumberColumn(format="%.1f")})
 e1, e2, _ = st.columns([1, 1, 3])
 cstem = f"ningbo_{state.indicator}_change_{start}-{end}"
 e1.download_button(t("data.download_csv", lang), to_csv_bytes(change), file_name=f"{cstem}.csv", mime="text/csv",

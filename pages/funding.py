@@ -1,15 +1,17 @@
 """经费达标 Funding check: per-capita funding against a standard, by district and year, with what-if
 thresholds."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, progress_view, session, tables
-from dashboard.formatting import target_text, unit_label
+from dashboard import chart_tools, data_access, figures, frame, maps, page_style, progress_view, session, tables
+from dashboard import state as vs
+from dashboard.formatting import target_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
+from lcity_data.funding import statuses_for
 from lcity_data.progress import rules
 
 state = frame.page_state()
@@ -20,15 +22,25 @@ styles = cat.status_styles
 status_colors = {k: v["color"] for k, v in styles.items()}
 
 st.title(t("funding.title", lang))
+
+
+def standard_chosen(standard_id: str) -> str:
+    """Another standard starts from its own thresholds: what-if values of the old one are dropped."""
+    session.update(whatif_min=None, whatif_target=None)
+    return standard_id
+
+
 session.bind(st.selectbox, "standard", t("funding.standard", lang), options=list(cat.standards),
-             format_func=lambda s: cat.standard(s).name(lang))
+             format_func=lambda s: cat.standard(s).name(lang), from_widget=standard_chosen,
+             placeholder=t("defects.choose", lang))
 state = session.get()
 std = cat.standard(state.standard)
 num, den = cat.indicator(std.numerator), cat.indicator(std.denominator)
 basis = cat.basis_names[std.basis][lang]
-unit = unit_label(std.unit, lang)
+unit = std.unit_label(lang)
 source = cat.sources[std.source]
-ratio_label = t(f"ratio.{std.output_names['ratio']}", lang)
+ratio_label = std.value_label(lang)
+shown_statuses = statuses_for(std)
 
 with st.container(border=True):
     st.markdown(t("funding.formula", lang, ratio=ratio_label, numerator=num.name(lang),
@@ -94,7 +106,7 @@ with left:
     st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="funding_map")
 with right:
     st.header(t("funding.over_time", lang))
-    counts = tables.status_counts(over_time, state.districts)
+    counts = tables.status_counts(over_time, state.districts, shown_statuses)
     chart_tools.show_chart(figures.status_bars(
         counts, status_labels={k: f"{v['icon']} {v[lang]}" for k, v in styles.items()}, status_colors=status_colors,
         x_title=t("common.year", lang), y_title=t("funding.districts_axis", lang),
@@ -104,26 +116,31 @@ with right:
         years=over_time["year"], source_values=[std.source, *chart_tools.check_sources(
             over_time[over_time["adcode"].isin(state.districts)])]), key="funding_bars", lang=lang)
 
-st.header(t("funding.matrix", lang, unit=unit))
+st.header(t("defects.funding_matrix", lang, value=ratio_label, unit=unit))
 labels_m, keys_m = tables.funding_matrix(over_time, state.districts, lang)
-st.dataframe(labels_m.style.apply(lambda _: tables.cell_styles(keys_m, status_colors), axis=None),
-             key="funding_matrix")
-st.caption("  ".join(f"{v['icon']} {v[lang]}" for v in styles.values()) + " · " + t("funding.matrix_note", lang))
+st.html(tables.matrix_html(labels_m, keys_m, status_colors, corner=t("col.district", lang)))
+st.caption("  ".join(f"{styles[s]['icon']} {styles[s][lang]}" for s in shown_statuses) + " · "
+           + t("defects.funding_matrix_note", lang))
 
 st.header(t("funding.whatif", lang))
 w1, w2 = st.columns(2)
 step = 1.0 if std.per == 1 else 0.5
-minimum = w1.number_input(t("funding.whatif_minimum", lang, unit=unit), min_value=0.0, value=float(std.minimum),
-                          step=step, key=f"whatif_min_{std.id}")
-target = None
+
+
+def threshold_input(column: st.delta_generator.DeltaGenerator, field: str, label: str, own: Decimal) -> str:
+    """A what-if threshold bound to the URL (`wmin` / `wtarget`), written only where it differs from `own`."""
+    with column:
+        session.bind(st.number_input, field, label, min_value=0.0, step=step, key_suffix=f"_{std.id}",
+                     to_widget=lambda v: float(own if v is None else Decimal(v)),
+                     from_widget=lambda v: None if Decimal(repr(float(v))) == own else vs.threshold_text(v))
+    value = getattr(session.get(), field)
+    return vs.threshold_text(own) if value is None else value
+
+
+lo = threshold_input(w1, "whatif_min", t("funding.whatif_minimum", lang, unit=unit), std.minimum)
+hi = None
 if std.target is not None:
-    target = w2.number_input(t("funding.whatif_target", lang, unit=unit), min_value=0.0, value=float(std.target),
-                             step=step, key=f"whatif_target_{std.id}")
-try:
-    lo = str(Decimal(repr(minimum)))
-    hi = str(Decimal(repr(target))) if target is not None else None
-except InvalidOperation:
-    lo, hi = str(std.minimum), None
+    hi = threshold_input(w2, "whatif_target", t("funding.whatif_target", lang, unit=unit), std.target)
 if hi is not None and Decimal(hi) < Decimal(lo):
     st.warning(t("funding.whatif_order", lang))
 whatif = data_access.funding_checks(table, std.id, lo, hi)
@@ -133,12 +150,22 @@ passing_now = int(sel["status"].isin(["meets_minimum", "meets_target"]).sum())
 passing_whatif = int(w_year["status"].isin(["meets_minimum", "meets_target"]).sum())
 target_now = int((sel["status"] == "meets_target").sum())
 target_whatif = int((w_year["status"] == "meets_target").sum())
-m1, m2 = st.columns(2)
-m1.metric(t("funding.whatif_pass", lang), f"{passing_whatif} / {len(sel)}", delta=passing_whatif - passing_now,
-          border=True)
+def versus_standard(change: int) -> str:
+    """The chip under a what-if count: how many more or fewer than under the standard, never a bare 0."""
+    return t("defects.whatif_delta", lang, n=f"{change:+d}") if change else t("defects.whatif_same", lang)
+
+
+st.html(page_style.KPI_STYLE)
+m1, m2 = st.container(key=page_style.KPI_KEY).columns(2)
+m1.metric(t("funding.whatif_pass", lang), f"{passing_whatif} / {len(sel)}",
+          delta=versus_standard(passing_whatif - passing_now), delta_arrow="auto" if passing_whatif != passing_now
+          else "off", delta_color="normal" if passing_whatif != passing_now else "off", border=True)
 if std.target is not None:
     m2.metric(t("funding.whatif_target_pass", lang), f"{target_whatif} / {len(sel)}",
-              delta=target_whatif - target_now, border=True)
-st.dataframe(compare, hide_index=True, key="funding_whatif")
+              delta=versus_standard(target_whatif - target_now), delta_arrow="auto" if target_whatif != target_now
+              else "off", delta_color="normal" if target_whatif != target_now else "off", border=True)
+st.dataframe(compare, hide_index=True, key="funding_whatif", column_config={
+    c: st.column_config.NumberColumn(format=f"%.{std.precision}f") for c in compare.columns
+    if compare[c].dtype.kind == "f"})
 if illustrative:
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -108,7 +108,8 @@ else:
     choices = import_view.sheet_choices(sheets)
     sheet = (c1.selectbox(t("import.sheet", lang), choices, key=f"import_sheet_{upload.file_id}",
                           format_func=lambda s: import_view.sheet_label(s, sheets, lang),
-                          help=t("import.sheet_help", lang)) if len(choices) > 1 else None)
+                          help=t("import.sheet_help", lang), placeholder=t("defects.choose", lang))
+             if len(choices) > 1 else None)
     base = data_access.release_frame()
     # The run without a year says what an empty year box means (title, sheet name, or nothing found).
     auto = import_view.memo(st.session_state, AUTO_SLOT, (upload.file_id, sheet),

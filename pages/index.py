@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import chart_tools, data_access, figures, frame, index_view, session
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
-from lcity_data.composite import NORMALISATIONS, default_config, settings
+from lcity_data.composite import NORMALISATIONS, default_config, score_decimals, settings
 
 state = frame.page_state()
 lang = state.lang
@@ -25,14 +25,12 @@ def norm_name(method: str) -> str:
 
 
 st.title(t("index.title", lang))
-left, right = st.columns([1, 1], vertical_alignment="bottom")
-with left:
-    session.bind(st.segmented_control, "normalisation", t("index.normalisation", lang), options=list(NORMALISATIONS),
-                 format_func=norm_name, required=True)
+# the switch on its own row, its explanation under it: side by side they ran into each other at 1024 px
+session.bind(st.segmented_control, "normalisation", t("index.normalisation", lang), options=list(NORMALISATIONS),
+             format_func=norm_name, required=True)
 state = session.get()
-with right:
-    st.caption(t(f"index.norm_help_{state.normalisation}", lang) + " "
-               + t("index.norm_default", lang, name=norm_name(catalog_config.normalisation)))
+st.caption(t(f"index.norm_help_{state.normalisation}", lang) + " "
+           + t("index.norm_default", lang, name=norm_name(catalog_config.normalisation)))
 
 dim_raw = index_view.raw_weights(state.weights, dim_defaults)
 ind_raw = index_view.raw_weights(state.indicator_weights, ind_defaults)
@@ -89,7 +87,7 @@ provenance = index_view.input_status(table, list(config.indicators), state.year)
 results = index_view.results(index, ranges, provenance, dims, lang)
 shown = results[results["adcode"].isin(state.districts)].reset_index(drop=True)
 used_dims = [d for d in dims if any(config.dimension_of(i) == d for i in config.indicators)]
-value_format = ".2f" if state.normalisation == "zscore" else ".1f"
+value_format = f".{score_decimals(state.normalisation)}f"
 illustrative = bool((shown["input_status"] == "illustrative").any())
 if shown["index"].isna().all():
     st.info(t("index.nothing", lang, year=state.year))
@@ -98,12 +96,9 @@ st.header(t("index.ranking", lang, year=state.year))
 ranking = index_view.ranking_table(results, state.districts, used_dims, lang)
 index_col = t("index.col_index", lang)
 score_cols = [index_view.dimension_name(d, lang) for d in used_dims]
-styled = (ranking.style
-          .format("{:" + value_format + "}", subset=[index_col], na_rep=t("index.status_insufficient_data", lang))
-          .format("{:" + value_format + "}", subset=score_cols, na_rep=t("common.no_data_short", lang))
-          .format("{:.0f}%", subset=[t("index.col_missing", lang)])
-          .format("{:d}", subset=[t("index.col_rank", lang)], na_rep=t("common.no_data_short", lang)))
-st.dataframe(styled, hide_index=True, key="index_table")
+numbers = [t("index.col_rank", lang), index_col, t("index.col_missing", lang), *score_cols]
+st.dataframe(index_view.ranking_text(ranking, score_cols, value_format, lang), hide_index=True, key="index_table",
+             column_config={c: st.column_config.TextColumn(alignment="right") for c in numbers})
 st.markdown(t("index.range_note", lang, draws=rule["sensitivity_draws"]))
 
 st.header(t("index.chart", lang))
@@ -130,6 +125,7 @@ chart_tools.show_chart(figures.dimension_radars(
     reference=reference, reference_label=t("index.radar_reference", lang), value_format=value_format,
 ), chart_tools.chart_meta(t("index.radar", lang), lang, key="index_radar", years=[state.year],
                           source_values=index_inputs["source"]), key="index_radar", lang=lang)
-st.caption(t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
+st.caption(t("defects.radar_key", lang, axes=figures.radar_key(radar_dims)) + " "
+           + t("index.radar_note", lang, normalisation=norm_name(state.normalisation)))
 if illustrative:
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

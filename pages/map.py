@@ -21,14 +21,14 @@ st.title(t("map.title", lang))
 st.caption(t("map.subtitle", lang, indicator=ind.name(lang), year=state.year))
 
 std = standard_for_indicator(state.indicator)
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2, c3 = st.columns([3, 2, 2])  # the engine switch needs room for "Plotly (default) | Leaflet"
 with c1:
     session.bind(st.segmented_control, "view", t("map.view", lang), options=list(vs.MAP_VIEWS),
                  format_func=lambda v: t(f"map.view_{v}", lang), required=True)
 if std is None:
     with c2:
         session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(vs.CLASS_METHODS),
-                     format_func=lambda m: t(f"map.method_{m}", lang))
+                     format_func=lambda m: t(f"map.method_{m}", lang), placeholder=t("defects.choose", lang))
     with c3:
         session.bind(st.slider, "k", t("map.k", lang), min_value=vs.K_RANGE[0], max_value=vs.K_RANGE[1],
                      disabled=state.classes == "continuous")

@@ -3,8 +3,8 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, progress_view, session, tables
-from dashboard.formatting import change_text, unit_label, value_text
+from dashboard import chart_tools, data_access, figures, frame, maps, page_style, progress_view, session, tables
+from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
@@ -35,7 +35,8 @@ if prev_year is not None:
     prev_city, _ = funding.city_per_capita(checks[checks["year"] == prev_year], std.id)
 delta = None if city is None or prev_city is None else float(city - prev_city)
 
-c1, c2, c3, c4 = st.columns(4)
+st.html(page_style.KPI_STYLE)
+c1, c2, c3, c4 = st.container(key=page_style.KPI_KEY).columns(4)
 c1.metric(t("overview.meets_minimum", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang)),
           f"{meets_min} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
 c2.metric(t("overview.meets_target", lang, target=f"{std.target}", unit=unit_label(std.unit, lang)),
@@ -45,6 +46,10 @@ c3.metric(t("overview.city_per_capita", lang, year=state.year), value_text(city,
           delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}",
           help=t("overview.city_help", lang, basis=basis, n=n_city), border=True)
 c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
+below = selected.loc[selected["status"] == "below_minimum", f"district_{lang}"].tolist()
+if below:
+    st.caption(t("defects.overview_below", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang),
+                 names=join_names(below, lang)))
 target_year = progress_view.default_target_year()
 progress = progress_view.standard_progress(checks, std, target_year, state.year)
 if progress is not None and state.districts:
@@ -79,6 +84,6 @@ with right:
             "label": t("col.status", lang), "count": t("col.count", lang), "share": t("col.share", lang)}),
         hide_index=True, column_config={t("col.share", lang): st.column_config.NumberColumn(format="%.1f%%")},
     )
-    st.caption(t("overview.provenance_help", lang, year=state.year))
+    st.caption(t("defects.overview_provenance", lang, year=state.year, total=f"{len(shown):,}"))
     if illustrative or (shown["status"] == "illustrative").any():
         st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

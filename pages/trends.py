@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, session
+from dashboard import chart_tools, data_access, figures, frame, maps, session, trend_view
 from dashboard import state as vs
 from dashboard.formatting import axis_scale, definition, indicator_label, join_names, unit_label, value_text
 from dashboard.i18n import t
@@ -19,7 +19,7 @@ cat = load_catalog()
 reg = load_registry()
 ind = cat.indicator(state.indicator)
 table = data_access.current_table()
-years = list(range(state.years[0], state.years[1] + 1))
+years = trend_view.shown_years(table, state.indicator, state.districts, state.years)
 
 st.title(t("trends.title", lang))
 st.caption(t("trends.subtitle", lang, indicator=ind.name(lang), start=years[0], end=years[-1]))
@@ -29,15 +29,15 @@ with c1:
     session.bind(st.segmented_control, "mode", t("trends.mode", lang), options=list(vs.TREND_MODES),
                  format_func=lambda m: t(f"trends.mode_{m}", lang), required=True)
 state = session.get()
-if state.mode == "indexed":
-    if state.base is None or not years[0] <= state.base <= years[-1]:
-        session.update(base=years[0])
-    with c2:
-        session.bind(st.selectbox, "base", t("trends.base", lang), options=years)
-state = session.get()
-
 rows = table[(table["indicator"] == state.indicator) & table["adcode"].isin(state.districts)
              & table["year"].between(years[0], years[-1])].copy()
+if state.mode == "indexed":
+    if state.base is None or state.base not in years:
+        session.update(base=trend_view.default_base(rows, years))
+    with c2:
+        session.bind(st.selectbox, "base", t("trends.base", lang), options=years,
+                     placeholder=t("defects.choose", lang))
+state = session.get()
 city = city_series(table, state.indicator, years=years)
 city = city.assign(source=t(f"trends.city_rule_{ind.aggregate}", lang))
 
@@ -99,6 +99,8 @@ fig = figures.trend(
 )
 if not state.districts:
     st.info(t("common.select_districts", lang))
+if state.mode == "indexed":
+    st.caption(t("defects.trends_indexed_explain", lang, base=state.base))
 chart_tools.show_chart(fig, chart_tools.chart_meta(
     ind.name(lang), lang, key="trend_chart", unit=y_title if state.mode == "indexed" else unit, years=years,
     source_values=source_ids,

@@ -252,12 +252,14 @@ def test_funding_standard_and_what_if():
     at = start({"year": "2022"}, page="funding")
     assert at.query_params["standard"] == "ningbo_household"
     passing = at.metric[0].value
-    at.number_input(key="whatif_min_ningbo_household").set_value(20.0).run()
-    at.number_input(key="whatif_target_ningbo_household").set_value(25.0).run()
+    at.number_input(key="_w_whatif_min_ningbo_household").set_value(20.0).run()
+    at.number_input(key="_w_whatif_target_ningbo_household").set_value(25.0).run()
     assert at.metric[0].value.startswith("0 /")
     assert passing != at.metric[0].value
     at.selectbox(key="_w_standard").set_value("national_resident").run()
     assert at.query_params["standard"] == "national_resident"
+    assert "wmin" not in at.query_params  # another standard starts from its own thresholds
+    assert at.number_input(key="_w_whatif_min_national_resident").value == 2.0
     assert "常住人口" in " ".join(m.value for m in at.markdown)
     bars = next(c for c in charts(at) if c["data"][0]["type"] == "bar")
     assert bars["layout"]["barmode"] == "stack"
@@ -274,7 +276,7 @@ def test_data_page_long_wide_and_exact_download_frame():
     assert list(wide.columns[4:7]) == ["2020", "2021", "2022"]
     assert len(wide) == 2
     change = at.dataframe[1].value
-    assert {"变化量", "变化率"} <= set(change.columns)
+    assert {"变化量 (元/人)", "变化率 (%)", "来源"} <= set(change.columns)
     assert len(at.get("download_button")) == 4
 
 

@@ -43,10 +43,11 @@ def test_counts_and_largest_rise_in_both_languages():
     f = funding_findings(df, 2024)
     assert (f.n_total, f.n_min, f.n_target, f.n_missing) == (10, 9, 2, 0)
     assert funding_sentence(f, "zh") == (
-        "2024年，10个区（县、市）中有9个达到人均4元最低标准，2个达到10元目标；北仑区增幅最大（+7元）；"
+        "2024年，10个区（县、市）中有9个达到人均4元最低标准，2个达到10元目标；鄞州区未达4元最低标准；北仑区增幅最大（+7元）；"
         "江北区今年达到4元最低标准；北仑区、奉化区今年达到10元目标。")
     assert funding_sentence(f, "en") == (
         "In 2024, 9 of 10 districts met the 4-yuan minimum per person and 2 reached the 10-yuan target; "
+        "Yinzhou District fell short of the 4-yuan minimum; "
         "Beilun District rose most (+7 yuan); Jiangbei District crossed the 4-yuan minimum this year; "
         "Beilun District, Fenghua District reached the 10-yuan target this year.")
 

@@ -95,3 +95,19 @@ def test_sensitivity_is_seeded_and_brackets_the_rank():
 def test_distance_to_target_without_a_policy_target_uses_the_best_observed_value():
     norm = normalise(pd.DataFrame({"teachers_per_10k": [1.0, 4.0, 2.0]}), "target", {})
     assert norm["teachers_per_10k"].tolist() == pytest.approx([25.0, 100.0, 50.0])
+
+
+def test_scores_equal_at_the_precision_shown_share_a_rank():
+    """75.51 and 75.53 both read 75.5: one rank, the next district third (competition ranking)."""
+    from lcity_data.composite import score_decimals
+
+    tied = _long({("330203", 2022, "funding_per_capita"): 7.551, ("330205", 2022, "funding_per_capita"): 7.553,
+                  ("330206", 2022, "funding_per_capita"): 2.0, ("330211", 2022, "funding_per_capita"): 10.0})
+    cfg = IndexConfig(indicators={"funding_per_capita": 1.0}, dimensions={"government": 1.0},
+                      normalisation="target", targets={"funding_per_capita": 10})
+    assert score_decimals("target") == 1
+    assert score_decimals("zscore") == 2
+    ranks = compute_index(tied, cfg, 2022).set_index("adcode")["rank"]
+    assert ranks.to_dict() == {"330211": 1, "330203": 2, "330205": 2, "330206": 4}
+    ranges = sensitivity(tied, cfg, 2022, draws=5).set_index("adcode")
+    assert ranges.loc["330203", "rank_min"] == ranges.loc["330205", "rank_min"] == 2

@@ -250,9 +250,9 @@ def test_tables_long_wide_change_coverage(table):
     assert list(wide["Adcode"]) == ["330203", "330212"]
     assert wide.loc[0, "2021"] == rows[(rows["adcode"] == "330203") & (rows["year"] == 2021)]["value"].iloc[0]
     change = tables.change_table(table, "funding_per_capita", ["330203"], 2020, 2022, "en")
-    v0, v1 = change.loc[0, "2020"], change.loc[0, "2022"]
-    assert change.loc[0, "Change"] == pytest.approx(v1 - v0)
-    assert change.loc[0, "% change"] == pytest.approx((v1 - v0) / v0 * 100)
+    v0, v1 = change.loc[0, "2020 (yuan per person)"], change.loc[0, "2022 (yuan per person)"]
+    assert change.loc[0, "Change (yuan per person)"] == pytest.approx(v1 - v0)
+    assert change.loc[0, "% change (%)"] == pytest.approx((v1 - v0) / v0 * 100, abs=0.05)
     labels, keys = tables.coverage_matrix(table, "population_resident", ["330203"], [2010, 2011, 2020], "zh")
     assert keys.loc["海曙区"].tolist() == ["derived", "missing", "official"]
     assert labels.loc["海曙区", "2011"].endswith("缺失")
