@@ -31,6 +31,9 @@ What it reads
   of data disappears silently; a derived indicator (人均经费) is never imported: the app computes it.
 - A blank value cell of a known district and year is "not reported": `ImportReport.blanks` (NaN
   values, merged by `upload_table()`/`overlay` so no earlier value shows through); it is no rejection.
+- Every value and blank keeps where it came from: `table` and `blanks` carry, after COLUMNS, the input
+  row (the report's row numbers) and the sheet (None for a CSV), so publishing a release needs no
+  second parse of the file.
 - Values three-fold off their district's previous year or the other districts' median are listed in
   `ImportReport.warnings` (lcity_data.plausibility), accepted all the same. Values are `reported`
   unless the status column says otherwise.
@@ -97,6 +100,7 @@ _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
 _YEAR = re.compile(r"(\d{4})(\.0+)?(年度?)?", re.ASCII)
 _FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
 _CONFLICT_ROWS_SHOWN = 5
+PROVENANCE = ["row", "sheet"]  # after COLUMNS in `ImportReport.table` and `.blanks`: where each value came from
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,10 @@ class FileNote:
 
 @dataclass
 class ImportReport:
-    """What became of every input row, and the accepted values as a validated long table."""
+    """What became of every input row, and the accepted values as a validated long table.
+
+    `table` and `blanks` are COLUMNS plus PROVENANCE (each value's input row and sheet): callers that
+    want the canonical long table alone select `table[COLUMNS]`."""
 
     file: str
     table: pd.DataFrame
@@ -184,7 +191,7 @@ class ImportReport:
     year: int | None = None  # the year used for rows without one, and where it came from:
     year_from: Literal["given", "title", "sheet"] | None = None
     warnings: list[Implausible] = field(default_factory=list)
-    blanks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMNS))
+    blanks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*COLUMNS, *PROVENANCE]))
     cells: pd.DataFrame | None = field(default=None, repr=False)  # accepted values with row/column
     file_notes: list[FileNote] = field(default_factory=list)
 
@@ -203,10 +210,11 @@ class ImportReport:
 
     def upload_table(self) -> pd.DataFrame:
         """What merging this return into another table uses: the accepted values plus one row with a
-        NaN value per blank cell ("no data reported"), so a blank never keeps a value underneath."""
+        NaN value per blank cell ("no data reported"), so a blank never keeps a value underneath; both
+        with their input row and sheet."""
         if self.blanks.empty:
             return self.table.copy()
-        return pd.concat([self.table, self.blanks[COLUMNS]], ignore_index=True)
+        return pd.concat([self.table, self.blanks[[*COLUMNS, *PROVENANCE]]], ignore_index=True)
 
     def to_json(self) -> dict:
         """JSON-ready summary (what `check --format json` prints and the UI shows)."""
@@ -951,16 +959,22 @@ def _build_report(grid: _Grid, layout: _Layout, context: _Context, name: str) ->
     cat = load_catalog()
     table = pd.DataFrame(
         [{"adcode": c.key[0], "year": c.key[1], "indicator": c.key[2], "value": c.value,
-          "unit": cat.indicator(c.key[2]).unit, "status": c.status, "source": c.source, "note": c.note}
+          "unit": cat.indicator(c.key[2]).unit, "status": c.status, "source": c.source, "note": c.note,
+          "row": c.row, "sheet": grid.sheet}
          for c in accepted],
-        columns=COLUMNS,
+        columns=[*COLUMNS, *PROVENANCE],
     )
     given = {cand.key for res in results for cand in res.candidates}
-    blanks = {key: labels for res in results for key, labels in res.blanks if key not in given}
+    blanks: dict[tuple[str, int, str], tuple[int, _Labels]] = {}
+    for res in results:  # a cell left blank in two rows is one blank, at its first row
+        for key, labels in res.blanks:
+            if key not in given:
+                blanks.setdefault(key, (res.row, labels))
     blank_table = pd.DataFrame(
         [{"adcode": key[0], "year": key[1], "indicator": key[2], "value": math.nan,
-          "unit": cat.indicator(key[2]).unit, "status": labels.status, "source": labels.source, "note": BLANK_NOTE}
-         for key, labels in blanks.items()], columns=COLUMNS)
+          "unit": cat.indicator(key[2]).unit, "status": labels.status, "source": labels.source, "note": BLANK_NOTE,
+          "row": row, "sheet": grid.sheet}
+         for key, (row, labels) in blanks.items()], columns=[*COLUMNS, *PROVENANCE])
     if blanks:
         notes.append(RowNote(None, f"{len(blanks)}个空白单元格按“未上报”处理：应用后这些地区、年份、指标不显示原有数值",
                              f"{len(blanks)} blank cells are 'not reported': once applied, no earlier value is shown "
@@ -971,13 +985,21 @@ def _build_report(grid: _Grid, layout: _Layout, context: _Context, name: str) ->
          for c in accepted],
         columns=["adcode", "year", "indicator", "value", "row", "column", "value_text", "sheet"])
     return ImportReport(
-        file=name, table=validate_table(table).reset_index(drop=True), accepted=len(accepted_rows),
-        values=len(accepted), rejected=rejected, skipped=skipped, rows_total=len(results),
+        file=name, table=_validated(table), accepted=len(accepted_rows), values=len(accepted),
+        rejected=rejected, skipped=skipped, rows_total=len(results),
         accepted_rows=accepted_rows, partial_rows=partial, notes=notes, ignored_columns=layout.ignored,
         layout=layout.kind, header_row=layout.header_row, encoding=grid.encoding, sheet=grid.sheet,
         sheets=[grid.sheet] if grid.sheet else [], year=context.year, year_from=context.year_from,
         blanks=blank_table, cells=cells, file_notes=[FileNote(zh, en) for zh, en in grid.notes],
     )
+
+
+def _validated(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's COLUMNS in canonical dtypes (validate_table), with its PROVENANCE columns kept."""
+    out = validate_table(table).reset_index(drop=True)
+    out["row"] = table["row"].astype(int).to_numpy()
+    out["sheet"] = table["sheet"].to_numpy(dtype=object)
+    return out
 
 
 def _import_grid(grid: _Grid, year: int | None, name: str) -> ImportReport:
@@ -993,7 +1015,7 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
     """One report for a workbook read sheet by sheet (one sheet per year): rows are named by sheet, and a
     district-year-indicator given by two sheets with different values is rejected in both."""
     rejected = [r for p in parts for r in _in_sheet(p.rejected, p.sheet)]
-    tables = pd.concat([p.table.assign(_sheet=p.sheet) for p in parts], ignore_index=True)
+    tables = pd.concat([p.table for p in parts], ignore_index=True)
     cells = pd.concat([p.cells.assign(sheet=p.sheet) for p in parts], ignore_index=True)
     key = ["adcode", "year", "indicator"]
     clash = tables.groupby(key)["value"].transform("nunique") > 1
@@ -1002,7 +1024,7 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
                                   "另一工作表中同一地区、年份、指标的数值不同，无法确定哪个正确",
                                   "another sheet gives this district, year and indicator a different value",
                                   c.sheet))
-    table = tables[~clash].drop_duplicates(key).drop(columns="_sheet")
+    table = tables[~clash].drop_duplicates(key)
     kept = pd.MultiIndex.from_frame(table[key])
     cells = cells[pd.MultiIndex.from_frame(cells[key]).isin(kept)].drop_duplicates(key)
     bad = {(r.sheet, r.row) for r in rejected}
@@ -1014,8 +1036,8 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
     blanks = blanks[~pd.MultiIndex.from_frame(blanks[key]).isin(kept)]
     first = parts[0]
     return ImportReport(
-        file=name, table=validate_table(table).reset_index(drop=True), accepted=len(accepted_rows),
-        values=len(table), rejected=rejected, skipped=[s for p in parts for s in _in_sheet(p.skipped, p.sheet)],
+        file=name, table=_validated(table), accepted=len(accepted_rows), values=len(table), rejected=rejected,
+        skipped=[s for p in parts for s in _in_sheet(p.skipped, p.sheet)],
         rows_total=sum(p.rows_total for p in parts), accepted_rows=accepted_rows,
         partial_rows=partial, notes=[n for p in parts for n in _in_sheet(p.notes, p.sheet)],
         ignored_columns=list({c: None for p in parts for c in p.ignored_columns}), layout=first.layout,

@@ -119,8 +119,9 @@ def overlay(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
 
     A blank upload cell (no value, see `ImportReport.upload_table`) removes the base value and adds
     nothing: "not reported" never shows a sample value underneath. Base rows keep their provenance
-    columns (release, file, sheet, row) when `base` has them; upload rows and recomputed derived rows
-    carry none, since they are this session's, not published.
+    columns (release, file, sheet, row) when `base` has them; upload rows (whatever input row and sheet
+    the import gave them) and recomputed derived rows carry none, since they are this session's, not
+    published.
     """
     key = ["adcode", "year", "indicator"]
     derived_ids = [i.id for i in load_catalog().indicators.values() if i.derived]
@@ -128,7 +129,7 @@ def overlay(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
     replaced = pd.MultiIndex.from_frame(uploaded[key])
     kept = base[~pd.MultiIndex.from_frame(base[key]).isin(replaced)]
     fresh = uploaded[uploaded["value"].notna() & ~uploaded["indicator"].isin(derived_ids)]
-    rows = pd.concat([kept, fresh.reindex(columns=list(base.columns))], ignore_index=True)
+    rows = pd.concat([kept, fresh[COLUMNS].reindex(columns=list(base.columns))], ignore_index=True)
     derived = with_derived(rows[COLUMNS])
     out = pd.concat([rows, derived[derived["indicator"].isin(derived_ids)].reindex(columns=list(base.columns))],
                     ignore_index=True)

@@ -1,11 +1,10 @@
 """District returns as one publishable table: the importer's values with their provenance.
 
-Why a module of its own: publishing (CLI `publish`, the app's Import page) needs, beyond what
-`import_file` reports, the input row each value came from and the value cells left blank (a blank
-cell publishes "no data reported" and hides the old value). The importer stays the one parser: this
-module replays its own row reader (`_RowReader`) over the same grid, so labels, districts and years
-are resolved exactly as the import did. If the importer's internals change, `cell_rows` is the one
-place to follow (tests/test_store_returns.py checks it against `import_file`).
+Why a module of its own: publishing (CLI `publish`, the app's Import page) takes several files at
+once, and must know which file each value came from and which files disagree. Everything about one
+file comes from the importer, the one parser: `ImportReport.upload_table()` gives each value and each
+blank cell (a blank publishes "no data reported" and hides the old value) with its input row and
+sheet; this module adds the file, combines the files and lists their conflicts.
 """
 
 from __future__ import annotations
@@ -17,50 +16,17 @@ from pathlib import Path
 import pandas as pd
 
 from lcity_data import importer as imp
-from lcity_data.catalog import load_catalog
 from lcity_data.validation import COLUMNS
 
 KEY = ["adcode", "year", "indicator"]
-
-
-def cell_rows(data: bytes, name: str, *, sheet: str | int | None = None, year: int | None = None) -> pd.DataFrame:
-    """Per (adcode, year, indicator): the input row of its first accepted value or, for a cell left blank
-    in a row whose labels are valid, `blank=True` with that row's status, source and note."""
-    grid = imp._read_grid(data, name, sheet)
-    layout = imp._find_layout(grid)
-    reader = imp._RowReader(grid, layout, year, f"上传文件 {name} / uploaded file {name}")
-    cat = load_catalog()
-    records: list[dict] = []
-    for row, cells in grid.rows:
-        if row <= layout.header_row or all(imp._blank(c) for c in cells):
-            continue
-        result = reader.read(row, cells)
-        records += [{"adcode": c.key[0], "year": c.key[1], "indicator": c.key[2], "row": row, "blank": False,
-                     "status": c.status, "source": c.source, "note": c.note} for c in result.candidates]
-        if layout.kind == "long":
-            if not imp._blank(grid.raw(row, layout.fields["value"].index)):
-                continue
-            match = imp._match_indicator(imp._text(reader.label(row, "indicator")))
-            blank_ids = [match[0]] if match and not cat.indicator(match[0]).derived else []
-        else:
-            blank_ids = [c.indicator for c in layout.indicators if imp._blank(grid.raw(row, c.index))]
-        if not blank_ids:
-            continue
-        labels = reader._labels(imp._RowResult(row))
-        if labels.adcode is None:
-            continue
-        records += [{"adcode": labels.adcode, "year": labels.year, "indicator": ind, "row": row, "blank": True,
-                     "status": labels.status, "source": labels.source, "note": labels.note} for ind in blank_ids]
-    frame = pd.DataFrame(records, columns=[*KEY, "row", "blank", "status", "source", "note"])
-    # a value anywhere in the file wins over a blank; the importer keeps the first row of a value
-    return frame.sort_values(["blank", "row"], kind="stable").drop_duplicates(KEY).reset_index(drop=True)
+COLUMNS_OUT = [*COLUMNS, "file", *imp.PROVENANCE]  # what Store.publish keeps of each value
 
 
 @dataclass
 class Returns:
     """One or more imported returns, ready for `Store.publish`."""
 
-    table: pd.DataFrame                      # COLUMNS + file, sheet, row; value NaN = "no data reported"
+    table: pd.DataFrame                      # COLUMNS_OUT; value NaN = "no data reported"
     files: list[dict]                        # {name, sha256, size, sheet}
     reports: list[imp.ImportReport]
     conflicts: list[dict] = field(default_factory=list)  # the same cell with different values in two files
@@ -88,16 +54,9 @@ class Returns:
                 "conflicts": self.conflicts}
 
 
-def _one(data: bytes, name: str, sheet: str | int | None, year: int | None) -> tuple[imp.ImportReport, pd.DataFrame]:
-    report = imp.import_file(data, filename=name, sheet=sheet, year=year)
-    cells = cell_rows(data, name, sheet=sheet, year=year)
-    values = report.table.merge(cells.loc[~cells["blank"], [*KEY, "row"]], on=KEY, how="left")
-    blanks = cells[cells["blank"]].merge(report.table[KEY], on=KEY, how="left", indicator=True)
-    blanks = blanks[blanks["_merge"] == "left_only"]
-    units = {i.id: i.unit for i in load_catalog().indicators.values()}
-    blank_rows = blanks.assign(value=float("nan"), unit=blanks["indicator"].map(units))
-    table = pd.concat([values, blank_rows[[*COLUMNS, "row"]]], ignore_index=True)
-    return report, table.assign(file=report.file, sheet=report.sheet)
+def _provenanced(report: imp.ImportReport) -> pd.DataFrame:
+    """The report's values and blank cells, each with its file, sheet and input row."""
+    return report.upload_table().assign(file=report.file)[COLUMNS_OUT]
 
 
 def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | int | None = None,
@@ -122,17 +81,17 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
                 raise imp.UnreadableFileError(f"无法打开文件：{path}",
                                               f"cannot open file: {path} ({exc.strerror})") from None
             name = path.name
-        report, table = _one(data, name, sheet, year)
+        report = imp.import_file(data, filename=name, sheet=sheet, year=year)
         reports.append(report)
-        tables.append(table)
+        tables.append(_provenanced(report))
         files.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
                       "sheet": report.sheet})
-    combined = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*COLUMNS, "row"])
+    combined = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS_OUT)
     combined = combined.sort_values("value", key=lambda v: v.isna(), kind="stable")
     given = combined[combined["value"].notna()]
     spread = given.groupby(KEY)["value"].nunique()
     conflicts = [{"adcode": k[0], "year": int(k[1]), "indicator": k[2],
                   "files": sorted(set(given.set_index(KEY).loc[[k], "file"]))}
                  for k in spread[spread > 1].index]
-    table = combined.drop_duplicates(KEY).sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+    table = combined.drop_duplicates(KEY).sort_values(["file", "sheet", "row"], kind="stable").reset_index(drop=True)
     return Returns(table=table, files=files, reports=reports, conflicts=conflicts)
