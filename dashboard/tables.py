@@ -44,14 +44,16 @@ def with_unit(header: str, unit: str) -> str:
 
 
 def sources_by_year(sources: pd.Series, years: pd.Series, lang: str) -> str:
-    """Each distinct source once, with the years it covers: 'A（2010–2014年）；A ÷ B（2015年）'."""
+    """Each distinct source once, as cited for people (grade first), with the years it covers:
+    'A（2010–2014年）；A ÷ B（2015年）'."""
     frame = pd.DataFrame({"source": list(sources), "year": list(years)}).dropna()
     frame = frame[frame["source"].astype(str).str.strip() != ""]
     groups = list(dict.fromkeys(frame["source"]))
     if len(groups) == 1:
-        return str(groups[0])
+        return format_source(groups[0], lang)
     return t("defects.source_sep", lang).join(
-        t("defects.source_years", lang, source=s, years=_years_text(frame.loc[frame["source"] == s, "year"]))
+        t("defects.source_years", lang, source=format_source(s, lang),
+          years=_years_text(frame.loc[frame["source"] == s, "year"]))
         for s in groups)
 
 

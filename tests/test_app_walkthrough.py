@@ -145,7 +145,7 @@ def test_downloads_are_at_reporting_precision_with_units_and_sources():
     mixed = wide[wide["来源"].str.contains("\\|", regex=True)]
     assert mixed.empty, mixed["来源"].iloc[0]
     fenghua = wide[(wide["行政区划代码"] == "330213") & (wide["指标"] == "户籍人口")]["来源"].iloc[0]
-    assert "577.html（2016年）；" in fenghua, fenghua  # each source with the years it covers
+    assert "577.html （C级副本）（2016年）；" in fenghua, fenghua  # each source, graded, with the years it covers
 
 
 def test_ranking_table_writes_missing_values_as_words_not_none():
