@@ -18,6 +18,7 @@ import pandas as pd
 
 from lcity_data import importer as imp
 from lcity_data.catalog import load_catalog
+from lcity_data.table_reader import read_limited
 from lcity_data.validation import COLUMNS
 
 KEY = ["adcode", "year", "indicator"]
@@ -26,31 +27,33 @@ KEY = ["adcode", "year", "indicator"]
 def cell_rows(data: bytes, name: str, *, sheet: str | int | None = None, year: int | None = None) -> pd.DataFrame:
     """Per (adcode, year, indicator): the input row of its first accepted value or, for a cell left blank
     in a row whose labels are valid, `blank=True` with that row's status, source and note."""
-    grid = imp._read_grid(data, name, sheet)
-    layout = imp._find_layout(grid)
-    reader = imp._RowReader(grid, layout, year, f"上传文件 {name} / uploaded file {name}")
+    grids = imp._read_grid(data, name, sheet)
     cat = load_catalog()
     records: list[dict] = []
-    for row, cells in grid.rows:
-        if row <= layout.header_row or all(imp._blank(c) for c in cells):
-            continue
-        result = reader.read(row, cells)
-        records += [{"adcode": c.key[0], "year": c.key[1], "indicator": c.key[2], "row": row, "blank": False,
-                     "status": c.status, "source": c.source, "note": c.note} for c in result.candidates]
-        if layout.kind == "long":
-            if not imp._blank(grid.raw(row, layout.fields["value"].index)):
+    for grid in grids:  # one per year sheet, each with the year of its name (as import_file reads them)
+        layout = imp._find_layout(grid)
+        context = imp._table_context(grid, layout, year if len(grids) == 1 else None)
+        reader = imp._RowReader(grid, layout, context, f"上传文件 {name} / uploaded file {name}")
+        for row, cells in grid.rows:
+            if row <= layout.header_row or all(imp._blank(c) for c in cells):
                 continue
-            match = imp._match_indicator(imp._text(reader.label(row, "indicator")))
-            blank_ids = [match[0]] if match and not cat.indicator(match[0]).derived else []
-        else:
-            blank_ids = [c.indicator for c in layout.indicators if imp._blank(grid.raw(row, c.index))]
-        if not blank_ids:
-            continue
-        labels = reader._labels(imp._RowResult(row))
-        if labels.adcode is None:
-            continue
-        records += [{"adcode": labels.adcode, "year": labels.year, "indicator": ind, "row": row, "blank": True,
-                     "status": labels.status, "source": labels.source, "note": labels.note} for ind in blank_ids]
+            result = reader.read(row, cells)
+            records += [{"adcode": c.key[0], "year": c.key[1], "indicator": c.key[2], "row": row, "blank": False,
+                         "status": c.status, "source": c.source, "note": c.note} for c in result.candidates]
+            if layout.kind == "long":
+                if not imp._blank(grid.raw(row, layout.fields["value"].index)):
+                    continue
+                match = imp._match_indicator(imp._text(reader.label(row, "indicator")))
+                blank_ids = [match[0]] if match and not cat.indicator(match[0]).derived else []
+            else:
+                blank_ids = [c.indicator for c in layout.indicators if imp._blank(grid.raw(row, c.index))]
+            if not blank_ids:
+                continue
+            labels = reader._labels(imp._RowResult(row))
+            if labels.adcode is None:
+                continue
+            records += [{"adcode": labels.adcode, "year": labels.year, "indicator": ind, "row": row, "blank": True,
+                         "status": labels.status, "source": labels.source, "note": labels.note} for ind in blank_ids]
     frame = pd.DataFrame(records, columns=[*KEY, "row", "blank", "status", "source", "note"])
     # a value anywhere in the file wins over a blank; the importer keeps the first row of a value
     return frame.sort_values(["blank", "row"], kind="stable").drop_duplicates(KEY).reset_index(drop=True)
@@ -113,15 +116,8 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
         if isinstance(item, tuple):
             name, data = item
         else:
-            path = Path(item)
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                raise imp.UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
-            except OSError as exc:
-                raise imp.UnreadableFileError(f"无法打开文件：{path}",
-                                              f"cannot open file: {path} ({exc.strerror})") from None
-            name = path.name
+            # Bounded as every import: regular files only, at most the upload limit.
+            data, name = read_limited(Path(item), None, imp.MAX_BYTES)
         report, table = _one(data, name, sheet, year)
         reports.append(report)
         tables.append(table)
