@@ -337,11 +337,13 @@ def _read_grid(data: bytes, name: str, sheet: str | int | None) -> list[_Grid]:
     if data.startswith(_OLE2_MAGIC):
         with table_reader.open_xls(data) as book:
             chosen, unread = _sheets_to_read(book, sheet)
-            grids = [_grid(table_reader.read_xls_sheet(book, ws), sheet=ws.title) for ws in chosen]
+            budget = table_reader.Budget()  # one for all the sheets read from this file
+            grids = [_grid(table_reader.read_xls_sheet(book, ws, budget), sheet=ws.title) for ws in chosen]
     elif data.startswith(_ZIP_MAGIC):
         with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, notes):
             chosen, unread = _sheets_to_read(wb, sheet)
-            grids = [_grid(_read_xlsx_sheet(ws, notes), sheet=ws.title) for ws in chosen]
+            budget = table_reader.Budget()
+            grids = [_grid(_read_xlsx_sheet(ws, notes, budget), sheet=ws.title) for ws in chosen]
     else:
         chosen = []
     if chosen:
@@ -356,9 +358,9 @@ def _read_grid(data: bytes, name: str, sheet: str | int | None) -> list[_Grid]:
     return [_grid(table_reader.read_csv_rows(text), encoding=encoding)]
 
 
-def _read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> table_reader.Sheet:
+def _read_xlsx_sheet(ws: object, notes: list[tuple[str, str]], budget: table_reader.Budget) -> table_reader.Sheet:
     try:
-        return table_reader.read_xlsx_sheet(ws, notes)
+        return table_reader.read_xlsx_sheet(ws, notes, budget)
     except UnreadableFileError:
         raise
     except Exception:  # malformed sheet XML in any of many ways

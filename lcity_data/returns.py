@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lcity_data import importer as imp
+from lcity_data.table_reader import read_limited
 from lcity_data.validation import COLUMNS
 
 KEY = ["adcode", "year", "indicator"]
@@ -72,15 +73,8 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
         if isinstance(item, tuple):
             name, data = item
         else:
-            path = Path(item)
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                raise imp.UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
-            except OSError as exc:
-                raise imp.UnreadableFileError(f"无法打开文件：{path}",
-                                              f"cannot open file: {path} ({exc.strerror})") from None
-            name = path.name
+            # Bounded as every import: regular files only, at most the upload limit.
+            data, name = read_limited(Path(item), None, imp.MAX_BYTES)
         report = imp.import_file(data, filename=name, sheet=sheet, year=year)
         reports.append(report)
         tables.append(_provenanced(report))

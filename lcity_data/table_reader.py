@@ -70,6 +70,7 @@ MAX_ROW_BYTES = 4 * 1024 * 1024  # a row's XML is held in memory until the row e
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # parsed whole on open: ~0.5 M tiny strings, ~3 s CPU
 MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
+MAX_FILE_CELLS = MAX_COLUMNS * MAX_ROWS  # cells with content in all the sheets read from one file
 MAX_MERGES = 100_000
 MAX_NOTES = 5
 
@@ -100,6 +101,23 @@ class UncachedFormula:
 
     def __str__(self) -> str:
         return self.formula
+
+
+@dataclass
+class Budget:
+    """What one file may still cost across the sheets read from it (a workbook with one sheet per year
+    is read sheet by sheet: each within the bounds, and all of them together within the same ones)."""
+
+    cells: int = field(default_factory=lambda: MAX_FILE_CELLS)
+    markup: int = field(default_factory=lambda: MAX_MARKUP)
+
+    def spend_cell(self) -> None:
+        self.cells -= 1
+        if self.cells < 0:
+            raise UnreadableFileError(
+                f"所读取的工作表合计内容过多：一份文件最多{MAX_FILE_CELLS:,}个有内容的单元格；请拆分后分别上传",
+                f"the sheets read hold too much together: at most {MAX_FILE_CELLS:,} cells with content per "
+                "file; split it and upload the parts")
 
 
 @dataclass
@@ -296,15 +314,17 @@ def _notes(messages: Iterator[str]) -> list[tuple[str, str]]:
 class _Cells:
     """Non-blank cells by (row, column), collected within the budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget) -> None:
         self.by_row: dict[int, list[object]] = {}
         self.max_row = self.max_col = 0
+        self.budget = budget
 
     def put(self, row: int, col: int, value: object) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return  # blank: neither content nor part of the used range
         if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
             raise _cell_error(row, col)
+        self.budget.spend_cell()
         cells = self.by_row.setdefault(row, [])
         if len(cells) < col:
             cells.extend([None] * (col - len(cells)))
@@ -330,14 +350,15 @@ class _Cells:
         return Sheet(rows, merged, notes)
 
 
-def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
+def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]], budget: Budget | None = None) -> Sheet:
     """The cells of one read-only worksheet: the XML is measured first, then streamed row by row
     (lxml builds each row in C, Python reads only its non-empty cells), bounded by what it holds."""
-    _check_markup(ws)
+    budget = budget or Budget()
+    _check_markup(ws, budget)
     wb = ws.parent
     parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=wb.epoch,
                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-    cells, merges, percent = _Cells(), [], _PercentStyles(wb)
+    cells, merges, percent = _Cells(budget), [], _PercentStyles(wb)
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught, ws._get_source() as src:
         warnings.simplefilter("always")
         for _, el in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
@@ -353,14 +374,14 @@ def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]]) -> Sheet:
     return cells.sheet(merges, notes + _notes(str(w.message) for w in caught))
 
 
-def _check_markup(ws: object) -> None:
+def _check_markup(ws: object, budget: Budget) -> None:
     """Refuse a sheet whose XML has more tags than the budget, or a row longer than MAX_ROW_BYTES,
     from a streamed count of bytes (no parsing): empty formatted cells cost nothing to count."""
-    tags = since_row = 0
+    since_row = 0
     with ws._get_source() as src:
         while chunk := src.read(1 << 20):
-            tags += chunk.count(b"<")
-            if tags > MAX_MARKUP:
+            budget.markup -= chunk.count(b"<")
+            if budget.markup < 0:
                 raise _too_complex()
             last = 0
             for match in _ROW_START.finditer(chunk):
@@ -512,7 +533,7 @@ def _load_xls_sheet(book: xlrd.book.Book, index: int) -> xlrd.sheet.Sheet:
     return sheet
 
 
-def read_xls_sheet(xls: XlsBook, ws: XlsSheet) -> Sheet:
+def read_xls_sheet(xls: XlsBook, ws: XlsSheet, budget: Budget | None = None) -> Sheet:
     """The cells of one legacy worksheet, under the same budget as .xlsx."""
     try:
         sheet = _load_xls_sheet(xls.book, ws.index)
@@ -520,7 +541,7 @@ def read_xls_sheet(xls: XlsBook, ws: XlsSheet) -> Sheet:
         raise
     except Exception:
         raise UnreadableFileError(*_LEGACY_REFUSED) from None
-    cells = _Cells()
+    cells = _Cells(budget or Budget())
     for r in range(sheet.nrows):
         for c in range(sheet.row_len(r)):
             cells.put(r + 1, c + 1, _xls_value(xls.book, sheet, r, c))

@@ -11,6 +11,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import tomllib
 import warnings
 import zipfile
@@ -32,7 +34,7 @@ from hostile_files import (
     xls_far_column_rows,
 )
 
-from lcity_data import cli, importer
+from lcity_data import cli, importer, table_reader
 from lcity_data.importer import UnreadableFileError, import_file
 
 OUTSIDE = "is outside what can be read (at most 50 columns and 20,000 rows)"
@@ -357,3 +359,27 @@ def test_import_page_reads_a_legacy_xls_and_names_the_cell_outside_a_bomb() -> N
     at = upload(at, "bomb.xlsx", xfd_rows())
     assert not at.metric
     assert any("单元格 XFD10 超出可读取范围" in e.value for e in at.error)
+
+
+def test_sheets_read_one_per_year_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each year sheet within the bounds is not enough: all of them together are held to the same."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for year in (2021, 2022, 2023):
+        ws = wb.create_sheet(str(year))
+        ws.append(["地区", "社区教育经费（万元）"])
+        ws.append(["海曙区", 600 + year % 10])
+        ws.append(["江北区", 380 + year % 10])
+    data = _bytes(wb)
+    assert import_file(data, filename="years.xlsx").values == 6  # 3 sheets x 2 values, 18 cells
+    monkeypatch.setattr(table_reader, "MAX_FILE_CELLS", 14)
+    with pytest.raises(UnreadableFileError, match="the sheets read hold too much together"):
+        import_file(data, filename="years.xlsx")
+
+
+def test_publishing_a_device_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    script = ("from lcity_data.returns import read_returns\nfrom lcity_data.importer import UnreadableFileError\n"
+              "try:\n    read_returns(['/dev/zero'])\nexcept UnreadableFileError as err:\n    print(err.reason_en)\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert "is not a regular file (a directory, device or pipe)" in proc.stdout, proc.stderr[-1000:]
