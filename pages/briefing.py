@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import briefing_export, data_access, frame, session, slides
 from dashboard.i18n import t
+from dashboard.map_component import view as map_view
 
 state = frame.page_state()
 lang = state.lang
@@ -37,7 +38,9 @@ st.html(f"<style>{briefing_export.PAGE_STYLE}{briefing_export.EMBED_STYLE if emb
 if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
-if slide.figure is not None:
+if slide.map is not None:  # the timeline moves the whole briefing's year (headline and sentence follow)
+    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", max_height=slides.CHART_HEIGHT, projector=True)
+elif slide.figure is not None:
     st.plotly_chart(slide.figure, config=slides.chart_config(state.year, number, slide.key),
                     key=f"briefing_{slide.key}")
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.finding_html(slide, lang)}</div>')
