@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera loads with the first validation, not with every module that imports this one
+    import pandera.pandas as pa
 
 from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.registry import load_registry
@@ -26,6 +29,8 @@ def last_year() -> int:
 
 @cache
 def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     cat = load_catalog()
     reg = load_registry()
     units = sorted(reg.districts) + sorted(reg.historical)
