@@ -128,6 +128,7 @@ SCRIPT = """
   var NEXT = ["ArrowRight", "ArrowDown", "PageDown", " "], PREV = ["ArrowLeft", "ArrowUp", "PageUp"];
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target && e.target.closest && e.target.closest(".lcm-timeline")) return;  // the map's own keys
     if (NEXT.indexOf(e.key) >= 0) { e.preventDefault(); go(current() + 1); }
     else if (PREV.indexOf(e.key) >= 0) { e.preventDefault(); go(current() - 1); }
     else if (e.key === "Home") { e.preventDefault(); go(0); }
@@ -157,9 +158,10 @@ def _white_template() -> dict:
     return pio.templates["plotly_white"].to_plotly_json()
 
 
-def _map(slide: slides.Slide, year: int) -> str:
+def _map(slide: slides.Slide, number: int, year: int) -> str:
     """The slide's map: the component's data as JSON in the page (`</` escaped), mounted by map.js."""
-    data = json.dumps({"map": slide.map, "year": year, "projector": True}, ensure_ascii=False).replace("</", "<\\/")
+    data = json.dumps({"map": slide.map, "year": year, "projector": True,
+                       "pngName": f"ningbo-briefing-{number}-{slide.key}"}, ensure_ascii=False).replace("</", "<\\/")
     return (f'<div class="chart map-chart"><div class="lcm-mount">'
             f'<script type="application/json">{data}</script></div></div>')
 
@@ -215,7 +217,7 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str) -
              f'aria-label="{_text(t("briefing.counter_label", lang, n=number, total=total))}">',
              heading_html(slide, "h1" if number == 1 else "h2")]
     if slide.map is not None:
-        parts.append(_map(slide, year))
+        parts.append(_map(slide, number, year))
     elif slide.figure is not None:
         parts.append(_chart(slide, number, year))
     parts.append(finding_html(slide, lang))

@@ -33,6 +33,7 @@ class MapView {
     this.map = map;
     this.report = report;
     this.pending = [];
+    this.painted = [];
     this.seq = 0;
     this.timer = null;
     this.id = "lcm" + (++uid);
@@ -45,6 +46,7 @@ class MapView {
     const m = this.map, ui = m.ui, sh = m.shapes;
     const root = el("figure", {class: "lcm", "data-map-id": m.id, "data-testid": "lcMap", lang: m.lang === "zh" ? "zh-CN" : "en"});
     this.root = root;
+    root.lcmView = this; // for tests and the benchmark: what is drawn, without reading pixels
     const stage = el("div", {class: "lcm-stage"}, root);
     const svg = el("svg", {viewBox: `0 0 ${sh.w} ${sh.h}`, role: "img", "aria-labelledby": this.id + "-t",
                            xmlns: SVG_NS, class: "lcm-svg", preserveAspectRatio: "xMidYMid meet"}, stage, true);
@@ -141,6 +143,8 @@ class MapView {
     if (this.tipIndex !== undefined && !this.tip.hidden) this.fillTip(this.tipIndex);
     this.root.setAttribute("data-year", String(f.y));
     this.live.textContent = yearText;
+    this.painted.push([f.y, performance.now()]); // when each year reached the page (tests, benchmark)
+    if (this.painted.length > 500) this.painted.shift();
   }
 
   drawLegend(f) {
@@ -170,20 +174,33 @@ class MapView {
     if (m.notSelected) item(m.notSelected, {background: m.notSelectedColor, borderColor: "#BBBBBB"}, "not_selected");
   }
 
+  // The hover of region i in the year shown: title, then "label: value" lines (plain text).
+  tipLines(i) {
+    const m = this.map, f = this.frameOf(this.year);
+    const lines = [m.names[i][1] ? `${m.names[i][0]} · ${m.names[i][1]}` : m.names[i][0], `${m.ui.year}: ${f.y}`];
+    f.h[i].forEach((s, k) => { if (s >= 0) lines.push(`${m.fields[k]}: ${this.str(s)}`); });
+    if (!m.selected[i]) lines.push(m.notSelected);
+    else if (f.f[i] < 0) lines.push(m.noData);
+    return lines;
+  }
+
+  // How region i is drawn in the year shown, as the legend names it.
+  drawnAs(i) {
+    const m = this.map, f = this.frameOf(this.year);
+    if (!m.selected[i]) return m.notSelected;
+    if (f.f[i] < 0) return m.noData;
+    const entry = f.l.find(([, color]) => color === f.f[i]);
+    return entry ? this.str(entry[0]) : "value";
+  }
+
   fillTip(i) {
-    const m = this.map, f = this.frameOf(this.year), tip = this.tip;
+    const tip = this.tip;
     tip.replaceChildren();
-    const head = el("strong", {}, tip);
-    head.textContent = m.names[i][1] ? `${m.names[i][0]} · ${m.names[i][1]}` : m.names[i][0];
-    const lines = [[m.ui.year, String(f.y)]];
-    f.h[i].forEach((s, k) => { if (s >= 0) lines.push([m.fields[k], this.str(s)]); });
-    if (!m.selected[i]) lines.push([m.notSelected, ""]);
-    if (f.f[i] < 0 && m.selected[i]) lines.push([m.noData, ""]);
-    for (const [label, value] of lines) {
-      const row = el("div", {}, tip);
-      row.textContent = value ? `${label}: ${value}` : label;
-    }
-    tip.setAttribute("data-id", m.shapes.ids[i]);
+    this.tipLines(i).forEach((line, k) => {
+      const row = el(k === 0 ? "strong" : "div", {}, tip);
+      row.textContent = line;
+    });
+    tip.setAttribute("data-id", this.map.shapes.ids[i]);
   }
 
   showTip(i, e) {
@@ -292,7 +309,7 @@ class MapView {
       }
       if (f.n >= 0) { y += 44; ctx.fillStyle = "#8A4A00"; ctx.fillText(this.str(f.n), x, y, legendW - 20); }
       const a = document.createElement("a");
-      a.download = `${m.ui.png_name}-${f.y}.png`;
+      a.download = `${this.pngName || m.ui.png_name}-${f.y}.png`;
       a.href = canvas.toDataURL("image/png");
       document.body.appendChild(a);
       a.click();
@@ -322,6 +339,7 @@ export default function mountMap(component) {
     VIEWS.set(parentElement, view);
   }
   view.root.classList.toggle("lcm-projector", !!data.projector);
+  view.pngName = data.pngName || "";
   if (data.maxHeight) view.root.style.setProperty("--lcm-max-height", `${data.maxHeight}px`);
   // Streamlit calls this before the next mount and on unmount: keep the drawing for the next mount
   // (same element), stop a running play only if the element has left the page.

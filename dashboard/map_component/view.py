@@ -23,8 +23,11 @@ from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
 NAME = "lcity_map"
-_mount = st.components.v2.component(NAME, js=(ASSETS / "map.js").read_text(encoding="utf-8"),
-                                     css=(ASSETS / "map.css").read_text(encoding="utf-8"))
+# isolate_styles=False: the map lives in the page's DOM (no shadow root), so printing, axe and the tests
+# see it like any other element; its CSS classes all start with `lcm-`.
+_mount = st.components.v2.component(NAME, isolate_styles=False,
+                                    js=(ASSETS / "map.js").read_text(encoding="utf-8"),
+                                    css=(ASSETS / "map.css").read_text(encoding="utf-8"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,10 +92,11 @@ def _year_reported(key: str) -> None:
 
 
 def show(map_payload: dict, year: int, *, key: str, on_year: Callable[[str], None] | None = _year_reported,
-         max_height: int | None = None, projector: bool = False) -> None:
+         max_height: int | None = None, projector: bool = False, png_name: str = "") -> None:
     """Mount the map for `year` under `key` (keep the key stable: the element then survives reruns).
-    `projector`: larger legend, labels and timeline text, for the briefing."""
-    data = {"map": map_payload, "year": int(year), "projector": projector}
+    `projector`: larger legend, labels and timeline text, for the briefing; `png_name`: the downloaded
+    picture's name before `-<year>.png`."""
+    data = {"map": map_payload, "year": int(year), "projector": projector, "pngName": png_name}
     if max_height is not None:
         data["maxHeight"] = int(max_height)
     callbacks = {} if on_year is None else {"on_year_change": partial(on_year, key)}
