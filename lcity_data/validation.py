@@ -20,6 +20,9 @@ from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.registry import load_registry
 
 COLUMNS = ["adcode", "year", "indicator", "value", "unit", "status", "source", "note"]
+DTYPES = {"adcode": str, "year": "int64", "indicator": str, "value": "float64", "unit": str, "status": str,
+          "source": str, "note": str}
+"""What the schema's coercion makes of each column (tests check `conform` == `validate_table` output)."""
 FIRST_YEAR = 1990
 
 
@@ -59,3 +62,15 @@ def _schema() -> pa.DataFrameSchema:
 def validate_table(df: pd.DataFrame) -> pd.DataFrame:
     """Return the table with canonical dtypes, or raise pandera's SchemaErrors listing every failure."""
     return _schema().validate(df[COLUMNS], lazy=True)
+
+
+def digest(df: pd.DataFrame) -> str:
+    """A content digest of the table's columns (row order included): which data version this is."""
+    import hashlib
+
+    return hashlib.sha256(pd.util.hash_pandas_object(df[COLUMNS], index=False).to_numpy().tobytes()).hexdigest()
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """The canonical dtypes without checking: only for a table whose digest already passed `validate_table`."""
+    return df[COLUMNS].astype(DTYPES)

@@ -1,9 +1,10 @@
 """Read the map component's data back as a person sees it: which district is drawn in which class, and
 what its hover says, in the year the map shows.
 
-The pages mount `dashboard.map_component` with `{"map": payload, "year": year}` (AppTest sees it as a
-`bidi_component` element whose `json` is that data). These helpers mirror what map.js draws from it:
-the fill of each district in the shown year, the legend entry with that colour, and the hover lines.
+The pages mount `dashboard.map_component` as two `bidi_component` elements: the map (`{"map": payload,
+"key": ...}`, the same on every rerun) and its year element (`{"key": ..., "year": ...}`). These helpers
+mirror what map.js draws from them: the fill of each district in the shown year, the legend entry with
+that colour, and the hover lines.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import json
 
 
 def component_data(at) -> list[dict]:
-    """The data of every map component on an AppTest page."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    """The data of every map on an AppTest page, with `year`: the year its year element tells it to show."""
+    elements = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    years = {d["key"]: d["year"] for d in elements if "map" not in d and "key" in d}
+    return [{**d, "year": years.get(d.get("key"))} for d in elements if "map" in d]
 
 
 def is_map(data: dict) -> bool:

@@ -74,16 +74,18 @@ class MapView {
     if (m.labelled) {
       const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
                           "pointer-events": "none"}, svg, true);
+      this.labels = lg;
       sh.ids.forEach((id, i) => {
-        const t = el("text", {x: sh.lp[i][0], y: sh.lp[i][1] + 9, "data-id": id, fill: "#1A1A1A", stroke: "#FFFFFF",
+        const t = el("text", {x: sh.lp[i][0], y: sh.lp[i][1], "data-id": id, fill: "#1A1A1A", stroke: "#FFFFFF",
                               "stroke-width": 4, "paint-order": "stroke", "stroke-linejoin": "round"}, lg, true);
         t.textContent = m.names[i][0];
+        t.setAttribute("dy", "0.35em");
         if (!m.selected[i]) t.setAttribute("fill-opacity", "0.5");
       });
     }
     this.legend = el("div", {class: "lcm-legend"}, stage);
-    this.note = el("p", {class: "lcm-note"}, stage);
     this.tip = el("div", {class: "lcm-tip", role: "tooltip", hidden: ""}, stage);
+    this.note = el("p", {class: "lcm-note"}, root);
 
     const bar = el("div", {class: "lcm-timeline"}, root);
     this.play = el("button", {type: "button", class: "lcm-play", "aria-label": ui.play, title: ui.play}, bar);
@@ -97,9 +99,11 @@ class MapView {
     this.slider.addEventListener("change", () => this.choose(years[+this.slider.value]));
     const ticks = el("div", {class: "lcm-ticks", "aria-hidden": "true"}, track);
     const every = years.length > 16 ? 5 : years.length > 8 ? 2 : 1;
+    const last = years.length - 1;
     years.forEach((y, i) => {
-      const tick = el("span", {class: "lcm-tick", style: `left:${years.length > 1 ? (100 * i) / (years.length - 1) : 0}%`}, ticks);
-      if (i % every === 0 || i === years.length - 1) tick.textContent = String(y);
+      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%`}, ticks);
+      // every `every`-th year and the latest, leaving out a regular label too close to the latest one
+      if (i === last || (i % every === 0 && last - i >= every)) tick.textContent = String(y);
     });
     const speedLabel = el("label", {class: "lcm-speed"}, bar);
     const speedText = el("span", {}, speedLabel);
@@ -116,6 +120,21 @@ class MapView {
     png.addEventListener("click", () => this.downloadPng());
     this.live = el("div", {class: "lcm-live", "aria-live": "polite", role: "status"}, root);
     this.parent.appendChild(root);
+    if (this.labels && typeof ResizeObserver === "function") {
+      this.resize = new ResizeObserver(() => this.sizeLabels());
+      this.resize.observe(svg);
+    }
+  }
+
+  // Names stay readable however small the map is drawn: at least LABEL_PX on screen (more on a projector).
+  sizeLabels() {
+    const width = this.svg.clientWidth;
+    if (!width || !this.labels) return;
+    const units = this.map.shapes.w / width; // view-box units per screen pixel
+    const px = this.root.classList.contains("lcm-projector") ? 16 : 11;
+    const size = Math.max(26, px * units);
+    this.labels.setAttribute("font-size", size.toFixed(1));
+    this.labels.querySelectorAll("text").forEach((t) => t.setAttribute("stroke-width", (size / 6).toFixed(1)));
   }
 
   frameOf(year) {
@@ -238,6 +257,7 @@ class MapView {
       return;
     }
     this.pending = [];
+    if (year === this.year) return; // already on screen (the first mount, or a rerun that changed nothing)
     this.stop();
     this.paint(year);
   }
@@ -320,25 +340,35 @@ class MapView {
 
   destroy() {
     this.stop();
+    if (this.resize) this.resize.disconnect();
     this.root.remove();
   }
 }
+
+// The year the server wants shown, per mount key, set by the small year element (year.js) that the app
+// mounts next to the map: the map's own data never changes with the year, so Streamlit sends it once
+// and keeps the element; only the year element's data changes on a rerun.
+const YEARS = (globalThis.__lcmYears = globalThis.__lcmYears || new Map());
+const KEYED = (globalThis.__lcmViews = globalThis.__lcmViews || new Map());
 
 export default function mountMap(component) {
   const {data, parentElement, setStateValue} = component;
   const map = data && data.map;
   if (!map || !parentElement) return undefined;
   const report = setStateValue ? (value) => setStateValue("year", value) : null;
+  const year = data.year !== undefined ? data.year : YEARS.has(data.key) ? YEARS.get(data.key) : map.initialYear;
   let view = VIEWS.get(parentElement);
   if (view && view.map.id === map.id) {
     view.report = report;
-    view.show(data.year);
+    view.show(year);
   } else {
     if (view) view.destroy();
-    view = new MapView(parentElement, map, data.year, report);
+    view = new MapView(parentElement, map, year, report);
     VIEWS.set(parentElement, view);
   }
+  if (data.key) KEYED.set(data.key, view);
   view.root.classList.toggle("lcm-projector", !!data.projector);
+  view.sizeLabels();
   view.pngName = data.pngName || "";
   if (data.maxHeight) view.root.style.setProperty("--lcm-max-height", `${data.maxHeight}px`);
   // Streamlit calls this before the next mount and on unmount: keep the drawing for the next mount

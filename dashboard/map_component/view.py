@@ -28,6 +28,10 @@ NAME = "lcity_map"
 _mount = st.components.v2.component(NAME, isolate_styles=False,
                                     js=(ASSETS / "map.js").read_text(encoding="utf-8"),
                                     css=(ASSETS / "map.css").read_text(encoding="utf-8"))
+# The year goes in a second, tiny element: the map's own element then carries the same data on every
+# rerun, so Streamlit sends it as a cached reference and the browser keeps it as it is.
+_mount_year = st.components.v2.component(f"{NAME}_year", isolate_styles=False,
+                                         js=(ASSETS / "year.js").read_text(encoding="utf-8"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,11 +100,13 @@ def show(map_payload: dict, year: int, *, key: str, on_year: Callable[[str], Non
     """Mount the map for `year` under `key` (keep the key stable: the element then survives reruns).
     `projector`: larger legend, labels and timeline text, for the briefing; `png_name`: the downloaded
     picture's name before `-<year>.png`."""
-    data = {"map": map_payload, "year": int(year), "projector": projector, "pngName": png_name}
+    data = {"map": map_payload, "key": key, "projector": projector, "pngName": png_name}
     if max_height is not None:
         data["maxHeight"] = int(max_height)
     callbacks = {} if on_year is None else {"on_year_change": partial(on_year, key)}
-    _mount(key=key, data=data, **callbacks)
+    with st.container(gap=None):
+        _mount_year(key=f"{key}_year", data={"key": key, "year": int(year)})
+        _mount(key=key, data=data, **callbacks)
 
 
 def status_map(table: pd.DataFrame, standard_id: str, districts: tuple[str, ...], year: int, lang: str, *,
