@@ -264,6 +264,7 @@ def map_steps(page, changes: int, follow: bool) -> dict:
     lo, hi = int(el.get_attribute("min")), int(el.get_attribute("max"))
     years = page.evaluate(VIEW_JS)["years"]
     repaint, follow_ms, ws_bytes, timeouts = [], [], [], 0
+    first_msg, streamed, shown = [], [], []
     direction, warmup = "ArrowLeft", 3
     for i in range(changes + warmup):
         pos = int(el.input_value())
@@ -291,12 +292,19 @@ def map_steps(page, changes: int, follow: bool) -> dict:
         repaint.append(t_frame - t_key)
         if follow:
             follow_ms.append(res["t"] - t_key)
-            msgs = page.evaluate("(a) => window.__lcWs.filter(m => m[0] >= a).reduce((n, m) => n + m[1], 0)", t_key)
-            ws_bytes.append(msgs)
+            msgs = page.evaluate("([a, b]) => window.__lcWs.filter(m => m[0] >= a && m[0] <= b)", [t_key, res["t"]])
+            ws_bytes.append(sum(m[1] for m in msgs))
+            if msgs:
+                first_msg.append(msgs[0][0] - t_key)
+                streamed.append(msgs[-1][0] - msgs[0][0])
+                shown.append(res["t"] - msgs[-1][0])
     out = {"repainted_ms": summary(repaint), "timeouts": timeouts}
     if follow:
         out["follow_ms"] = summary(follow_ms)
         out["ws_bytes_per_step_median"] = int(statistics.median(ws_bytes)) if ws_bytes else None
+        out["breakdown_p50_ms"] = {"key_to_first_message": summary(first_msg)["p50"],
+                                   "first_to_last_message": summary(streamed)["p50"],
+                                   "last_message_to_table_and_url": summary(shown)["p50"]}
     return out
 
 
@@ -537,6 +545,10 @@ def write_results(res: dict) -> None:
         f"({', '.join(map(str, bare['cold_start']['samples_s']))}) | {app['cold_start']['median_s']} "
         f"({', '.join(map(str, app['cold_start']['samples_s']))}) |"
         + (f" {scale['first_paint_s']} (one warm-server load) |" if scale else ""),
+        f"| year step → server has followed, where the time goes (p50 ms) | — | key → first websocket message "
+        f"{app['steps']['breakdown_p50_ms']['key_to_first_message']}; first → last message (the run streams) "
+        f"{app['steps']['breakdown_p50_ms']['first_to_last_message']}; last message → table and URL on screen "
+        f"{app['steps']['breakdown_p50_ms']['last_message_to_table_and_url']} |" + (" — |" if scale else ""),
         f"| server healthy after launch, median s | {bare['cold_start']['health_median_s']} | "
         f"{app['cold_start']['health_median_s']} |" + (" — |" if scale else ""),
     ]

@@ -159,9 +159,12 @@ def _white_template() -> dict:
 
 
 def _map(slide: slides.Slide, number: int, year: int) -> str:
-    """The slide's map: the component's data as JSON in the page (`</` escaped), mounted by map.js."""
+    """The slide's map: the component's data as JSON in the page (`<`, `>`, `&` as JSON escapes), mounted
+    by map.js."""
     data = json.dumps({"map": slide.map, "year": year, "projector": True,
-                       "pngName": f"ningbo-briefing-{number}-{slide.key}"}, ensure_ascii=False).replace("</", "<\\/")
+                       "pngName": f"ningbo-briefing-{number}-{slide.key}"}, ensure_ascii=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):  # no markup, even inert
+        data = data.replace(char, code)
     return (f'<div class="chart map-chart"><div class="lcm-mount">'
             f'<script type="application/json">{data}</script></div></div>')
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import assets, data_access, frame, maps, progress_view, session
+from dashboard import assets, data_access, frame, maps, session
 from dashboard import state as vs
 from dashboard.formatting import column_format, indicator_label
 from dashboard.i18n import t
@@ -38,13 +38,12 @@ else:
         st.caption(t("map.policy_classes", lang, standard=std.name(lang)))
 
 state = session.get()
-frame = maps.map_frame(table, state.indicator, state.year, lang, state.districts)
-frame, classes, scheme = maps.apply_classes(frame, state.indicator, state.classes, state.k, lang)
-if std is not None and std.target is not None:  # hover: progress toward the standard's target (default year)
-    target_year = progress_view.default_target_year()
-    progress = progress_view.standard_progress(data_access.funding_checks(table, std.id), std, target_year,
-                                               state.year)
-    frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
+# every year at once (cached): the map gets them all, the ranking table and Leaflet the year shown
+years_frames = map_view.indicator_frames(table, state.indicator, state.districts, state.classes, state.k, lang)
+current = next(f for f in years_frames if f.year == state.year)
+frame = current.frame
+scheme = "policy" if std is not None else state.classes
+classes = None if scheme == "continuous" else [maps.MapClass(e.key, e.label, e.color) for e in current.legend]
 shown = frame[frame["selected"]]
 if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
     st.caption(t("map.fewer_classes", lang, n=len(classes)))

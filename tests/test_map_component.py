@@ -6,6 +6,7 @@ tests/browser/test_map_component.py checks the drawing itself."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from map_spec import drawn, hovers, legend
 
-from dashboard import maps
+from dashboard import formatting, maps
 from dashboard.map_component import ASSETS, frames, payload
 from dashboard.slides import status_map_payload
 from lcity_data.catalog import load_catalog
@@ -186,6 +187,49 @@ def test_component_files_are_the_single_source():
     script = (ASSETS / "map.js").read_text(encoding="utf-8")
     assert script in briefing_export.map_script()
     assert "export default function mountMap" in script
+    # nothing fetched: the only URL in the script is the SVG namespace
+    assert re.findall(r"https?://[^\s\"'`]+", script) == ["http://www.w3.org/2000/svg"]
+    assert not re.search(r"\bfetch\(|XMLHttpRequest|import\(|\.src\s*=\s*[\"'`]http", script)
     view = Path(ASSETS / "view.py").read_text(encoding="utf-8")
     assert '"map.js"' in view
     assert '"map.css"' in view
+
+
+def test_no_data_is_its_own_class_after_every_class_in_order(table, shapes):
+    sub = table[~((table["adcode"] == "330282") & (table["indicator"] == "participation_rate"))]
+    data = indicator_map(sub, shapes, indicator="participation_rate", lang="en", k=4)
+    one = maps.map_frame(sub, "participation_rate", 2022, "en")
+    _, classes, scheme = maps.apply_classes(one, "participation_rate", "quantiles", 4, "en")
+    assert scheme == "quantiles"
+    shown = drawn(data, 2022)
+    assert sorted(shown) == sorted(load_registry().adcodes)  # every district drawn exactly once
+    assert shown["330282"] == "无数据"  # (build() here is given the Chinese words for no data)
+    assert {v for a, v in shown.items() if a != "330282"} <= {c.label for c in classes}
+    assert legend(data, 2022) == [*(c.label for c in classes), "无数据"]
+
+
+def test_continuous_map_grades_fills_and_sends_its_ramp(table, shapes):
+    data = indicator_map(table, shapes, indicator="participation_rate", lang="en", method="continuous")
+    m = data["map"]
+    f = next(f for f in m["frames"] if f["y"] == 2022)
+    one = maps.map_frame(table, "participation_rate", 2022, "en")
+    low, high = one.loc[one["value"].idxmin(), "adcode"], one.loc[one["value"].idxmax(), "adcode"]
+    ids = m["shapes"]["ids"]
+    assert f["f"][ids.index(low)] != f["f"][ids.index(high)]
+    lo, hi, ramp = f["g"]
+    assert m["strings"][lo] == formatting.value_text(one["value"].min(), one["unit"].iloc[0], "en")
+    assert m["strings"][hi] == formatting.value_text(one["value"].max(), one["unit"].iloc[0], "en")
+    assert len(ramp) == frames.GRADIENT_STOPS
+
+
+def test_islands_and_true_shape(shapes):
+    geo = boundaries_geojson()
+    xiangshan = next(f for f in geo["features"] if f["properties"]["adcode"] == "330225")
+    rings = [r for poly in xiangshan["geometry"]["coordinates"] for r in poly]
+    assert shapes.paths[shapes.ids.index("330225")].count("M") == len(rings)  # every island drawn
+    lons = [p[0] for f in geo["features"] for r in payload._rings(f["geometry"]) for p in r]
+    lats = [p[1] for f in geo["features"] for r in payload._rings(f["geometry"]) for p in r]
+    ground = (max(lons) - min(lons)) * math.cos(math.radians((max(lats) + min(lats)) / 2)) / (max(lats) - min(lats))
+    inner_w = shapes.width * (1 - 2 * payload.PADDING)
+    inner_h = shapes.height - 2 * shapes.width * payload.PADDING
+    assert inner_w / inner_h == pytest.approx(ground, rel=1e-6)  # one unit east = one unit north on the ground

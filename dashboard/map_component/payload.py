@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.figures import NOT_SELECTED_COLOR
+
 VIEW_WIDTH = 1000.0
 PADDING = 0.03
 NO_DATA = "nodata"
 NOT_SELECTED = "not_selected"
-NOT_SELECTED_COLOR = "#E3E3E3"
 MAX_LABELLED = 40  # more regions than this (towns): no name labels, the hover names them
 HOVER_FIELDS = ("value", "class", "progress", "rank", "status", "source", "note")
 """Hover lines in order; a frame column `<field>_text` (or `source`/`note`) fills each."""

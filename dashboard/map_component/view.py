@@ -57,14 +57,21 @@ def _progress_texts(table: pd.DataFrame, standard_id: str, lang: str, target_yea
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def indicator_payload(table: pd.DataFrame, indicator_id: str, districts: tuple[str, ...], method: str, k: int,
-                      lang: str, title: str) -> dict:
-    """All years of the Map page's choropleth (progress hover for a standard's indicator)."""
+def indicator_frames(table: pd.DataFrame, indicator_id: str, districts: tuple[str, ...], method: str, k: int,
+                     lang: str) -> list[payload.YearFrame]:
+    """Every year of the Map page's choropleth (progress hover for a standard's indicator): what the map
+    draws, and the year's rows for the ranking table, computed once for all years."""
     std = standard_for_indicator(indicator_id)
     years = sorted(int(y) for y in table["year"].unique())
     progress = _progress_texts(table, std.id, lang) if std is not None else None
-    years_frames = frames.indicator_years(table, indicator_id, years, lang, districts, method, k, progress)
-    return _build(years_frames, title, lang)
+    return frames.indicator_years(table, indicator_id, years, lang, districts, method, k, progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def indicator_payload(table: pd.DataFrame, indicator_id: str, districts: tuple[str, ...], method: str, k: int,
+                      lang: str, title: str) -> dict:
+    """The component's data for the Map page: all years of `indicator_frames`."""
+    return _build(indicator_frames(table, indicator_id, districts, method, k, lang), title, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
