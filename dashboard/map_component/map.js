@@ -112,7 +112,8 @@ class MapView {
     SPEEDS.forEach((s) => {
       const o = el("option", {value: s}, this.speed);
       o.textContent = ui.speed_value.replace("{n}", String(s));
-      if (s === 1) o.selected = true;
+      // never plays by itself; with reduced motion asked for, ▶ starts at the calmest speed
+      if (s === (reducedMotion() ? SPEEDS[0] : 1)) o.selected = true;
     });
     this.speed.addEventListener("change", () => { if (this.timer) { this.stop(); this.start(); } });
     const png = el("button", {type: "button", class: "lcm-png", title: ui.png}, bar);

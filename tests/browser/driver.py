@@ -386,8 +386,9 @@ def wait_for_charts(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict[str, int]:
           const vega = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
           const maps = Array.from(document.querySelectorAll('[data-testid="stBidiComponentIsolated"], '
                                                             + '[data-testid="stBidiComponentRegular"]'));
-          const drawn = (c) => { const r = c.shadowRoot || c;
-                                 return !!r.querySelector('[data-testid="lcMap"] path.lcm-region[fill]'); };
+          // a map component has drawn its paths; its year element (year.js) marks itself and draws nothing
+          const drawn = (c) => c.hasAttribute('data-lcm-year')
+            || !!(c.shadowRoot || c).querySelector('[data-testid="lcMap"] path.lcm-region[fill]');
           return plotly.every(c => { const g = c.querySelector('.js-plotly-plot');
                                      return g && g._fullLayout && g.querySelector('.main-svg'); })
               && vega.every(c => c.querySelector('canvas, svg')) && maps.every(drawn);
@@ -395,8 +396,7 @@ def wait_for_charts(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict[str, int]:
     return page.evaluate(
         """() => ({plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
                    vega: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
-                   maps: document.querySelectorAll('[data-testid="stBidiComponentIsolated"], '
-                                                   + '[data-testid="stBidiComponentRegular"]').length,
+                   maps: document.querySelectorAll('[data-testid="lcMap"]').length,
                    dataframes: document.querySelectorAll('[data-testid="stDataFrame"]').length})""")
 
 

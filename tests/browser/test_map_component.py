@@ -224,5 +224,6 @@ def test_reduced_motion_never_plays_by_itself(browser, app_server):
         assert root.get_attribute("data-playing") in (None, "false")
         assert maps_on_page(page)[0]["year"] == 2024
         assert page.evaluate("() => document.querySelector('[data-testid=\"lcMap\"]').lcmView.painted.length") == 1
+        assert page.locator(f"{MAP_SELECTOR} .lcm-speed select").input_value() == "0.5"  # ▶ would start calmly
     finally:
         ctx.close()
