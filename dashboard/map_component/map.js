@@ -51,6 +51,8 @@ class MapView {
     const svg = el("svg", {viewBox: `0 0 ${sh.w} ${sh.h}`, role: "img", "aria-labelledby": this.id + "-t",
                            xmlns: SVG_NS, class: "lcm-svg", preserveAspectRatio: "xMidYMid meet"}, stage, true);
     this.svg = svg;
+    // as wide as the drawing at its height limit, so the legend beside it gets the rest of the row
+    svg.style.maxWidth = `calc(var(--lcm-max-height, 620px) * ${(sh.w / sh.h).toFixed(4)})`;
     const title = el("title", {id: this.id + "-t"}, svg, true);
     this.svgTitle = title;
     const defs = el("defs", {}, svg, true);
