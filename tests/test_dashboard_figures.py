@@ -201,7 +201,7 @@ def test_every_key_has_both_languages_and_matching_placeholders():
 def _used_keys() -> set[str]:
     """Literal keys passed to t(...) anywhere in app.py, dashboard/ and pages/."""
     used: set[str] = set()
-    for path in [ROOT / "app.py", *(ROOT / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args:
                 arg = node.args[0]
@@ -229,6 +229,9 @@ def test_dynamic_keys_exist():
     dynamic += [f"ratio.{s.output_names['ratio']}" for s in cat.standards.values()]
     dynamic += [f"status.{s}" for s in ("official", "derived", "illustrative", "missing")]
     dynamic += [f"notice.{r}" for r in ("invalid", "partly_invalid", "unknown_version", "clamped")]
+    from dashboard.map_component import frames
+
+    assert all(not text.startswith("[") for text in frames.ui_texts("en").values())  # the map's own words
     assert [k for k in dynamic if not i18n.has(k)] == []
 
 
@@ -237,7 +240,7 @@ def test_no_language_branches_outside_the_formatting_helpers():
 
     Only dashboard/formatting.py may look at the language (万/亿 number scaling is a number format)."""
     offenders = []
-    for path in [ROOT / "app.py", *(ROOT / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
         if path.name == "formatting.py":
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
