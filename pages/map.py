@@ -40,7 +40,7 @@ else:
 state = session.get()
 # every year at once (cached): the map gets them all, the ranking table and Leaflet the year shown
 years_frames = map_view.indicator_frames(table, state.indicator, state.districts, state.classes, state.k, lang)
-current = next(f for f in years_frames if f.year == state.year)
+current = next((f for f in years_frames if f.year == state.year), years_frames[-1])
 frame = current.frame
 scheme = "policy" if std is not None else state.classes
 classes = None if scheme == "continuous" else [maps.MapClass(e.key, e.label, e.color) for e in current.legend]
