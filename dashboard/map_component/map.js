@@ -2,12 +2,14 @@
 //
 // One file for the app (a streamlit.components.v2 module: `export default function (component)`) and
 // for the offline briefing (inlined into the HTML, mounted by `mountAll`). It receives
-// `data = {map: <payload from dashboard/map_component/payload.py>, year: <the server's year>}`.
+// `data = {map: <payload from dashboard/map_component/payload.py>, key, projector, pngName, maxHeight}`;
+// in the app the year the server shows comes from the small year element beside it (year.js), in the
+// briefing file as `data.year`.
 //
 // A year change (slider, keys, play) repaints first, then reports `year` to the server as component
 // state ({year, seq}; seq makes every report a change) so the URL, the ranking table and the other
-// pages follow. The rerun sends the same map back with the new year: the drawing is kept (one view per
-// parent element) and only a year the user did not just choose (the sidebar, a link) repaints it.
+// pages follow. The rerun leaves the map's own data unchanged, so the drawing is kept (one view per
+// parent element); only a year the user did not just choose (the sidebar, a link) repaints it.
 //
 // Safe to show: every data string is set with textContent or setAttribute, never parsed as HTML.
 
