@@ -2,9 +2,10 @@
 and Briefing pages, with the year it reports written into the shared view state.
 
 `streamlit.components.v2`: no iframe, the JS and CSS inline (read once from map.js / map.css, the same
-files the offline briefing inlines), nothing fetched. The mount sends {map: payload, year}; the map
-payload is cached per (indicator or standard, districts, classes, language, data), and shapes once per
-geometry. A keyed mount keeps its element across reruns, so the drawing stays and only repaints.
+files the offline briefing inlines), nothing fetched. A mount is two elements: the map ({map: payload,
+...}, cached per indicator or standard, districts, classes, language and data; shapes once per geometry)
+and a one-field year element (year.js). The map's data is the same on every rerun, so Streamlit sends it
+as a cached reference and the keyed element keeps its drawing; only the year element changes.
 """
 
 from __future__ import annotations
