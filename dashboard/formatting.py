@@ -147,3 +147,15 @@ def target_text(target: object, unit: str, lang: str) -> str:
     if target is None:
         return t("funding.no_target", lang)
     return t("funding.target", lang, target=f"{target}", unit=unit)
+
+
+def map_label(adcode: str, lang: str) -> str:
+    """A district's name as a label on the map: 江北区 in Chinese, Jiangbei in English (the pinyin, without
+    "District", so neighbouring names fit); the hover keeps the full names."""
+    from lcity_data.registry import load_registry
+
+    reg = load_registry()
+    if adcode not in reg.districts:
+        return ""
+    district = reg.district(adcode)
+    return district.name_zh if lang == "zh" else district.pinyin

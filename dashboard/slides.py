@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, index_view, maps, tables
-from dashboard.formatting import indicator_label, join_names, other_lang, unit_label, value_text
+from dashboard.formatting import indicator_label, join_names, map_label, other_lang, unit_label, value_text
 from dashboard.i18n import t
 from dashboard.map_component import frames as map_frames
 from dashboard.map_component import payload as map_payload
@@ -110,10 +110,12 @@ def status_map_payload(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang
     checks = pd.concat([funding_check(df, y, std.id) for y in years], ignore_index=True)
     frames = map_frames.status_years(checks, std.id, lang, adcodes)
     labels = map_frames.hover_labels(lang, t(f"ratio.{std.output_names['ratio']}", lang))
-    return map_payload.build(map_payload.project(geojson), frames, year=year,
+    shapes = map_payload.project(geojson)
+    return map_payload.build(shapes, frames, year=year,
                              title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)), labels=labels,
                              ui=map_frames.ui_texts(lang), no_data_label=t("map.no_data", lang),
-                             not_selected_label=t("map.not_selected", lang), lang=lang)
+                             not_selected_label=t("map.not_selected", lang), lang=lang,
+                             map_labels=[map_label(a, lang) for a in shapes.ids])
 
 
 def _map_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard, geojson: dict,

@@ -233,3 +233,16 @@ def test_islands_and_true_shape(shapes):
     inner_w = shapes.width * (1 - 2 * payload.PADDING)
     inner_h = shapes.height - 2 * shapes.width * payload.PADDING
     assert inner_w / inner_h == pytest.approx(ground, rel=1e-6)  # one unit east = one unit north on the ground
+
+
+def test_map_labels_are_short_names_and_the_hover_keeps_full_ones(table):
+    from dashboard.map_component import view
+
+    data = view.indicator_payload(table, "funding_per_capita", tuple(load_registry().adcodes), "quantiles", 5,
+                                  "en", "Funding")
+    ids = data["shapes"]["ids"]
+    assert data["short"][ids.index("330205")] == "Jiangbei"
+    assert data["names"][ids.index("330205")] == ["Jiangbei District", "江北区"]
+    zh = view.indicator_payload(table, "funding_per_capita", tuple(load_registry().adcodes), "quantiles", 5,
+                                "zh", "经费")
+    assert zh["short"][ids.index("330205")] == "江北区"

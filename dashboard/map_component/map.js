@@ -82,7 +82,7 @@ class MapView {
       sh.ids.forEach((id, i) => {
         const t = el("text", {x: sh.lp[i][0], y: sh.lp[i][1], "data-id": id, fill: "#1A1A1A", stroke: "#FFFFFF",
                               "stroke-width": 4, "paint-order": "stroke", "stroke-linejoin": "round"}, lg, true);
-        t.textContent = m.names[i][0];
+        t.textContent = (m.short && m.short[i]) || m.names[i][0];
         t.setAttribute("dy", "0.35em");
         if (!m.selected[i]) t.setAttribute("fill-opacity", "0.5");
       });

@@ -158,11 +158,13 @@ def _hover_column(frame: pd.DataFrame, field: str) -> list[object]:
 
 
 def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, labels: dict[str, str],
-          ui: dict[str, str], no_data_label: str, not_selected_label: str, lang: str) -> dict:
+          ui: dict[str, str], no_data_label: str, not_selected_label: str, lang: str,
+          map_labels: Sequence[str] | None = None) -> dict:
     """The component's `map` payload: shapes, names, and for every year fills, hover lines and legend.
 
     labels: hover line captions by HOVER_FIELDS name. ui: the component's own texts (play, pause,
-    speed, slider, png, year_value, ...). Regions missing from a year's frame are drawn as no data.
+    speed, slider, png, year_value, ...). map_labels: the names written on the map, in shape order
+    (default: the frame's names). Regions missing from a year's frame are drawn as no data.
     The payload carries an `id` (a digest of its content) so the browser can tell a new map from the
     same map with another year.
     """
@@ -194,6 +196,7 @@ def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, 
     body = {
         "shapes": shapes.as_json(),
         "names": names,
+        "short": list(map_labels) if map_labels is not None else [n[0] for n in names],
         "selected": selected,
         "labelled": len(shapes.ids) <= MAX_LABELLED,
         "years": years_list,

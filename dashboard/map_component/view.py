@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import data_access, progress_view, session
 from dashboard import state as vs
+from dashboard.formatting import map_label
 from dashboard.i18n import t
 from dashboard.map_component import ASSETS, frames, payload
 from lcity_data.catalog import load_catalog
@@ -87,10 +88,11 @@ def status_payload(table: pd.DataFrame, standard_id: str, districts: tuple[str, 
 
 
 def _build(years_frames: list[payload.YearFrame], title: str, lang: str, value_label: str | None = None) -> dict:
-    return payload.build(district_shapes(), years_frames, year=years_frames[-1].year if years_frames else 0,
+    shapes = district_shapes()
+    return payload.build(shapes, years_frames, year=years_frames[-1].year if years_frames else 0,
                          title=title, labels=frames.hover_labels(lang, value_label), ui=frames.ui_texts(lang),
                          no_data_label=t("map.no_data", lang), not_selected_label=t("map.not_selected", lang),
-                         lang=lang)
+                         lang=lang, map_labels=[map_label(a, lang) for a in shapes.ids])
 
 
 def _year_reported(key: str) -> None:
