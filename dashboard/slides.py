@@ -103,15 +103,15 @@ def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
                  kicker=f"{t('briefing.event', lang)} · {t('briefing.title', other_lang(lang))}", notes=tuple(notes))
 
 
-def status_map_payload(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, std: Standard,
-                       geojson: dict) -> dict:
-    """The funding-status map of every year (the timeline), opened at `year`: the map component's payload."""
+def status_map_payload(df: pd.DataFrame, adcodes: Sequence[str], lang: str, std: Standard, geojson: dict) -> dict:
+    """The funding-status map of every year (the timeline): the map component's payload, the same whatever
+    the briefing's year (the page and the file say which year to show), so a year step keeps the map."""
     years = sorted(int(y) for y in df["year"].unique())
     checks = pd.concat([funding_check(df, y, std.id) for y in years], ignore_index=True)
     frames = map_frames.status_years(checks, std.id, lang, adcodes)
     labels = map_frames.hover_labels(lang, t(f"ratio.{std.output_names['ratio']}", lang))
     shapes = map_payload.project(geojson)
-    return map_payload.build(shapes, frames, year=year,
+    return map_payload.build(shapes, frames, year=years[-1],
                              title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)), labels=labels,
                              ui=map_frames.ui_texts(lang), no_data_label=t("map.no_data", lang),
                              not_selected_label=t("map.not_selected", lang), lang=lang,
@@ -127,7 +127,7 @@ def _map_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: 
                      **_thresholds(std))
     return Slide("status_map", headline, briefing.funding_sentence(findings, lang),
                  kicker=t("briefing.map_kicker", lang, year=year, standard=std.name(lang)),
-                 map=status_map_payload(df, year, adcodes, lang, std, geojson))
+                 map=status_map_payload(df, adcodes, lang, std, geojson))
 
 
 def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard,
