@@ -7,10 +7,13 @@ and a small script for keyboard navigation. Nothing is fetched: no CDN, no web f
 SVG paths (no tiles, no WebGL, no worker), so it draws from a file:// page too. Citations keep their
 URLs as plain text only.
 
-Printing: `@page { size: A4 landscape }` and one slide per page. A live chart keeps the pixel width
-of the screen it was drawn on, so once the page has loaded every chart is also rendered to a PNG
-(`Plotly.toImage`, in the browser) that only the print stylesheet shows; `<body data-print-ready="true">`
-says those pictures are done.
+The status map is the app's own map component (dashboard/map_component/map.js and map.css, inlined
+as they are): the same SVG map with the same timeline, every year's colours in the file.
+
+Printing: `@page { size: A4 landscape }` and one slide per page. A live plotly chart keeps the pixel
+width of the screen it was drawn on, so once the page has loaded every plotly chart is also rendered to
+a PNG (`Plotly.toImage`, in the browser) that only the print stylesheet shows; the SVG map scales by
+itself. `<body data-print-ready="true">` says those pictures are done.
 
 Pure: no Streamlit. All text from the slides is escaped here.
 """
@@ -18,6 +21,7 @@ Pure: no Streamlit. All text from the slides is escaped here.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -29,6 +33,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import slides
 from dashboard.export_footer import footer_text
 from dashboard.i18n import t
+from dashboard.map_component import ASSETS
 from lcity_data import __version__
 
 PRINT_IMAGE = {"width": 1600, "height": 640}  # px: the picture a printed chart becomes (A4 landscape width)
@@ -47,6 +52,8 @@ body { margin: 0; color: #1a1a1a; background: #fff;
 .chart { height: 60vh; flex: none; }
 .chart-small { height: 24vh; }
 .live, .live > div { height: 100%; width: 100%; }
+.map-chart { height: auto; }
+.map-chart .lcm-svg { max-height: 56vh; }
 .print-img { display: none; }
 .sentence { font-size: clamp(26px, 2vw, 38px); line-height: 1.35; margin: 0.4em 0 0.2em; }
 .notes { font-size: 18px; color: #555; margin: 0.3em 0; padding-left: 1.2em; }
@@ -75,6 +82,7 @@ footer { margin-top: auto; display: flex; justify-content: space-between; font-s
   .sources { font-size: 8pt; }
   footer { font-size: 9pt; }
   .chart, .chart-small { height: auto; }
+  .map-chart .lcm-svg { max-height: 112mm; }
   .chart.printable .live { display: none; }
   .chart.printable .print-img { display: block; width: 100%; height: auto; max-height: 112mm; object-fit: contain; }
   .nav-hint { display: none; }
@@ -133,13 +141,14 @@ SCRIPT = """
   var NEXT = ["ArrowRight", "ArrowDown", "PageDown", " "], PREV = ["ArrowLeft", "ArrowUp", "PageUp"];
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target && e.target.closest && e.target.closest(".lcm-timeline")) return;  // the map's own keys
     if (NEXT.indexOf(e.key) >= 0) { e.preventDefault(); go(current() + 1); }
     else if (PREV.indexOf(e.key) >= 0) { e.preventDefault(); go(current() - 1); }
     else if (e.key === "Home") { e.preventDefault(); go(0); }
     else if (e.key === "End") { e.preventDefault(); go(slides.length - 1); }
   });
   // Pictures of the charts for printing (see the module docstring of dashboard/briefing_export.py).
-  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart"));
+  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart:not(.map-chart)"));
   Promise.all(charts.map(function (box) {
     var gd = box.querySelector(".plotly-graph-div");
     var width = Number(box.getAttribute("data-print-width")), height = Number(box.getAttribute("data-print-height"));
@@ -160,6 +169,22 @@ def _text(value: object) -> str:
 def _white_template() -> dict:
     """plotly's white template (the default one draws grey plot areas), as plain JSON."""
     return pio.templates["plotly_white"].to_plotly_json()
+
+
+def _map(slide: slides.Slide, number: int, year: int) -> str:
+    """The slide's map: the component's data as JSON in the page (`<`, `>`, `&` as JSON escapes), mounted
+    by map.js."""
+    data = json.dumps({"map": slide.map, "year": year, "projector": True,
+                       "pngName": f"ningbo-briefing-{number}-{slide.key}"}, ensure_ascii=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):  # no markup, even inert
+        data = data.replace(char, code)
+    return (f'<div class="chart map-chart"><div class="lcm-mount">'
+            f'<script type="application/json">{data}</script></div></div>')
+
+
+def map_script() -> str:
+    """map.js as an inline module that mounts every map of the file (no server, no fetch: file:// works)."""
+    return (ASSETS / "map.js").read_text(encoding="utf-8") + "\nmountAll(document);\n"
 
 
 def _chart(slide: slides.Slide, number: int, year: int) -> str:
@@ -207,7 +232,9 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, f
     parts = [f'<section class="slide slide-{_text(slide.key)}" id="slide-{number}" '
              f'aria-label="{_text(t("briefing.counter_label", lang, n=number, total=total))}">',
              heading_html(slide, "h1" if number == 1 else "h2")]
-    if slide.figure is not None:
+    if slide.map is not None:
+        parts.append(_map(slide, number, year))
+    elif slide.figure is not None:
         parts.append(_chart(slide, number, year))
     parts.append(finding_html(slide, lang))
     if number == 1:
@@ -226,13 +253,14 @@ def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date 
     footer = footer_text(lang, today or date.today(), release)
     body = "\n".join(_slide(s, i, len(deck), year, lang, footer) for i, s in enumerate(deck, start=1))
     title = f"{t('briefing.title', lang)} {year}"
+    map_css = (ASSETS / "map.css").read_text(encoding="utf-8")
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_text(t("briefing.html_lang", lang))}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_text(title)}</title>\n<style>{STYLE}</style>\n"
+        f"<title>{_text(title)}</title>\n<style>{STYLE}{map_css}</style>\n"
         f"<script>{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        f'<script type="module">{map_script()}</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n'
     )
 
 

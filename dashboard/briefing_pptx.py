@@ -31,7 +31,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard import figures, index_view, maps, slides, tables
 from dashboard.export_footer import footer_text, issuer
-from dashboard.formatting import indicator_label, short_district_name, unit_label
+from dashboard.formatting import indicator_label, map_label, unit_label
 from dashboard.i18n import t
 from dashboard.map_image import render_map
 from lcity_data import briefing
@@ -304,7 +304,7 @@ def _map(slide, df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, 
     width = Emu(int(height * picture.width / picture.height))
     slide.shapes.add_picture(io.BytesIO(picture.png), left, top, width, height)
     # short names (海曙 / Haishu): the four central districts sit within half an inch of each other
-    names = {a: short_district_name(a, lang) for a in frame["adcode"]}
+    names = {a: map_label(a, lang) for a in frame["adcode"]}
     label_w, label_h = Inches(1.1), Inches(0.3)
     for adcode, (fx, fy) in picture.label_at.items():
         if adcode in names:

@@ -1,10 +1,9 @@
 """Plotly figure builders: DataFrame in, Figure out. Pure (no Streamlit), so tests can inspect them.
 
-Offline by construction:
-- maps are SVG: filled `go.Scatter` paths of the committed boundaries on hidden lon/lat axes (no
-  tiles, no WebGL, no glyph server; `go.Choropleth` would fetch topojson from cdn.plot.ly);
-- every string that comes from data (names, sources, notes) is HTML-escaped before it goes into a
-  hover template or legend, because plotly renders those as (a subset of) HTML.
+Offline by construction: no plotly trace here fetches anything (`go.Choropleth` would fetch topojson
+from cdn.plot.ly: the district map is the SVG map component, dashboard/map_component). Every string
+that comes from data (names, sources, notes) is HTML-escaped before it goes into a hover template or
+legend, because plotly renders those as (a subset of) HTML.
 """
 
 from __future__ import annotations
@@ -15,10 +14,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import get_colorscale, qualitative, sample_colorscale
+from plotly.colors import qualitative
 
 from dashboard.safe_text import html_text
 
@@ -30,12 +28,10 @@ PLOTLY_CONFIG = {
 }
 NO_DATA_COLOR = "#BBBBBB"
 NOT_SELECTED_COLOR = "#E3E3E3"  # light, but visible on white (no data is darker)
-BORDER_COLOR = "#FFFFFF"
 # Ten clearly different hues (d3 category10, min ΔE ≈ 28), one per district; every line also carries
 # its name at its end, so nobody has to match colours to a legend.
 DISTRICT_PALETTE = list(qualitative.D3)
 CITY_COLOR = "#222222"
-MAP_HEIGHT = 560
 SOURCE_WRAP = 60
 STATUS_PATTERNS = {"below_minimum": "x", "meets_minimum": "/", "meets_target": "", "no_data": "."}
 
@@ -88,163 +84,6 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     """Every ring (outer and inner) of a Polygon or MultiPolygon."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     return [ring for polygon in polygons for ring in polygon]
-
-
-def outline_xy(geometry: dict) -> tuple[np.ndarray, np.ndarray]:
-    """A (Multi)Polygon as one scatter path: rings joined by NaN breaks, as float32 arrays.
-
-    Plotly fills the joined path as one SVG path with the nonzero rule, so GeoJSON's opposite ring
-    orientations keep holes open. Typed arrays go to the browser as base64 (about half the bytes of
-    JSON numbers, and no per-point validation); float32 keeps ~1 m at Ningbo's longitudes, and equal
-    coordinates stay equal, so shared borders stay shared.
-    """
-    parts: list[list[list[float]]] = []
-    for ring in _rings(geometry):
-        if parts:
-            parts.append([[math.nan, math.nan]])
-        parts.append(ring)
-    xy = np.array([point[:2] for part in parts for point in part], dtype=np.float32)
-    return xy[:, 0], xy[:, 1]
-
-
-def map_axes(geojson: dict, padding: float = 0.03) -> tuple[dict, dict]:
-    """Hidden x/y axes that frame the FeatureCollection at true shape (lon/lat, equirectangular).
-
-    One degree of longitude is cos(latitude) of a degree of latitude on the ground, so the y axis is
-    tied to x with scaleratio 1/cos(mid latitude): at a city's extent the distortion is negligible.
-    """
-    west, south, east, north = bounds(geojson)
-    dx, dy = (east - west) * padding, (north - south) * padding
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    xaxis = {**hidden, "range": [west - dx, east + dx], "constrain": "domain"}
-    yaxis = {**hidden, "range": [south - dy, north + dy], "scaleanchor": "x", "constrain": "domain",
-             "scaleratio": 1 / math.cos(math.radians((south + north) / 2))}
-    return xaxis, yaxis
-
-
-def map_hover(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
-    """Hover text per district row (all data strings escaped).
-
-    frame columns: name, name_alt, value_text, rank_text, year, status_text, source (optional: note,
-    class_text = the district's class, e.g. its funding status, progress_text = its progress toward a
-    target). labels: captions for value/class/progress/rank/year/status/source/note in the UI language.
-    """
-    out = []
-    for row in frame.itertuples(index=False):
-        title = f"{row.name} · {row.name_alt}" if getattr(row, "name_alt", "") else row.name
-        rows = [
-            (labels["value"], row.value_text),
-            (labels.get("class", ""), getattr(row, "class_text", "")),
-            (labels.get("progress", ""), getattr(row, "progress_text", "")),
-            (labels["rank"], row.rank_text),
-            (labels["year"], row.year),
-            (labels["status"], row.status_text),
-            (labels["source"], row.source),
-        ]
-        note = getattr(row, "note", "")
-        if note:
-            rows.append((labels["note"], note))
-        out.append(hover_html(title, rows, wrap_keys=(labels["source"], labels["note"], labels.get("progress", ""))))
-    return out
-
-
-def _legend_entry(name: str, color: str, group: str, line_color: str = "#666666") -> dict:
-    """A legend-only square: classes with no district still show, in order."""
-    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "legendgroup": group,
-            "showlegend": True, "hoverinfo": "skip",
-            "marker": {"symbol": "square", "size": 14, "color": color, "line": {"color": line_color, "width": 1}}}
-
-
-def choropleth(frame: pd.DataFrame, geojson: dict, *, classes: Sequence[MapClass] | None,
-               labels: dict[str, str], legend_title: str, no_data_label: str,
-               colorscale: str = "YlGnBu", note: str | None = None, height: int = MAP_HEIGHT,
-               legend_below: bool = False) -> go.Figure:
-    """A district choropleth drawn as SVG shapes (one filled scatter path per district).
-
-    SVG rather than a MapLibre/WebGL map: no WebGL needed on a venue laptop, a year change redraws
-    a few paths instead of building a new GL map, and the figure prints and exports crisply.
-
-    frame: one row per district: adcode, value, class_key (None = no data), and the hover columns of
-    `map_hover`. With `classes`, districts take their class colour and the legend lists every class
-    in order (empty ones included); without, colours follow `colorscale` with a colour bar titled
-    `legend_title`. Districts without data are grey "no data", never coloured as 0; districts not
-    selected are pale. Clicking a legend entry hides or shows that class's districts. `legend_below`
-    puts the legend under the map (for narrow columns).
-
-    The spec is built as plain dicts and handed to plotly unvalidated: plotly's property validation
-    costs ~1.5 ms per trace on every rerun (over 100 ms for 150 towns). tests/test_dashboard_figures.py
-    validates the same spec and checks that validation changes nothing.
-    """
-    frame = frame.reset_index(drop=True).copy()
-    frame["hover"] = map_hover(frame, labels)
-    selected = frame["selected"].astype(bool) if "selected" in frame else pd.Series(True, index=frame.index)
-    has_value = selected & frame["value"].notna() & frame["class_key"].notna()
-    shapes = {f["properties"]["adcode"]: f["geometry"] for f in geojson["features"]}
-    if classes is not None:
-        color_of = {c.key: c.color for c in classes}
-        fills = [color_of.get(k, NO_DATA_COLOR) for k in frame["class_key"]]
-        groups = [str(k) for k in frame["class_key"]]
-        legend = [_legend_entry(esc(c.label), c.color, c.key) for c in classes]
-    else:
-        shown = frame.loc[has_value, "value"]
-        lo, hi = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
-        span = (hi - lo) or 1.0
-        fills = [sample_colorscale(colorscale, [(v - lo) / span])[0] if ok else NO_DATA_COLOR
-                 for v, ok in zip(frame["value"], has_value, strict=True)]
-        groups = ["value"] * len(frame)
-        legend = [{
-            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "showlegend": False,
-            "hoverinfo": "skip", "name": esc(legend_title),
-            "marker": {"colorscale": get_colorscale(colorscale), "cmin": lo, "cmax": hi, "color": [lo],
-                       "showscale": len(shown) > 0,
-                       "colorbar": {"title": {"text": esc(legend_title), "side": "right"}, "thickness": 14,
-                                    "len": 0.7}},
-        }]
-    legend.append(_legend_entry(esc(no_data_label), NO_DATA_COLOR, "no_data"))
-    if not selected.all():
-        legend.append(_legend_entry(esc(labels.get("not_selected", "")), NOT_SELECTED_COLOR, "not_selected",
-                                    line_color="#BBBBBB"))
-    districts = []
-    for i, row in frame.iterrows():
-        if row["adcode"] not in shapes:
-            continue
-        if not selected[i]:
-            fill, group, line = NOT_SELECTED_COLOR, "not_selected", "#BBBBBB"
-        elif has_value[i]:
-            fill, group, line = fills[i], groups[i], BORDER_COLOR
-        else:
-            fill, group, line = NO_DATA_COLOR, "no_data", BORDER_COLOR
-        xs, ys = outline_xy(shapes[row["adcode"]])
-        districts.append({
-            "type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": fill,
-            "line": {"color": line, "width": 1.2}, "hoveron": "fills", "hoverinfo": "text", "text": row["hover"],
-            "name": esc(row["name"]), "legendgroup": group, "showlegend": False, "meta": row["adcode"],
-        })
-    legend_layout = {"title": {"text": esc(legend_title)}, "bgcolor": "rgba(255,255,255,0.9)",
-                     "bordercolor": "#999999", "borderwidth": 1, "font": {"size": 14}}
-    bottom = 28 if note else 0
-    if legend_below:
-        legend_px = 34 + 24 * len(legend)
-        legend_layout |= {"orientation": "v", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-                          "title": {"text": esc(legend_title), "side": "top"}}
-        bottom += legend_px
-    else:
-        legend_layout |= {"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top"}  # over Hangzhou Bay
-    xaxis, yaxis = map_axes(geojson)
-    layout = {
-        "xaxis": xaxis, "yaxis": yaxis, "height": height + bottom, "margin": {"l": 0, "r": 0, "t": 0, "b": bottom},
-        "legend": legend_layout, "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest",
-        "hoverlabel": {"align": "left"},
-    }
-    if note:
-        # under the map on the right, or (legend below) in the map's empty top-right corner
-        where = ({"y": 1, "yshift": 0, "yanchor": "top"} if legend_below
-                 else {"y": 0, "yshift": -24, "yanchor": "bottom"})
-        layout["annotations"] = [{
-            "text": esc(note), "xref": "paper", "yref": "paper", "x": 1, "xanchor": "right", "showarrow": False,
-            "font": {"size": 13, "color": "#8A4A00"}, "bgcolor": "rgba(255,255,255,0.85)", **where,
-        }]
-    return go.Figure({"data": [*districts, *legend], "layout": layout}, _validate=False)
 
 
 # ------------------------------------------------------------------------------------------- trends

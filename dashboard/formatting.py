@@ -150,7 +150,11 @@ def target_text(target: object, unit: str, lang: str) -> str:
     return t("funding.target", lang, target=f"{target}", unit=unit)
 
 
-def short_district_name(adcode: str, lang: str) -> str:
-    """'海曙' / 'Haishu': a district's name without 区/县/市 or District/County/City, for crowded maps."""
-    d = load_registry().district(adcode)
-    return d.short_zh if lang == "zh" else d.pinyin
+def map_label(adcode: str, lang: str) -> str:
+    """A district's name as a label on a map or slide: 江北区 in Chinese, Jiangbei in English (the pinyin,
+    without "District", so neighbouring names fit); hovers keep the full names. "" for an unknown code."""
+    reg = load_registry()
+    if adcode not in reg.districts:
+        return ""
+    district = reg.district(adcode)
+    return district.name_zh if lang == "zh" else district.pinyin

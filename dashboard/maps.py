@@ -4,7 +4,7 @@
   districts with data, status, source, display texts), districts without data kept with NaN;
 - `classify_frame`: the classes to colour by (policy classes from the standard for funding per
   capita, mapclassify breaks or continuous otherwise) and their legend entries;
-- `status_map`: the funding-status map shared by the overview, funding and briefing pages.
+- `check_frame`: one year of the funding-status map shared by the overview, funding and briefing pages.
 The Leaflet view of the same frames is `dashboard.leaflet_view`, imported only when a user asks for it
 (folium and streamlit-folium cost every server process memory and start-up time).
 """
@@ -15,10 +15,9 @@ import math
 from collections.abc import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboard.figures import MapClass, choropleth
+from dashboard.figures import MapClass
 from dashboard.formatting import DECIMALS, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
@@ -170,20 +169,6 @@ def hover_labels(lang: str) -> dict[str, str]:
 def shows_illustrative(frame: pd.DataFrame) -> bool:
     """Whether any selected district on a map frame carries illustrative (made-up) values."""
     return bool((frame["selected"] & (frame["status"] == "illustrative")).any())
-
-
-def status_map(frame: pd.DataFrame, geojson: dict, std_id: str, lang: str, *, value_label: str,
-               legend_title: str, height: int, legend_below: bool = False) -> go.Figure:
-    """The funding-status choropleth of a `check_frame`, with the illustrative note when it applies.
-
-    One builder for the overview, funding and briefing maps, so they cannot drift apart.
-    """
-    return choropleth(
-        frame, geojson, classes=policy_legend(std_id, lang), labels={**hover_labels(lang), "value": value_label},
-        legend_title=legend_title, no_data_label=t("map.no_data", lang),
-        note=t("common.illustrative_note", lang) if shows_illustrative(frame) else None, height=height,
-        legend_below=legend_below,
-    )
 
 
 def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.DataFrame:

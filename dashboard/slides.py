@@ -17,8 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, index_view, maps, tables
-from dashboard.formatting import indicator_label, join_names, other_lang, unit_label, value_text
+from dashboard.formatting import indicator_label, join_names, map_label, other_lang, unit_label, value_text
 from dashboard.i18n import t
+from dashboard.map_component import frames as map_frames
+from dashboard.map_component import payload as map_payload
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import Standard, load_catalog
@@ -51,6 +53,7 @@ class Slide:
     kicker: str = ""  # the small line above the headline
     notes: tuple[str, ...] = ()  # small print under the sentence
     sources: tuple[str, ...] = ()  # plain-text citations (data-notes slide)
+    map: dict | None = None  # the map component's payload (dashboard/map_component), instead of a figure
 
 
 def chart_config(year: int, number: int, key: str) -> dict:
@@ -106,21 +109,31 @@ def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
                  kicker=f"{t('briefing.event', lang)} · {t('briefing.title', other_lang(lang))}", notes=tuple(notes))
 
 
+def status_map_payload(df: pd.DataFrame, adcodes: Sequence[str], lang: str, std: Standard, geojson: dict) -> dict:
+    """The funding-status map of every year (the timeline): the map component's payload, the same whatever
+    the briefing's year (the page and the file say which year to show), so a year step keeps the map."""
+    years = sorted(int(y) for y in df["year"].unique())
+    checks = pd.concat([funding_check(df, y, std.id) for y in years], ignore_index=True)
+    frames = map_frames.status_years(checks, std.id, lang, adcodes)
+    labels = map_frames.hover_labels(lang, t(f"ratio.{std.output_names['ratio']}", lang))
+    shapes = map_payload.project(geojson)
+    return map_payload.build(shapes, frames, year=years[-1],
+                             title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)), labels=labels,
+                             ui=map_frames.ui_texts(lang), no_data_label=t("map.no_data", lang),
+                             not_selected_label=t("map.not_selected", lang), lang=lang,
+                             map_labels=[map_label(a, lang) for a in shapes.ids])
+
+
 def _map_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard, geojson: dict,
                findings: briefing.FundingFindings) -> Slide:
-    check = funding_check(df, year, std.id)
-    frame = maps.check_frame(check, lang, adcodes)
-    fig = maps.status_map(frame, geojson, std.id, lang,
-                          value_label=t(f"ratio.{std.output_names['ratio']}", lang),
-                          legend_title=t("funding.map_legend", lang, unit=unit_label(std.unit, lang)),
-                          height=CHART_HEIGHT)
     if findings.n_missing == findings.n_total:
         headline = t("briefing.no_data_headline", lang, year=year)
     else:
         headline = t("briefing.map_headline", lang, n_min=findings.n_min, n_total=findings.n_total,
                      **_thresholds(std))
-    return Slide("status_map", headline, briefing.funding_sentence(findings, lang), projector(fig),
-                 kicker=t("briefing.map_kicker", lang, year=year, standard=std.name(lang)))
+    return Slide("status_map", headline, briefing.funding_sentence(findings, lang),
+                 kicker=t("briefing.map_kicker", lang, year=year, standard=std.name(lang)),
+                 map=status_map_payload(df, adcodes, lang, std, geojson))
 
 
 def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: Standard,

@@ -14,11 +14,11 @@ import copy
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # geopandas and shapely load only where a GeoDataFrame or a shape is asked for (cold start)
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 BOUNDARIES_FULL = GEO_DIR / "ningbo_districts_full.geojson"
@@ -62,6 +62,8 @@ def load_boundaries(simplified: bool = True) -> gpd.GeoDataFrame:
     with the indicator table.
     """
     fc = _read(_path(simplified))
+    import geopandas as gpd
+
     gdf = gpd.GeoDataFrame.from_features(fc["features"], crs=CRS)
     gdf["adcode"] = gdf["adcode"].astype(str)
     return gdf[COLUMNS].sort_values("adcode", ignore_index=True)
@@ -77,4 +79,6 @@ def boundary_metadata(simplified: bool = True) -> dict[str, Any]:
 
 def city_outline() -> BaseGeometry:
     """The whole city's land outline (a MultiPolygon, WGS84), e.g. to frame or mask a map."""
+    from shapely.geometry import shape
+
     return shape(_read(CITY_OUTLINE)["features"][0]["geometry"])

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera loads with the first validation, not with every module that imports this one
+    import pandera.pandas as pa
 
 from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.registry import load_registry
 
 COLUMNS = ["adcode", "year", "indicator", "value", "unit", "status", "source", "note"]
+DTYPES = {"adcode": str, "year": "int64", "indicator": str, "value": "float64", "unit": str, "status": str,
+          "source": str, "note": str}
+"""What the schema's coercion makes of each column (tests check `conform` == `validate_table` output)."""
 FIRST_YEAR = 1990
 
 
@@ -26,6 +32,8 @@ def last_year() -> int:
 
 @cache
 def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     cat = load_catalog()
     reg = load_registry()
     units = sorted(reg.districts) + sorted(reg.historical)
@@ -54,3 +62,15 @@ def _schema() -> pa.DataFrameSchema:
 def validate_table(df: pd.DataFrame) -> pd.DataFrame:
     """Return the table with canonical dtypes, or raise pandera's SchemaErrors listing every failure."""
     return _schema().validate(df[COLUMNS], lazy=True)
+
+
+def digest(df: pd.DataFrame) -> str:
+    """A content digest of the table's columns (row order included): which data version this is."""
+    import hashlib
+
+    return hashlib.sha256(pd.util.hash_pandas_object(df[COLUMNS], index=False).to_numpy().tobytes()).hexdigest()
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """The canonical dtypes without checking: only for a table whose digest already passed `validate_table`."""
+    return df[COLUMNS].astype(DTYPES)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import briefing_export, briefing_pptx, chart_tools, data_access, frame, session, slides
 from dashboard.i18n import t
+from dashboard.map_component import view as map_view
 
 state = frame.page_state()
 lang = state.lang
@@ -38,7 +39,10 @@ st.html(f"<style>{briefing_export.PAGE_STYLE}{briefing_export.EMBED_STYLE if emb
 if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
-if slide.figure is not None and embedded:
+if slide.map is not None:  # the timeline moves the whole briefing's year (headline and sentence follow)
+    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", max_height=slides.CHART_HEIGHT, projector=True,
+                  png_name=f"ningbo-briefing-{number}-{slide.key}")
+elif slide.figure is not None and embedded:
     # Presenting: nothing but the slide; the chart takes the height the headline, sentence and buttons
     # leave on the screen (EMBED_STYLE makes the page one screen tall), so every slide fits 1280×720 and 1024×768.
     st.plotly_chart(go.Figure(slide.figure).update_layout(height=None),

@@ -9,6 +9,7 @@ from dashboard import chart_tools, data_access, figures, frame, maps, page_style
 from dashboard import state as vs
 from dashboard.formatting import target_text
 from dashboard.i18n import t
+from dashboard.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
 from lcity_data.funding import statuses_for
@@ -97,13 +98,10 @@ over_time = checks[checks["year"].isin(reported)]
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.header(t("funding.status_map", lang, year=state.year))
-    frame = maps.check_frame(check, lang, state.districts)
-    if progress is not None:
-        frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
-    illustrative = maps.shows_illustrative(frame)
-    fig = maps.status_map(frame, data_access.districts_geojson(), std.id, lang, value_label=ratio_label,
-                          legend_title=t("funding.map_legend", lang, unit=unit), height=360, legend_below=True)
-    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="funding_map")
+    illustrative = maps.shows_illustrative(maps.check_frame(check, lang, state.districts))
+    map_view.status_map(table, std.id, state.districts, state.year, lang, key="funding_map",
+                        title=t("funding.map_legend", lang, unit=unit), value_label=ratio_label,
+                        progress_target=target_year if progress is not None else None, max_height=480)
 with right:
     st.header(t("funding.over_time", lang))
     counts = tables.status_counts(over_time, state.districts, shown_statuses)

@@ -1,11 +1,12 @@
-"""地图 Map: a choropleth of any indicator for the selected year (plotly, or Leaflet via folium)."""
+"""地图 Map: a choropleth of any indicator with a timeline (the SVG map component; or Leaflet via folium)."""
 
 import streamlit as st
 
-from dashboard import assets, data_access, figures, frame, maps, progress_view, session
+from dashboard import assets, data_access, frame, maps, session
 from dashboard import state as vs
 from dashboard.formatting import column_format, indicator_label
 from dashboard.i18n import t
+from dashboard.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
@@ -14,7 +15,6 @@ lang = state.lang
 cat = load_catalog()
 ind = cat.indicator(state.indicator)
 table = data_access.current_table()
-geojson = data_access.districts_geojson()
 legend_title = indicator_label(state.indicator, lang)
 
 st.title(t("map.title", lang))
@@ -24,7 +24,8 @@ std = standard_for_indicator(state.indicator)
 c1, c2, c3 = st.columns([3, 2, 2])  # the engine switch needs room for "Plotly (default) | Leaflet"
 with c1:
     session.bind(st.segmented_control, "view", t("map.view", lang), options=list(vs.MAP_VIEWS),
-                 format_func=lambda v: t(f"map.view_{v}", lang), required=True)
+                 format_func=lambda v: t("mapcomp.view_svg" if v == "plotly" else f"map.view_{v}", lang),
+                 required=True)
 if std is None:
     with c2:
         session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(vs.CLASS_METHODS),
@@ -37,23 +38,22 @@ else:
         st.caption(t("map.policy_classes", lang, standard=std.name(lang)))
 
 state = session.get()
-frame = maps.map_frame(table, state.indicator, state.year, lang, state.districts)
-frame, classes, scheme = maps.apply_classes(frame, state.indicator, state.classes, state.k, lang)
-if std is not None and std.target is not None:  # hover: progress toward the standard's target (default year)
-    target_year = progress_view.default_target_year()
-    progress = progress_view.standard_progress(data_access.funding_checks(table, std.id), std, target_year,
-                                               state.year)
-    frame = progress_view.with_hover_text(frame, progress, std, target_year, lang)
+# every year at once (cached): the map gets them all, the ranking table and Leaflet the year shown
+years_frames = map_view.indicator_frames(table, state.indicator, state.districts, state.classes, state.k, lang)
+current = next((f for f in years_frames if f.year == state.year), years_frames[-1])
+frame = current.frame
+scheme = "policy" if std is not None else state.classes
+classes = None if scheme == "continuous" else [maps.MapClass(e.key, e.label, e.color) for e in current.legend]
 shown = frame[frame["selected"]]
 if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
     st.caption(t("map.fewer_classes", lang, n=len(classes)))
 illustrative = bool((shown["status"] == "illustrative").any())
-note = t("common.illustrative_note", lang) if illustrative else None
 
-if state.view == "plotly":
-    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels(lang),
-                             legend_title=legend_title, no_data_label=t("map.no_data", lang), note=note)
-    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="map_chart")
+if state.view == "plotly":  # the URL keeps its old name for the default view: shared links stay valid
+    payload = map_view.indicator_payload(table, state.indicator, state.districts, state.classes, state.k, lang,
+                                         legend_title)
+    map_view.show(payload, state.year, key="map_chart")
+    st.caption(t("mapcomp.timeline_help", lang))
 else:
     from streamlit_folium import st_folium  # only here: folium costs every server process memory and start-up
 
@@ -62,6 +62,7 @@ else:
     if not (assets.LEAFLET_DIR / "leaflet.js").exists():
         st.warning(t("map.leaflet_missing", lang))
     basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
+    geojson = data_access.districts_geojson()
     m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang,
                                 legend_title=legend_title, basemap=basemap)
     st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import chart_tools, data_access, figures, frame, maps, page_style, progress_view, session, tables
 from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
+from dashboard.map_component import view as map_view
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
 
@@ -63,12 +64,9 @@ if not state.districts:
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(t("overview.status_map", lang, year=state.year))
-    frame = maps.check_frame(check, lang, state.districts)
-    illustrative = maps.shows_illustrative(frame)
-    fig = maps.status_map(frame, data_access.districts_geojson(), std.id, lang,
-                          value_label=t("funding.per_capita", lang), legend_title=f"{std.name(lang)}", height=400,
-                          legend_below=True)
-    st.plotly_chart(fig, config=figures.PLOTLY_CONFIG, key="overview_map")
+    illustrative = maps.shows_illustrative(maps.check_frame(check, lang, state.districts))
+    map_view.status_map(table, std.id, state.districts, state.year, lang, key="overview_map",
+                        title=std.name(lang), value_label=t("funding.per_capita", lang), max_height=520)
     session.page_link("map", t("overview.to_map", lang))
     session.page_link("funding", t("overview.to_funding", lang))
 

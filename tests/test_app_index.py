@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from map_spec import hovers, is_map
+from map_spec import component_data, hovers, is_map
 from streamlit.testing.v1 import AppTest
 
 from dashboard.safe_text import plain
@@ -201,7 +201,7 @@ def test_funding_page_shows_progress_statuses_and_years_to_target():
     assert later["进展"] == "↑ 按期达标或保持"  # more time: the same pace is enough
     assert later["所需年均变化（元/人/年）"] < cixi["所需年均变化（元/人/年）"]
     assert later["实际年均变化（元/人/年）"] == cixi["实际年均变化（元/人/年）"]
-    hover = json.dumps(next(c for c in charts(at) if is_map(c))["data"], ensure_ascii=False)
+    hover = json.dumps(hovers(next(c for c in component_data(at) if is_map(c))), ensure_ascii=False)
     assert "达标进展" in hover
     assert "2040年达到 10 元/人" in hover
 
@@ -214,14 +214,14 @@ def test_standard_without_target_explains_why_there_is_no_progress():
 
 def test_map_hover_has_the_progress_line_for_funding_per_capita_only():
     at = start({"lang": "en", "indicator": "funding_per_capita"}, page="map")
-    spec = next(c for c in charts(at) if is_map(c))
-    texts = [h.replace("<br>", " ") for h in hovers(spec).values()]  # long lines wrap
+    spec = next(c for c in component_data(at) if is_map(c))
+    texts = list(hovers(spec).values())
     assert all("Progress to target: " in h for h in texts)
     assert any("Progress to target: ↑ On track or maintaining (target: 10 yuan per person by 2030); reaching it "
                "at the current pace: already met" in h for h in texts)
     at.selectbox(key="_w_indicator_sel").set_value("participation_rate").run()
-    spec = next(c for c in charts(at) if is_map(c))
-    assert "Progress to target" not in json.dumps(spec["data"])
+    spec = next(c for c in component_data(at) if is_map(c))
+    assert "Progress to target" not in json.dumps(hovers(spec))
 
 
 def test_overview_counts_districts_by_progress_status():

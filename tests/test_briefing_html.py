@@ -55,12 +55,15 @@ def test_deck_has_the_slides_the_url_can_address(table):
     assert tuple(s.key for s in deck) == slides.SLIDE_KEYS
     assert len(deck) == vs.SLIDE_RANGE[1]  # slide=1..6 in the URL
     assert deck[0].figure is None
-    assert all(s.figure is not None for s in deck[1:])
+    assert [s.key for s in deck if s.map is not None] == ["status_map"]  # the map component, with its timeline
+    assert all(s.figure is not None for s in deck[1:] if s.map is None)
     assert all(s.headline and s.sentence for s in deck)
 
 
 def test_slide_charts_are_set_for_a_hall(table):
     for s in slides.build_deck(table, 2024, ALL, "zh")[1:]:
+        if s.map is not None:  # drawn by map.js, in its projector size (tests/browser/test_briefing_export.py)
+            continue
         layout = s.figure.layout
         assert layout.font.size >= 20, s.key
         assert layout.legend.font.size >= 20, s.key
@@ -73,7 +76,9 @@ def test_slide_charts_are_set_for_a_hall(table):
 
 def test_file_inlines_plotly_once_and_draws_every_chart(html_zh):
     assert html_zh.count(get_plotlyjs()) == 1
-    assert html_zh.count("Plotly.newPlot(") == 5  # slides 2–6
+    assert html_zh.count("Plotly.newPlot(") == 4  # slides 3–6
+    assert html_zh.count('class="lcm-mount"') == 1  # slide 2: the map component's data, drawn by map.js
+    assert html_zh.count(briefing_export.map_script()) == 1
     assert len(re.findall(r'<section class="slide ', html_zh)) == 6
     assert [a.get("id") for t, a in tags(html_zh) if t == "section"] == [f"slide-{i}" for i in range(1, 7)]
     assert '<html lang="zh-CN">' in html_zh
@@ -86,7 +91,7 @@ def test_file_names_no_external_resource(html_zh, table):
     assert [(t, a) for t, a in found if a.get("src") or a.get("href")] == []
     # plotly.js itself mentions URLs (logo and attribution links, tile presets it is not asked to use);
     # everything else may name a URL only inside a plain-text citation, never as src/href/url()/@import
-    ours = html_zh.replace(get_plotlyjs(), "")
+    ours = html_zh.replace(get_plotlyjs(), "").replace(briefing_export.map_script(), "")
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*https?:|url\(\s*["']?\s*https?:|@import""", ours)
     citations = " ".join(cite(s, lang) for s in load_catalog().sources.values() for lang in ("zh", "en"))
     assert URL.findall(ours)  # the citations do carry their URLs, as text
@@ -99,7 +104,7 @@ def test_print_stylesheet_is_a4_landscape_one_slide_a_page(html_zh):
     assert "@page { size: A4 landscape;" in html_zh
     assert "page-break-after: always" in html_zh
     assert "break-after: page" in html_zh
-    assert html_zh.count('class="print-img"') == 5
+    assert html_zh.count('class="print-img"') == 4  # the plotly charts; the SVG map prints as it is
 
 
 def test_keyboard_navigation_and_plotly_are_inlined(html_zh):
@@ -117,6 +122,7 @@ def test_data_text_is_escaped(table):
     out = briefing_export.build_briefing_html(evil, 2024, ALL, "en")
     assert EVIL not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out  # in the citations of the data-notes slide
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in out  # in the map's data (JSON, shown as text)
     assert not any(t == "img" and a.get("src") == "x" for t, a in tags(out))
 
 

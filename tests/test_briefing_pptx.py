@@ -17,7 +17,7 @@ from pptx.util import Inches
 
 from dashboard import briefing_pptx, slides, tables
 from dashboard.export_footer import issuer
-from dashboard.formatting import short_district_name
+from dashboard.formatting import map_label
 from lcity_data import briefing, cli
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import load_catalog
@@ -90,7 +90,7 @@ def test_native_charts_where_the_app_draws_charts_and_the_map_as_a_picture(decks
     pictures = [sh for sh in prs.slides[1].shapes if sh.shape_type == 13]
     assert len(pictures) == 1
     assert pictures[0].image.content_type == "image/png"
-    names = {short_district_name(a, lang) for a in load_registry().adcodes}
+    names = {map_label(a, lang) for a in load_registry().adcodes}
     assert names <= set(texts(prs.slides[1]).splitlines())  # district names are editable text
 
 

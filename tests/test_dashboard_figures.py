@@ -1,20 +1,15 @@
 """Pure dashboard helpers: figures (incl. escaping), map frames and classes, the Leaflet view's
-assets, tables, formatting and the translation catalog."""
+assets, tables, formatting and the translation catalog. (The SVG map's data: tests/test_map_component.py.)"""
 
 from __future__ import annotations
 
 import ast
 import json
-import math
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
-from map_spec import district_traces, drawn
 
 from dashboard import figures, formatting, i18n, leaflet_view, maps, tables
 from dashboard.assets import ensure_leaflet, leaflet_source
@@ -61,82 +56,6 @@ def test_map_frame_has_every_district_and_no_data_as_nan(table):
     assert "共9个" in frame.set_index("adcode").loc["330203", "rank_text"]
 
 
-def test_choropleth_is_offline_svg_and_draws_no_data_separately(table, geojson):
-    sub = table[~((table["adcode"] == "330282") & (table["indicator"] == "participation_rate"))]
-    frame = maps.map_frame(sub, "participation_rate", 2022, "en")
-    frame, classes, scheme = maps.apply_classes(frame, "participation_rate", "quantiles", 4, "en")
-    assert scheme == "quantiles"
-    assert len(classes) == 4
-    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"),
-                             legend_title="Rate (%)", no_data_label="No data")
-    spec = fig.to_plotly_json()
-    assert {t["type"] for t in spec["data"]} == {"scatter"}  # SVG: no WebGL, no map style, no tiles
-    assert "map" not in spec["layout"]
-    assert "mapbox" not in json.dumps(spec["layout"])
-    assert "cdn.plot.ly" not in _all_text(fig)
-    shown = drawn(spec)
-    assert sorted(shown) == sorted(load_registry().adcodes)  # every district drawn exactly once
-    assert shown["330282"] == "No data"
-    assert {shown[a] for a in shown if a != "330282"} <= {c.label for c in classes}
-    fill = {t["meta"]: t["fillcolor"] for t in district_traces(spec)}
-    assert fill["330282"] == figures.NO_DATA_COLOR
-    # the legend lists every class in order, then "No data"
-    assert [t["name"] for t in spec["data"] if t.get("showlegend")] == [*(c.label for c in classes), "No data"]
-
-
-def test_district_paths_are_the_boundary_rings(geojson):
-    feature = next(f for f in geojson["features"] if f["properties"]["adcode"] == "330225")  # Xiangshan: islands
-    xs, ys = figures.outline_xy(feature["geometry"])
-    rings = feature["geometry"]["coordinates"]
-    assert xs.dtype == ys.dtype == np.float32
-    assert int(np.isnan(xs).sum()) == int(np.isnan(ys).sum()) == len(rings) - 1  # one break between rings
-    assert len(xs) == sum(len(r[0]) for r in rings) + len(rings) - 1
-    assert xs[0] == pytest.approx(rings[0][0][0][0], abs=1e-5)
-    assert ys[0] == pytest.approx(rings[0][0][0][1], abs=1e-5)
-
-
-def test_map_axes_keep_true_shape(geojson):
-    west, south, east, north = figures.bounds(geojson)
-    assert 120.8 < west < east < 122.5
-    assert 28.8 < south < north < 30.5
-    xaxis, yaxis = figures.map_axes(geojson)
-    assert xaxis["visible"] is False
-    assert yaxis["scaleanchor"] == "x"
-    assert yaxis["scaleratio"] == pytest.approx(1 / math.cos(math.radians((south + north) / 2)))
-    assert xaxis["range"][0] < west
-    assert xaxis["range"][1] > east
-
-
-@pytest.mark.parametrize(("method", "selected", "note", "below"), [
-    ("quantiles", None, None, False), ("continuous", ["330203", "330212"], "示例", True),
-    ("natural_breaks", ["330203"], "<b>x</b>", False),
-])
-def test_unvalidated_map_spec_is_what_plotly_validation_gives(table, geojson, method, selected, note, below):
-    """choropleth skips plotly's per-property validation for speed; validating the same spec must
-    accept it and change nothing (a typo in a property name would raise here)."""
-    frame = maps.map_frame(table, "participation_rate", 2022, "en", selected)
-    frame, classes, _ = maps.apply_classes(frame, "participation_rate", method, 4, "en")
-    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"), legend_title="Rate",
-                             no_data_label="No data", note=note, legend_below=below)
-    validated = go.Figure(fig.to_dict())
-    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(validated, validate=False))
-
-
-def test_continuous_map_has_a_colour_bar_and_graded_fills(table, geojson):
-    frame = maps.map_frame(table, "participation_rate", 2022, "en")
-    frame, classes, _ = maps.apply_classes(frame, "participation_rate", "continuous", 4, "en")
-    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"),
-                             legend_title="Rate (%)", no_data_label="No data")
-    spec = fig.to_plotly_json()
-    bar = next(t for t in spec["data"] if t.get("marker", {}).get("showscale"))
-    assert bar["marker"]["cmin"] == pytest.approx(frame["value"].min())
-    assert bar["marker"]["cmax"] == pytest.approx(frame["value"].max())
-    fill = {t["meta"]: t["fillcolor"] for t in district_traces(spec)}
-    lowest = frame.loc[frame["value"].idxmin(), "adcode"]
-    highest = frame.loc[frame["value"].idxmax(), "adcode"]
-    assert fill[lowest] != fill[highest]
-
-
 def test_funding_map_uses_policy_classes_from_the_standard(table, geojson):
     frame = maps.map_frame(table, "funding_per_capita", 2022, "zh")
     frame, classes, scheme = maps.apply_classes(frame, "funding_per_capita", "quantiles", 5, "zh")
@@ -148,20 +67,6 @@ def test_funding_map_uses_policy_classes_from_the_standard(table, geojson):
     assert "▼" in classes[0].label
     for value, key in zip(frame["value"], frame["class_key"], strict=True):
         assert key == ("below_minimum" if value < 4 else "meets_minimum" if value < 10 else "meets_target")
-
-
-def test_hover_and_legend_escape_data_text(table, geojson):
-    frame = maps.map_frame(_evil_table(table), "participation_rate", 2022, "en")
-    frame, classes, _ = maps.apply_classes(frame, "participation_rate", "quantiles", 5, "en")
-    frame.loc[0, "name"] = "<script>alert(1)</script>"
-    fig = figures.choropleth(frame, geojson, classes=classes, labels=maps.hover_labels("en"),
-                             legend_title="<b onmouseover=x>t</b>", no_data_label="No data")
-    text = _all_text(fig)
-    assert "<script" not in text
-    assert "<img" not in text
-    assert "<b onmouseover" not in text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
 def test_trend_figure_gaps_open_markers_reference_lines_and_escaping():
@@ -296,7 +201,7 @@ def test_every_key_has_both_languages_and_matching_placeholders():
 def _used_keys() -> set[str]:
     """Literal keys passed to t(...) anywhere in app.py, dashboard/ and pages/."""
     used: set[str] = set()
-    for path in [ROOT / "app.py", *(ROOT / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args:
                 arg = node.args[0]
@@ -324,6 +229,9 @@ def test_dynamic_keys_exist():
     dynamic += [f"ratio.{s.output_names['ratio']}" for s in cat.standards.values()]
     dynamic += [f"status.{s}" for s in ("official", "derived", "illustrative", "missing")]
     dynamic += [f"notice.{r}" for r in ("invalid", "partly_invalid", "unknown_version", "clamped")]
+    from dashboard.map_component import frames
+
+    assert all(not text.startswith("[") for text in frames.ui_texts("en").values())  # the map's own words
     assert [k for k in dynamic if not i18n.has(k)] == []
 
 
@@ -332,7 +240,7 @@ def test_no_language_branches_outside_the_formatting_helpers():
 
     Only dashboard/formatting.py may look at the language (万/亿 number scaling is a number format)."""
     offenders = []
-    for path in [ROOT / "app.py", *(ROOT / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
         if path.name == "formatting.py":
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

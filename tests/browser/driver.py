@@ -8,8 +8,9 @@
 * ``wait_for_app(page)``: waits until Streamlit is connected, its script has finished, and it stayed
   finished for a quiet period (Streamlit reruns asynchronously, so one "notRunning" reading is not
   enough). ``rerun(page, action)`` performs an action that must trigger a rerun and waits for it.
-* plotly/map inspection (``wait_for_map``, ``plotly_graphs``, ``map_pixels``) and the
-  sidebar controls (year slider, language radio, page links).
+* the district map (``wait_for_map``, ``maps_on_page``, ``map_pixels``, ``map_slider``: the map
+  component of dashboard/map_component), plotly charts (``plotly_graphs``) and the sidebar controls
+  (year slider, language radio, page links).
 
 Chromium is Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here).
 """
@@ -317,63 +318,64 @@ def screenshot(page, name: str) -> Path:
 # ----------------------------------------------------------------------------------------------
 # plotly figures and the map
 
-# Summary of every plotly graph on the page: its trace types and, for the SVG choropleth
-# (dashboard.figures.choropleth: one filled scatter path per district, meta = adcode), the districts
-# whose path is actually in the DOM, each district's class label (its legend group's entry), hover
-# text, and a signature of the data shown.
-IS_DISTRICT_JS = "(t) => !!t && t.fill === 'toself' && typeof t.meta === 'string'"
-"""JS predicate: is this plotly trace one district's path of the SVG choropleth?"""
+# Summary of every plotly graph on the page: its trace types and whether it has drawn.
 _PLOTLY_JS = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map((g, i) => {
   const full = g._fullData || [];
-  const data = g.data || [];
-  const isDistrict = __IS_DISTRICT__;
-  const districts = data.filter(isDistrict);
-  const painted = new Set();
-  g.querySelectorAll('.scatterlayer g.trace').forEach((el) => {
-    const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
-    const path = el.querySelector('path.js-fill');
-    if (t && isDistrict(t._input || t) && t.visible === true && path && (path.getAttribute('d') || '').length > 1) {
-      painted.add(String(t.meta));
-    }
-  });
-  const label = {};
-  data.forEach((t) => { if (t.showlegend && t.legendgroup) label[t.legendgroup] = t.name; });
-  const groups = {};
-  const hover = {};
-  for (const t of districts) {
-    const name = label[t.legendgroup] !== undefined ? label[t.legendgroup] : t.legendgroup;
-    (groups[name] = groups[name] || []).push(String(t.meta));
-    hover[String(t.meta)] = t.text === undefined || t.text === null ? '' : String(t.text);
-  }
-  const sig = JSON.stringify(districts.map(t => [t.meta, t.fillcolor, t.text, t.legendgroup]))
-    + JSON.stringify(data.filter(t => t.showlegend).map(t => t.name))
-    + JSON.stringify((g.layout && g.layout.title) || null);
   return {
     index: i,
     types: full.map(t => t.type),
     rendered: !!g._fullLayout && full.length > 0 && !!g.querySelector('.main-svg'),
-    isMap: districts.length > 0,
-    locations: Array.from(painted).sort(),
-    traces: Object.entries(groups).map(([name, locs]) => ({name: name, locations: locs})),
-    hover: hover,
-    features: districts.length,
-    signature: sig,
   };
 })
-""".replace("__IS_DISTRICT__", IS_DISTRICT_JS)
+"""
 
 
 def plotly_graphs(page) -> list[dict]:
     return page.evaluate(_PLOTLY_JS)
 
 
+# The district map (dashboard/map_component/map.js): which districts have a painted path, how each is
+# drawn (its legend label), its hover text, the year shown, and a signature of what is on screen.
+MAP_SELECTOR = '[data-testid="lcMap"]'
+MAP_SLIDER = '[data-testid="lcMapSlider"]'
+_MAP_JS = """
+() => Array.from(document.querySelectorAll('__MAP__')).map((root, i) => {
+  const v = root.lcmView;
+  const ids = v ? v.map.shapes.ids : [];
+  const painted = Array.from(root.querySelectorAll('path.lcm-region'))
+    .filter(p => (p.getAttribute('d') || '').length > 1 && p.getAttribute('fill'))
+    .map(p => p.getAttribute('data-id'));
+  const groups = {}, hover = {};
+  ids.forEach((id, k) => {
+    const name = v.drawnAs(k);
+    (groups[name] = groups[name] || []).push(id);
+    hover[id] = v.tipLines(k).join('\\n');
+  });
+  const fills = Array.from(root.querySelectorAll('path.lcm-region')).map(p => p.getAttribute('fill'));
+  return {
+    index: i, isMap: true, year: v ? v.year : null, mapId: root.getAttribute('data-map-id'),
+    locations: painted.sort(), features: ids.length,
+    traces: Object.entries(groups).map(([name, locs]) => ({name: name, locations: locs})),
+    hover: hover,
+    legend: Array.from(root.querySelectorAll('.lcm-legend li')).map(li => li.innerText.trim()),
+    labels: Array.from(root.querySelectorAll('.lcm-labels text')).map(t => t.textContent),
+    signature: JSON.stringify([v ? v.year : null, fills, root.getAttribute('data-map-id')]),
+  };
+})
+""".replace("__MAP__", MAP_SELECTOR)
+
+
+def maps_on_page(page) -> list[dict]:
+    return page.evaluate(_MAP_JS)
+
+
 def wait_for_map(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict:
-    """Wait until the choropleth has painted district paths; return its summary."""
+    """Wait until the district map has painted its paths; return its summary."""
     page.wait_for_function(
-        "() => { const f = " + _PLOTLY_JS + "; return f().some(g => g.isMap && g.locations.length > 0); }",
+        "() => { const f = " + _MAP_JS + "; return f().some(m => m.locations.length > 0); }",
         timeout=timeout_ms, polling=100)
-    return next(g for g in plotly_graphs(page) if g["isMap"])
+    return next(m for m in maps_on_page(page) if m["locations"])
 
 
 def wait_for_charts(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict[str, int]:
@@ -382,38 +384,44 @@ def wait_for_charts(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict[str, int]:
         """() => {
           const plotly = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
           const vega = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
+          const maps = Array.from(document.querySelectorAll('[data-testid="stBidiComponentIsolated"], '
+                                                            + '[data-testid="stBidiComponentRegular"]'));
+          // a map component has drawn its paths; its year element (year.js) marks itself and draws nothing
+          const drawn = (c) => c.hasAttribute('data-lcm-year')
+            || !!(c.shadowRoot || c).querySelector('[data-testid="lcMap"] path.lcm-region[fill]');
           return plotly.every(c => { const g = c.querySelector('.js-plotly-plot');
                                      return g && g._fullLayout && g.querySelector('.main-svg'); })
-              && vega.every(c => c.querySelector('canvas, svg'));
+              && vega.every(c => c.querySelector('canvas, svg')) && maps.every(drawn);
         }""", timeout=timeout_ms, polling=100)
     return page.evaluate(
         """() => ({plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
                    vega: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
+                   maps: document.querySelectorAll('[data-testid="lcMap"]').length,
                    dataframes: document.querySelectorAll('[data-testid="stDataFrame"]').length})""")
 
 
 def map_signature(page) -> str:
-    return next(g["signature"] for g in plotly_graphs(page) if g["isMap"])
+    return next(m["signature"] for m in maps_on_page(page))
 
 
 def wait_map_changed(page, old_signature: str, timeout_ms: int = APP_TIMEOUT_MS) -> None:
     page.wait_for_function(
-        "(old) => { const f = " + _PLOTLY_JS + "; const m = f().find(g => g.isMap); return m && m.signature !== old; }",
-        arg=old_signature, timeout=timeout_ms, polling=50)
+        "(old) => { const f = " + _MAP_JS + "; const m = f()[0]; return m && m.signature !== old; }",
+        arg=old_signature, timeout=timeout_ms, polling=20)
 
 
 def map_pixels(page) -> tuple[int, float]:
-    """(distinct colours, share of non-background pixels) in a screenshot of the map's plot area.
+    """(distinct colours, share of non-background pixels) in a screenshot of the map's drawing.
 
-    Reads what the screen shows, not the figure: a map whose paths failed to paint (or painted
-    white) is caught even when the plotly data is right.
+    Reads what the screen shows, not the data: a map whose paths failed to paint (or painted white)
+    is caught even when the data is right.
     """
     from PIL import Image
 
-    index = next((g["index"] for g in plotly_graphs(page) if g["isMap"]), None)
-    if index is None:
+    svg = page.locator(f"{MAP_SELECTOR} svg.lcm-svg").first
+    if not svg.count():
         return 0, 0.0
-    png = page.locator(".js-plotly-plot").nth(index).locator(".draglayer .nsewdrag").first.screenshot()
+    png = svg.screenshot()
     img = Image.open(io.BytesIO(png)).convert("RGB")
     small = img.resize((max(1, img.width // 2), max(1, img.height // 2)))
     colours = small.getcolors(maxcolors=1 << 20) or []
@@ -421,6 +429,11 @@ def map_pixels(page) -> tuple[int, float]:
     total = small.width * small.height
     non_bg = sum(n for n, c in colours if sum(abs(a - b) for a, b in zip(c, background, strict=True)) > 24)
     return len(colours), non_bg / max(1, total)
+
+
+def map_slider(page):
+    """The timeline's year slider under the map (a native range input named 地图年份 / Map year)."""
+    return page.locator(f"{MAP_SELECTOR} {MAP_SLIDER}").first
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The offline briefing file in headless Chromium with the network blocked: every chart draws (the
-map's district paths too, checked on screen), nothing tries to leave the machine, keyboard navigation
-works, and printing gives one A4-landscape page per slide.
+map component's district paths too, checked on screen, and its timeline repaints the years), nothing
+tries to leave the machine, keyboard navigation works, and printing gives one A4-landscape page per slide.
 
 Opened both ways a presenter would: from disk (file://) and as a document without any origin
 (`page.set_content`). No app server is needed.
@@ -12,7 +12,7 @@ import io
 import re
 
 import pytest
-from driver import IS_DISTRICT_JS, SCREENSHOTS, map_pixels
+from driver import MAP_SELECTOR, MAP_SLIDER, SCREENSHOTS, map_pixels, maps_on_page
 
 from dashboard.briefing_export import build_briefing_html
 from lcity_data.loading import load_shipped
@@ -22,12 +22,10 @@ pytestmark = pytest.mark.browser
 
 SLIDES = 6
 LOAD_MS = 60_000
-# what every chart element looks like once plotly has drawn it
+# what every plotly chart element looks like once plotly has drawn it
 DRAWN_JS = """() => Array.from(document.querySelectorAll('.chart .js-plotly-plot')).map(g => ({
   id: g.id, traces: (g._fullData || []).length, svg: !!g.querySelector('.main-svg'),
-  map: (g.data || []).some(__IS_DISTRICT__),
-  districtPaths: g.querySelectorAll('.scatterlayer path.js-fill').length,
-}))""".replace("__IS_DISTRICT__", IS_DISTRICT_JS)
+}))"""
 
 
 @pytest.fixture(scope="module")
@@ -68,15 +66,17 @@ def offline_page(browser, allow: str | None = None):
 def assert_every_chart_drawn(page) -> None:
     page.wait_for_function("document.body.getAttribute('data-print-ready') === 'true'", timeout=LOAD_MS)
     charts = page.evaluate(DRAWN_JS)
-    assert len(charts) == SLIDES - 1, charts  # the title slide has none
+    assert len(charts) == SLIDES - 2, charts  # the title slide has none, the status map is the map component
     assert all(c["traces"] > 0 and c["svg"] for c in charts), charts
-    maps = [c for c in charts if c["map"]]
+    maps = maps_on_page(page)
     assert len(maps) == 1, maps
-    assert maps[0]["districtPaths"] == len(load_registry().adcodes), maps
-    printable = page.evaluate("() => Array.from(document.querySelectorAll('.chart')).map(c => "
+    assert maps[0]["locations"] == sorted(load_registry().adcodes), maps
+    assert maps[0]["year"] == 2024
+    assert len(maps[0]["labels"]) == len(load_registry().adcodes)  # district names on the map
+    printable = page.evaluate("() => Array.from(document.querySelectorAll('.chart:not(.map-chart)')).map(c => "
                               "c.classList.contains('printable') && c.querySelector('.print-img').src.startsWith("
                               "'data:image/png'))")
-    assert printable == [True] * (SLIDES - 1)  # each chart also became a picture for printing
+    assert printable == [True] * (SLIDES - 2)  # each plotly chart also became a picture for printing
     colours, cover = map_pixels(page)
     assert colours > 20, f"the map is blank offline ({colours} colours)"
     assert cover > 0.05, f"the map is blank offline ({cover:.1%} covered)"
@@ -88,7 +88,17 @@ def test_file_from_disk_shows_every_chart_with_the_network_blocked(browser, brie
     try:
         page.goto(url, wait_until="load")
         assert_every_chart_drawn(page)
-        page.evaluate("window.scrollTo(0, 0)")
+        # the same timeline as in the app: a step on the slider repaints another year, with no server
+        before = maps_on_page(page)[0]["signature"]
+        slider = page.locator(f"{MAP_SELECTOR} {MAP_SLIDER}")
+        slider.focus()
+        slider.press("Home")
+        assert maps_on_page(page)[0]["year"] == 2010
+        assert maps_on_page(page)[0]["signature"] != before
+        assert slider.get_attribute("aria-valuetext") == "2010年"
+        slider.press("End")
+        assert maps_on_page(page)[0]["year"] == 2024
+        page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
         page.keyboard.press("PageDown")
         page.keyboard.press("ArrowRight")
         page.wait_for_function("location.hash === '#slide-3'", timeout=5_000)
@@ -123,18 +133,16 @@ def test_file_without_any_origin_and_print_to_pdf(browser, briefing_file):
 
 def test_briefing_page_embedded_turns_with_page_down_and_saves_png_offline(page, context, app_server):
     """The page itself full screen (?embed=true): no sidebar, the presenter remote's PageDown turns the
-    slide (and the URL follows), and the modebar's PNG download works without a network or kaleido."""
+    slide (and the URL follows), and the map's PNG download works without a network or kaleido."""
     from driver import exceptions, open_page, rerun, wait_for_map
 
     open_page(page, app_server, "/briefing", "slide=2&embed=true")
     wait_for_map(page)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert page.locator(".lc-brief .headline").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 40
-    graph = page.locator(".js-plotly-plot").first
-    graph.hover()
     with page.expect_download() as download:
-        graph.locator('.modebar-btn[data-title*="png" i]').first.click()
-    assert download.value.suggested_filename == "ningbo-briefing-2024-2-status_map.png"
+        page.locator(f"{MAP_SELECTOR} .lcm-png").click()
+    assert download.value.suggested_filename == "ningbo-briefing-2-status_map-2024.png"
     with open(download.value.path(), "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
     rerun(page, lambda: page.keyboard.press("PageDown"))

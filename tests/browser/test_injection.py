@@ -22,8 +22,9 @@ from driver import (
     ROOT,
     exceptions,
     go_to_page,
+    map_slider,
+    maps_on_page,
     open_page,
-    plotly_graphs,
     rerun,
     screenshot,
     shown_year,
@@ -150,7 +151,7 @@ def test_injected_markup_is_shown_as_text(page, context, app_server):
         assert XSS_IMG in text, f"the uploaded <img> note is missing from the {kind} download"
     assert check_downloads(files) == []
 
-    # the map's hover text (HTML for plotly) carries the uploaded source escaped, never as markup
+    # the map's hover carries the uploaded source as plain text (textContent), never as markup
     go_to_page(page, re.compile(r"^\s*(地图|Map)\s*$"))
     select = sidebar(page).locator('[data-testid="stSelectbox"]').first
     select.click()
@@ -159,13 +160,16 @@ def test_injected_markup_is_shown_as_text(page, context, app_server):
     if shown_year(page) != 2023:
         step_year(page, "ArrowLeft")
     assert shown_year(page) == 2023
-    hover = next(g for g in plotly_graphs(page) if g["isMap"])["hover"]["330203"]
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in hover or "&lt;img src=x onerror=alert(1)&gt;" in hover, hover
-    assert "<img" not in hover
-    assert "<script" not in hover
-    page.locator(".js-plotly-plot").first.hover()  # a hover label is drawn from that HTML
-    page.wait_for_timeout(300)
+    hover = maps_on_page(page)[0]["hover"]["330203"]
+    assert XSS_SCRIPT in hover or XSS_IMG in hover, hover
+    region = page.locator('[data-testid="lcMap"] path.lcm-region[data-id="330203"]')
+    region.hover()  # the tooltip is drawn from those texts
+    tip = page.locator('[data-testid="lcMap"] .lcm-tip')
+    tip.wait_for(state="visible")
+    assert XSS_SCRIPT in tip.inner_text() or XSS_IMG in tip.inner_text()
+    assert tip.locator("img, script").count() == 0
     assert page.locator('img[src="x"]').count() == 0
+    assert map_slider(page).get_attribute("aria-valuetext") == "2023年"
     assert context.dialogs == [], f"a dialog fired: {context.dialogs}"
     assert exceptions(page) == []
 

@@ -27,7 +27,7 @@ def test_default_page_works_offline(loaded, name):
     page = loaded(name)
     leaked = page.context.leaked
     charts = page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
-    if name in MAP_PAGES:
+    if name in MAP_PAGES:  # the SVG map component, drawn from what the app sent (no tiles, no fonts, no CDN)
         summary = wait_for_map(page)
         assert len(summary["locations"]) == 10
         colours, cover = map_pixels(page)

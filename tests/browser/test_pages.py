@@ -13,15 +13,14 @@ from driver import (
     ADCODES,
     IMPORT_PAGE_FILE,
     IMPORT_PATH,
-    IS_DISTRICT_JS,
     MAP_PAGES,
     PAGES,
     ROOT,
     exceptions,
     map_pixels,
     map_signature,
+    maps_on_page,
     open_page,
-    plotly_graphs,
     rerun,
     screenshot,
     shown_year,
@@ -80,7 +79,7 @@ def test_year_change_changes_map(page, context, app_server):
     wait_map_changed(page, before)
     after_year = shown_year(page)
     assert after_year == before_year - 1
-    hovers = next(g for g in plotly_graphs(page) if g["isMap"])["hover"]
+    hovers = maps_on_page(page)[0]["hover"]
     assert all(str(after_year) in h for h in hovers.values()), "map hover text does not show the new year"
     assert f"year={after_year}" in page.url, f"the address bar does not carry the new year: {page.url}"
     assert exceptions(page) == []
@@ -127,9 +126,9 @@ def test_language_toggle(page, app_server):
     assert "lang=en" in page.url
     wait_for_map(page)
     page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g => (g.data || [])"
-        ".some(t => (" + IS_DISTRICT_JS + ")(t) && String(t.text || '').includes('Year')))")
-    hover = next(g for g in plotly_graphs(page) if g["isMap"])["hover"]
+        "() => { const r = document.querySelector('[data-testid=\"lcMap\"]');"
+        " return r && r.lcmView && r.lcmView.tipLines(0).join(' ').includes('Year'); }")
+    hover = maps_on_page(page)[0]["hover"]
     assert any("Haishu" in h for h in hover.values())
 
     switch_language(page, "中文")

@@ -1,0 +1,392 @@
+// The district map with a timeline: SVG paths, every year's colours in hand, repainted in the browser.
+//
+// One file for the app (a streamlit.components.v2 module: `export default function (component)`) and
+// for the offline briefing (inlined into the HTML, mounted by `mountAll`). It receives
+// `data = {map: <payload from dashboard/map_component/payload.py>, key, projector, pngName, maxHeight}`;
+// in the app the year the server shows comes from the small year element beside it (year.js), in the
+// briefing file as `data.year`.
+//
+// A year change (slider, keys, play) repaints first, then reports `year` to the server as component
+// state ({year, seq}; seq makes every report a change) so the URL, the ranking table and the other
+// pages follow. The rerun leaves the map's own data unchanged, so the drawing is kept (one view per
+// parent element); only a year the user did not just choose (the sidebar, a link) repaints it.
+//
+// Safe to show: every data string is set with textContent or setAttribute, never parsed as HTML.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const VIEWS = new WeakMap();
+const SPEEDS = [0.5, 1, 2]; // years per second
+let uid = 0;
+
+function el(tag, attrs, parent, ns) {
+  const node = ns ? document.createElementNS(SVG_NS, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function reducedMotion() {
+  return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+class MapView {
+  constructor(parent, map, year, report) {
+    this.parent = parent;
+    this.map = map;
+    this.report = report;
+    this.pending = [];
+    this.painted = [];
+    this.seq = 0;
+    this.timer = null;
+    this.id = "lcm" + (++uid);
+    this.str = (i) => (i >= 0 ? map.strings[i] : "");
+    this.build();
+    this.show(year);
+  }
+
+  build() {
+    const m = this.map, ui = m.ui, sh = m.shapes;
+    const root = el("figure", {class: "lcm", "data-map-id": m.id, "data-testid": "lcMap", lang: m.lang === "zh" ? "zh-CN" : "en"});
+    this.root = root;
+    root.lcmView = this; // for tests and the benchmark: what is drawn, without reading pixels
+    const stage = el("div", {class: "lcm-stage"}, root);
+    const svg = el("svg", {viewBox: `0 0 ${sh.w} ${sh.h}`, role: "img", "aria-labelledby": this.id + "-t",
+                           xmlns: SVG_NS, class: "lcm-svg", preserveAspectRatio: "xMidYMid meet"}, stage, true);
+    this.svg = svg;
+    // as wide as the drawing at its height limit, so the legend beside it gets the rest of the row
+    svg.style.maxWidth = `calc(var(--lcm-max-height, 620px) * ${(sh.w / sh.h).toFixed(4)})`;
+    const title = el("title", {id: this.id + "-t"}, svg, true);
+    this.svgTitle = title;
+    const defs = el("defs", {}, svg, true);
+    const pat = el("pattern", {id: this.id + "-nodata", patternUnits: "userSpaceOnUse", width: 10, height: 10,
+                               patternTransform: "rotate(45)"}, defs, true);
+    el("rect", {width: 10, height: 10, fill: "#D4D4D4"}, pat, true);
+    el("line", {x1: 0, y1: 0, x2: 0, y2: 10, stroke: "#8C8C8C", "stroke-width": 3}, pat, true);
+    this.noDataFill = `url(#${this.id}-nodata)`;
+    const bg = el("rect", {x: 0, y: 0, width: sh.w, height: sh.h, fill: "#FFFFFF"}, svg, true);
+    bg.addEventListener("pointerenter", () => this.hideTip());
+    this.yearText = el("text", {x: 24, y: sh.h - 36, class: "lcm-year", "font-size": 96, "font-weight": 700,
+                                fill: "#1A1A1A", "fill-opacity": 0.55, "aria-hidden": "true"}, svg, true);
+    const g = el("g", {class: "lcm-regions", stroke: "#FFFFFF", "stroke-width": 1.6, "stroke-linejoin": "round"}, svg, true);
+    this.paths = sh.ids.map((id, i) => {
+      const p = el("path", {d: sh.d[i], "data-id": id, class: "lcm-region"}, g, true);
+      if (!m.selected[i]) p.setAttribute("stroke", "#BBBBBB");
+      p.addEventListener("pointermove", (e) => this.showTip(i, e));
+      p.addEventListener("pointerleave", () => this.hideTip());
+      return p;
+    });
+    if (m.labelled) {
+      const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
+                          "pointer-events": "none"}, svg, true);
+      this.labels = lg;
+      sh.ids.forEach((id, i) => {
+        const t = el("text", {x: sh.lp[i][0], y: sh.lp[i][1], "data-id": id, fill: "#1A1A1A", stroke: "#FFFFFF",
+                              "stroke-width": 4, "paint-order": "stroke", "stroke-linejoin": "round"}, lg, true);
+        t.textContent = (m.short && m.short[i]) || m.names[i][0];
+        t.setAttribute("dy", "0.35em");
+        if (!m.selected[i]) t.setAttribute("fill-opacity", "0.5");
+      });
+    }
+    this.legend = el("div", {class: "lcm-legend"}, stage);
+    this.tip = el("div", {class: "lcm-tip", role: "tooltip", hidden: ""}, stage);
+    this.note = el("p", {class: "lcm-note"}, root);
+
+    const bar = el("div", {class: "lcm-timeline"}, root);
+    this.play = el("button", {type: "button", class: "lcm-play", "aria-label": ui.play, title: ui.play}, bar);
+    this.play.textContent = "▶";
+    this.play.addEventListener("click", () => (this.timer ? this.stop() : this.start()));
+    const track = el("div", {class: "lcm-track"}, bar);
+    const years = m.years;
+    this.slider = el("input", {type: "range", min: 0, max: years.length - 1, step: 1, class: "lcm-slider",
+                               "aria-label": ui.slider, "data-testid": "lcMapSlider"}, track);
+    this.slider.addEventListener("input", () => { this.stop(); this.paint(years[+this.slider.value]); });
+    this.slider.addEventListener("change", () => this.choose(years[+this.slider.value]));
+    const ticks = el("div", {class: "lcm-ticks", "aria-hidden": "true"}, track);
+    const every = years.length > 16 ? 5 : years.length > 8 ? 2 : 1;
+    const last = years.length - 1;
+    years.forEach((y, i) => {
+      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%`}, ticks);
+      // every `every`-th year and the latest, leaving out a regular label too close to the latest one
+      if (i === last || (i % every === 0 && last - i >= every)) tick.textContent = String(y);
+    });
+    const speedLabel = el("label", {class: "lcm-speed"}, bar);
+    const speedText = el("span", {}, speedLabel);
+    speedText.textContent = ui.speed;
+    this.speed = el("select", {"aria-label": ui.speed}, speedLabel);
+    SPEEDS.forEach((s) => {
+      const o = el("option", {value: s}, this.speed);
+      o.textContent = ui.speed_value.replace("{n}", String(s));
+      // never plays by itself; with reduced motion asked for, ▶ starts at the calmest speed
+      if (s === (reducedMotion() ? SPEEDS[0] : 1)) o.selected = true;
+    });
+    this.speed.addEventListener("change", () => { if (this.timer) { this.stop(); this.start(); } });
+    const png = el("button", {type: "button", class: "lcm-png", title: ui.png}, bar);
+    png.textContent = ui.png;
+    png.addEventListener("click", () => this.downloadPng());
+    this.live = el("div", {class: "lcm-live", "aria-live": "polite", role: "status"}, root);
+    this.parent.appendChild(root);
+    if (this.labels && typeof ResizeObserver === "function") {
+      this.resize = new ResizeObserver(() => this.sizeLabels());
+      this.resize.observe(svg);
+    }
+  }
+
+  // Names stay readable however small the map is drawn: at least LABEL_PX on screen (more on a projector).
+  sizeLabels() {
+    const width = this.svg.clientWidth;
+    if (!width || !this.labels) return;
+    const units = this.map.shapes.w / width; // view-box units per screen pixel
+    const px = this.root.classList.contains("lcm-projector") ? 16 : 11;
+    const size = Math.max(26, px * units);
+    this.labels.setAttribute("font-size", size.toFixed(1));
+    this.labels.querySelectorAll("text").forEach((t) => t.setAttribute("stroke-width", (size / 6).toFixed(1)));
+  }
+
+  frameOf(year) {
+    return this.map.frames.find((f) => f.y === year) || this.map.frames[this.map.frames.length - 1];
+  }
+
+  // Repaint for `year`: fills, big year, legend, note, slider. No server involved.
+  paint(year) {
+    const f = this.frameOf(year), m = this.map;
+    this.year = f.y;
+    this.paths.forEach((p, i) => {
+      let fill;
+      if (!m.selected[i]) fill = m.notSelectedColor;
+      else fill = f.f[i] >= 0 ? this.str(f.f[i]) : this.noDataFill;
+      p.setAttribute("fill", fill);
+    });
+    const yearText = m.ui.year_value.replace("{year}", String(f.y));
+    this.yearText.textContent = String(f.y);
+    this.svgTitle.textContent = `${m.title} · ${yearText}`;
+    this.slider.value = String(m.years.indexOf(f.y));
+    this.slider.setAttribute("aria-valuetext", yearText);
+    this.drawLegend(f);
+    this.note.textContent = this.str(f.n);
+    this.note.hidden = f.n < 0;
+    if (this.tipIndex !== undefined && !this.tip.hidden) this.fillTip(this.tipIndex);
+    this.root.setAttribute("data-year", String(f.y));
+    this.live.textContent = yearText;
+    this.painted.push([f.y, performance.now()]); // when each year reached the page (tests, benchmark)
+    if (this.painted.length > 500) this.painted.shift();
+  }
+
+  drawLegend(f) {
+    const m = this.map, box = this.legend;
+    box.replaceChildren();
+    const title = el("p", {class: "lcm-legend-title"}, box);
+    title.textContent = m.title;
+    const list = el("ul", {}, box);
+    const item = (label, swatchStyle, key) => {
+      const li = el("li", {"data-key": key}, list);
+      const sw = el("span", {class: "lcm-swatch", "aria-hidden": "true"}, li);
+      Object.assign(sw.style, swatchStyle);
+      const text = el("span", {}, li);
+      text.textContent = label;
+    };
+    if (f.g) {
+      const li = el("li", {class: "lcm-gradient"}, list);
+      const lo = el("span", {}, li);
+      lo.textContent = this.str(f.g[0]);
+      const bar = el("span", {class: "lcm-ramp", "aria-hidden": "true"}, li);
+      bar.style.background = `linear-gradient(to right, ${f.g[2].map((c) => this.str(c)).join(", ")})`;
+      const hi = el("span", {}, li);
+      hi.textContent = this.str(f.g[1]);
+    }
+    f.l.forEach(([label, color], i) => item(this.str(label), {background: this.str(color)}, "c" + i));
+    item(m.noData, {background: "repeating-linear-gradient(45deg, #D4D4D4 0 3px, #8C8C8C 3px 5px)"}, "nodata");
+    if (m.notSelected) item(m.notSelected, {background: m.notSelectedColor, borderColor: "#BBBBBB"}, "not_selected");
+  }
+
+  // The hover of region i in the year shown: title, then "label: value" lines (plain text).
+  tipLines(i) {
+    const m = this.map, f = this.frameOf(this.year);
+    const lines = [m.names[i][1] ? `${m.names[i][0]} · ${m.names[i][1]}` : m.names[i][0], `${m.ui.year}: ${f.y}`];
+    f.h[i].forEach((s, k) => { if (s >= 0) lines.push(`${m.fields[k]}: ${this.str(s)}`); });
+    if (!m.selected[i]) lines.push(m.notSelected);
+    else if (f.f[i] < 0) lines.push(m.noData);
+    return lines;
+  }
+
+  // How region i is drawn in the year shown, as the legend names it.
+  drawnAs(i) {
+    const m = this.map, f = this.frameOf(this.year);
+    if (!m.selected[i]) return m.notSelected;
+    if (f.f[i] < 0) return m.noData;
+    const entry = f.l.find(([, color]) => color === f.f[i]);
+    return entry ? this.str(entry[0]) : "value";
+  }
+
+  fillTip(i) {
+    const tip = this.tip;
+    tip.replaceChildren();
+    this.tipLines(i).forEach((line, k) => {
+      const row = el(k === 0 ? "strong" : "div", {}, tip);
+      row.textContent = line;
+    });
+    tip.setAttribute("data-id", this.map.shapes.ids[i]);
+  }
+
+  showTip(i, e) {
+    this.tipIndex = i;
+    this.fillTip(i);
+    this.tip.hidden = false;
+    const stage = this.tip.parentElement.getBoundingClientRect();
+    const x = e.clientX - stage.left, y = e.clientY - stage.top;
+    const w = this.tip.offsetWidth, h = this.tip.offsetHeight;
+    this.tip.style.left = `${Math.max(4, Math.min(stage.width - w - 4, x + 14))}px`;
+    this.tip.style.top = `${Math.max(4, y + 18 + h > stage.height ? y - h - 12 : y + 18)}px`;
+    this.paths.forEach((p, k) => p.classList.toggle("lcm-hover", k === i));
+  }
+
+  hideTip() {
+    this.tip.hidden = true;
+    this.tipIndex = undefined;
+    this.paths.forEach((p) => p.classList.remove("lcm-hover"));
+  }
+
+  // The user chose `year` here: paint, then tell the server (it may be a step behind).
+  choose(year) {
+    this.paint(year);
+    if (!this.report) return;
+    this.pending.push(year);
+    this.seq += 1;
+    this.report({year: year, seq: Date.now() * 100 + (this.seq % 100)});
+  }
+
+  // The server's year arrived (a rerun): ignore echoes of our own reports, follow anything else.
+  show(year) {
+    const at = this.pending.indexOf(year);
+    if (at >= 0) {
+      this.pending.splice(0, at + 1);
+      return;
+    }
+    this.pending = [];
+    if (year === this.year) return; // already on screen (the first mount, or a rerun that changed nothing)
+    this.stop();
+    this.paint(year);
+  }
+
+  start() {
+    const years = this.map.years;
+    if (years.length < 2) return;
+    let i = years.indexOf(this.year);
+    if (i >= years.length - 1) { i = 0; this.choose(years[0]); }
+    const delay = 1000 / Number(this.speed.value || 1);
+    this.play.textContent = "❚❚";
+    this.play.setAttribute("aria-label", this.map.ui.pause);
+    this.play.title = this.map.ui.pause;
+    this.play.setAttribute("aria-pressed", "true");
+    this.root.setAttribute("data-playing", "true");
+    const step = () => {
+      const k = years.indexOf(this.year) + 1;
+      if (k >= years.length) { this.stop(); return; }
+      this.choose(years[k]);
+      if (k >= years.length - 1) this.stop();
+      else this.timer = setTimeout(step, delay);
+    };
+    this.timer = setTimeout(step, delay);
+  }
+
+  stop() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.play) return;
+    this.play.textContent = "▶";
+    this.play.setAttribute("aria-label", this.map.ui.play);
+    this.play.title = this.map.ui.play;
+    this.play.setAttribute("aria-pressed", "false");
+    this.root.setAttribute("data-playing", "false");
+  }
+
+  // PNG: the SVG drawn on a canvas (2×), with the legend written beside it; made in the browser, offline.
+  downloadPng() {
+    const m = this.map, f = this.frameOf(this.year), sh = m.shapes;
+    const scale = 2, legendW = 460, W = (sh.w + legendW) * scale, H = sh.h * scale;
+    const xml = new XMLSerializer().serializeToString(this.svg);
+    const img = new Image();
+    const url = URL.createObjectURL(new Blob([xml], {type: "image/svg+xml"}));
+    img.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = W;
+      canvas.height = H;
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#FFFFFF";
+      ctx.fillRect(0, 0, W, H);
+      ctx.drawImage(img, 0, 0, sh.w * scale, sh.h * scale);
+      URL.revokeObjectURL(url);
+      ctx.scale(scale, scale);
+      let y = 60;
+      const x = sh.w + 10;
+      ctx.fillStyle = "#1A1A1A";
+      ctx.font = "bold 24px sans-serif";
+      ctx.fillText(`${m.title} · ${f.y}`, x, y, legendW - 20);
+      ctx.font = "20px sans-serif";
+      const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
+      rows.push([m.noData, "#BBBBBB"]);
+      if (m.notSelected) rows.push([m.notSelected, m.notSelectedColor]);
+      for (const [label, color] of rows) {
+        y += 36;
+        ctx.fillStyle = color;
+        ctx.fillRect(x, y - 18, 22, 22);
+        ctx.fillStyle = "#1A1A1A";
+        ctx.fillText(label, x + 32, y, legendW - 50);
+      }
+      if (f.n >= 0) { y += 44; ctx.fillStyle = "#8A4A00"; ctx.fillText(this.str(f.n), x, y, legendW - 20); }
+      const a = document.createElement("a");
+      a.download = `${this.pngName || m.ui.png_name}-${f.y}.png`;
+      a.href = canvas.toDataURL("image/png");
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    };
+    img.src = url;
+  }
+
+  destroy() {
+    this.stop();
+    if (this.resize) this.resize.disconnect();
+    this.root.remove();
+  }
+}
+
+// The year the server wants shown, per mount key, set by the small year element (year.js) that the app
+// mounts next to the map: the map's own data never changes with the year, so Streamlit sends it once
+// and keeps the element; only the year element's data changes on a rerun.
+const YEARS = (globalThis.__lcmYears = globalThis.__lcmYears || new Map());
+const KEYED = (globalThis.__lcmViews = globalThis.__lcmViews || new Map());
+
+export default function mountMap(component) {
+  const {data, parentElement, setStateValue} = component;
+  const map = data && data.map;
+  if (!map || !parentElement) return undefined;
+  const report = setStateValue ? (value) => setStateValue("year", value) : null;
+  const year = data.year !== undefined ? data.year : YEARS.has(data.key) ? YEARS.get(data.key) : map.initialYear;
+  let view = VIEWS.get(parentElement);
+  if (view && view.map.id === map.id) {
+    view.report = report;
+    view.show(year);
+  } else {
+    if (view) view.destroy();
+    view = new MapView(parentElement, map, year, report);
+    VIEWS.set(parentElement, view);
+  }
+  if (data.key) KEYED.set(data.key, view);
+  view.root.classList.toggle("lcm-projector", !!data.projector);
+  view.sizeLabels();
+  view.pngName = data.pngName || "";
+  if (data.maxHeight) view.root.style.setProperty("--lcm-max-height", `${data.maxHeight}px`);
+  // Streamlit calls this before the next mount and on unmount: keep the drawing for the next mount
+  // (same element), stop a running play only if the element has left the page.
+  return () => setTimeout(() => { if (!view.root.isConnected) view.stop(); }, 0);
+}
+
+// The offline briefing: mount every `.lcm-mount` from the JSON in its `<script type="application/json">`.
+export function mountAll(doc) {
+  doc.querySelectorAll(".lcm-mount").forEach((box) => {
+    const source = box.querySelector("script[type='application/json']");
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    mountMap({data: data, parentElement: box, setStateValue: null});
+  });
+}
