@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from pandera.errors import SchemaError, SchemaErrors
 from sqlalchemy import Connection, Engine, func, insert, literal, select
 
 from lcity_data.catalog import load_catalog
@@ -93,6 +92,8 @@ def _incoming(table: pd.DataFrame) -> pd.DataFrame:
     blank = df["value"].isna()
     check = df[COLUMNS].copy()
     check.loc[blank, "value"] = 0.0
+    from pandera.errors import SchemaError, SchemaErrors  # here, not at the top: reading pages never load pandera
+
     try:
         valid = validate_table(check)
     except (SchemaErrors, SchemaError) as exc:
