@@ -125,7 +125,7 @@ FOLLOW_JS = """
 ([y, before]) => { window.__lcFollow = new Promise((resolve) => {
   const t0 = performance.now();
   const tick = () => {
-    const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"] table');
+    const grid = document.querySelector('[data-testid="stMain"] table.lc-ranking tbody');
     const text = grid ? grid.textContent : '';
     const url = new URLSearchParams(location.search).get('year') === String(y);
     if (url && text && text !== before) { resolve({t: performance.now()}); return; }
@@ -137,7 +137,7 @@ FOLLOW_JS = """
 """.replace("__TIMEOUT__", str(STEP_TIMEOUT_MS))
 
 RANKING_TEXT_JS = """() => {
-  const g = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"] table');
+  const g = document.querySelector('[data-testid="stMain"] table.lc-ranking tbody');
   return g ? g.textContent : ''; }"""
 VIEW_JS = "() => { const v = document.querySelector('__MAP__').lcmView; return {year: v.year, years: v.map.years}; }"
 VIEW_JS = VIEW_JS.replace("__MAP__", MAP_SELECTOR)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import assets, data_access, frame, maps, session
+from dashboard import assets, data_access, frame, map_ranking, maps, session
 from dashboard import state as vs
-from dashboard.formatting import column_format, indicator_label
+from dashboard.formatting import indicator_label
 from dashboard.i18n import t
 from dashboard.map_component import view as map_view
 from lcity_data.catalog import load_catalog
@@ -77,13 +77,4 @@ elif shown["value"].isna().all():
 st.caption(t("map.attribution", lang, attribution=data_access.boundary_info()["attribution"]))
 
 st.header(t("map.ranking", lang))
-ranked = shown.sort_values(["rank", "adcode"], na_position="last")
-st.dataframe(
-    ranked[["rank", "name", "value", "class_text", "status_text", "source"]].rename(columns={
-        "rank": t("common.rank", lang), "name": t("col.district", lang), "value": legend_title,
-        "class_text": t("common.class", lang), "status_text": t("col.status", lang), "source": t("col.source", lang),
-    }),
-    hide_index=True,
-    column_config={t("common.rank", lang): st.column_config.NumberColumn(format="%d"),
-                   legend_title: st.column_config.NumberColumn(format=column_format(ind.unit))},
-)
+st.html(map_ranking.ranking_html(shown, ind.unit, legend_title, lang))

@@ -9,6 +9,7 @@ tests/map_spec.py) and table values, not just "no exception". AppTest cannot see
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -112,6 +113,11 @@ def test_year_changes_the_map_and_the_url():
     assert before["map"] == after["map"]  # every year is already in the browser: only the year changes
     assert drawn(after) != drawn(before)
     assert all("年份: 2014" in h for h in hovers(after).values())
+    # the ranking table (an escaped HTML table, dashboard/map_ranking.py) holds the year the map shows
+    ranking = next(e.proto.body for e in at.get("html") if "lc-ranking" in e.proto.body)
+    for h in hovers(after).values():
+        name, value = h.split(" · ")[0], re.search(r"数值: ([\d.,]+)", h).group(1)
+        assert f"<td>{name}</td><td class=\"lc-num\">{value}</td>" in ranking
 
 
 def test_quick_year_steps_are_not_undone_by_a_lagging_address_bar():

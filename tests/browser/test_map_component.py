@@ -36,8 +36,8 @@ def url_year(page) -> str | None:
 
 
 def ranking(page) -> dict[str, str]:
-    """The Map page's ranking table, district -> value, read from the grid's accessible cells."""
-    cells = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.evaluate(
+    """The Map page's ranking table (dashboard/map_ranking.py), district -> value, read from its cells."""
+    cells = page.locator('[data-testid="stMain"] table.lc-ranking').first.evaluate(
         "e => Array.from(e.querySelectorAll('tr'))"
         ".map(r => Array.from(r.querySelectorAll('td')).map(c => c.innerText))")
     return {row[1]: float(row[2].replace(",", "")) for row in cells if len(row) > 2}
@@ -72,7 +72,7 @@ def test_keyboard_step_repaints_at_once_and_the_page_follows(page, context, app_
     assert subtitle(page).startswith("2023年")
     expected = {h.split(" · ")[0]: float(re.search(r"数值: ([\d.,]+)", h).group(1).replace(",", ""))
                 for h in maps_on_page(page)[0]["hover"].values()}
-    deadline = time.monotonic() + 10  # the grid redraws its cells a moment after the run
+    deadline = time.monotonic() + 10  # the table is redrawn a moment after the run
     while ranking(page) != expected and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert ranking(page) == expected  # the table holds the year the map shows

@@ -1,0 +1,58 @@
+"""The Map page's ranking table as a plain, escaped HTML table.
+
+Why not st.dataframe: every year step reruns the page, and Streamlit's data grid (a canvas grid with
+its own accessible copy of the cells) was the costliest element to redraw, about 200 ms of each step
+on two shared cores (bench/RESULTS.md). Ten rows need no scrolling, sorting or search; a static
+table with real <th scope> headers is lighter and reads the same to a screen reader. Every text
+(names, sources from the store) is escaped, as in `tables.matrix_html`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboard.formatting import DECIMALS, number
+from dashboard.i18n import t
+
+STYLE = """
+<style>
+.lc-ranking { width: 100%; border-collapse: collapse; font-size: 0.875rem; }
+.lc-ranking th, .lc-ranking td { border-bottom: 1px solid rgba(49, 51, 63, 0.15); padding: 4px 8px;
+                                 text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.lc-ranking thead th { font-weight: 600; color: #31333F; }
+.lc-ranking .lc-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+</style>
+"""
+
+
+def ranking_rows(shown: pd.DataFrame, unit: str, lang: str) -> list[list[str]]:
+    """One row of display texts per selected district, best rank first (no value last, by adcode):
+    rank, district, value at the precision ranks are decided on, class, status, source."""
+    ranked = shown.sort_values(["rank", "adcode"], na_position="last")
+    decimals = DECIMALS.get(unit, 2)
+    dash = t("common.no_data_short", lang)
+    return [[dash if pd.isna(r.rank) else str(int(r.rank)), _text(r.name), number(r.value, decimals, lang),
+             _text(r.class_text), _text(r.status_text), _text(r.source)]
+            for r in ranked.itertuples(index=False)]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _cell(tag: str, text: str, numeric: bool, scope: str = "") -> str:
+    attrs = (f' scope="{scope}"' if scope else "") + (' class="lc-num"' if numeric else "")
+    return f"<{tag}{attrs}>{html.escape(text)}</{tag}>"
+
+
+def ranking_html(shown: pd.DataFrame, unit: str, value_header: str, lang: str) -> str:
+    """The ranking of `shown` (a `maps.map_frame` after `apply_classes`, selected rows) as an HTML table."""
+    headers = [t("common.rank", lang), t("col.district", lang), value_header, t("common.class", lang),
+               t("col.status", lang), t("col.source", lang)]
+    numeric = {0, 2}
+    head = "".join(_cell("th", h, i in numeric, "col") for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(_cell("td", c, i in numeric) for i, c in enumerate(row)) + "</tr>"
+                   for row in ranking_rows(shown, unit, lang))
+    return f'{STYLE}<table class="lc-ranking"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
