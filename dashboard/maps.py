@@ -48,13 +48,16 @@ def rank_text(rank: float, n: int, lang: str) -> str:
 
 
 def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
-              selected: Iterable[str] | None = None) -> pd.DataFrame:
+              selected: Iterable[str] | None = None,
+              mixes: set[tuple[str, int, str]] | None = None) -> pd.DataFrame:
     """One row per current district (registry order) with the indicator's value in `year`.
 
     Columns: adcode, name, name_alt, value, unit, status, mixed (inputs mix real and sample data),
     source (as cited for people), note, rank, selected, and the display
     texts value_text, rank_text, status_text, year. Rank 1 = best (highest, or lowest when the
     catalog says lower is better) among all districts with data, whatever the selection.
+    `mixes`: `mixed_sources(table, indicator_id)` when the caller already has it (every year of a map
+    shares it; it does not depend on the year).
     """
     cat = load_catalog()
     reg = load_registry()
@@ -62,7 +65,8 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
     other = other_lang(lang)
     sub = table[(table["indicator"] == indicator_id) & (table["year"] == year)].set_index("adcode")
     chosen = set(reg.adcodes if selected is None else selected)
-    mixes = mixed_sources(table) if ind.derived else set()
+    if mixes is None:
+        mixes = mixed_sources(table, indicator_id) if ind.derived else set()
     rows = []
     for adcode in reg.adcodes:
         d = reg.district(adcode)

@@ -124,15 +124,16 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
         ["indicator", "adcode", "year"], ignore_index=True)
 
 
-def mixed_sources(df: pd.DataFrame) -> set[tuple[str, int, str]]:
-    """(adcode, year, indicator) of the derived values whose inputs mix real and sample data.
+def mixed_sources(df: pd.DataFrame, indicator_id: str | None = None) -> set[tuple[str, int, str]]:
+    """(adcode, year, indicator) of the derived values whose inputs mix real and sample data; with
+    `indicator_id`, of that indicator only (one ratio instead of all of them: the map asks per indicator).
 
     Why: a per-capita figure from a reported funding and a sample population is shown as a sample, and
     the map and tables also say that it mixes sources, so nobody mistakes half-real for all-real.
     """
     cat = load_catalog()
     out: set[tuple[str, int, str]] = set()
-    for ind in (i for i in cat.indicators.values() if i.derived):
+    for ind in (i for i in cat.indicators.values() if i.derived and indicator_id in (None, i.id)):
         pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision)
         out |= {(str(a), int(y), ind.id) for a, y in pc.loc[pc["mixed"], ["adcode", "year"]].itertuples(index=False)}
     return out

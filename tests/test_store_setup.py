@@ -148,3 +148,10 @@ def test_an_unparsable_url_never_shows_its_password() -> None:
         open_store("postgresql+psycopg://admin:hunter2@db-host:notaport/lcity")
     assert "hunter2" not in str(err.value)
     assert "not a usable database URL" in str(err.value)
+
+
+def test_the_head_the_app_checks_is_alembics_head() -> None:
+    """Opening a store compares its revision with `migrate.HEAD` without importing Alembic (cold start):
+    the constant must name the newest migration script."""
+    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.HEAD in migrate.known_revisions()

@@ -17,6 +17,7 @@ from dashboard import maps
 from dashboard.formatting import value_text
 from dashboard.i18n import t
 from dashboard.map_component.payload import LegendEntry, YearFrame
+from lcity_data.loading import mixed_sources
 
 COLORSCALE = maps.SEQUENTIAL
 GRADIENT_STOPS = 5
@@ -56,9 +57,10 @@ def indicator_years(table: pd.DataFrame, indicator_id: str, years: Sequence[int]
                     progress: ProgressTexts | None = None) -> list[YearFrame]:
     """The Map page's choropleth for each of `years`: values, classes (policy or data-driven, per year),
     hover texts and, when `progress` is given, each district's progress toward the target."""
+    mixes = mixed_sources(table, indicator_id)  # the same for every year: computed once
     out = []
     for year in years:
-        frame = maps.map_frame(table, indicator_id, int(year), lang, selected)
+        frame = maps.map_frame(table, indicator_id, int(year), lang, selected, mixes)
         frame, classes, _ = maps.apply_classes(frame, indicator_id, method, k, lang)
         if progress is not None:
             frame = progress(frame, int(year))

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -26,6 +25,7 @@ from sqlalchemy.exc import (
 )
 
 from lcity_data.store.errors import StoreError
+from lcity_data.store.migrate import MigrationError
 
 BUSY_TIMEOUT_S = 30  # a second publisher waits this long for the first, then is refused
 CONNECT_TIMEOUT_S = 5
@@ -123,7 +123,7 @@ def translated(url: str) -> Iterator[None]:
         yield
     except StoreError:
         raise
-    except CommandError as exc:  # Alembic: a revision this code does not know
+    except MigrationError as exc:  # Alembic: a revision this code does not know
         raise StoreError(url, f"cannot migrate the store ({exc})",
                          "The store was written by another version of the app: use that version or restore an "
                          "export into a new store.") from None

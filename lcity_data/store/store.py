@@ -282,7 +282,7 @@ def forget_stores() -> None:
 
 def _ready(url: str, engine: Engine) -> None:
     """Create a new store (schema + sample as release 1); refuse one whose schema is not this code's."""
-    head = migrate.head_revision()
+    head = migrate.HEAD
     with reading(engine) as conn:
         rev = migrate.current_revision(conn)
         seeded = rev == head and conn.execute(select(func.count()).select_from(releases)).scalar() > 0
