@@ -24,6 +24,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from lcity_data import composite, funding, loading
+from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
 from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
 
@@ -174,7 +175,9 @@ def funding_checks(table: pd.DataFrame, standard_id: str, minimum: str | None = 
     lo = Decimal(minimum) if minimum is not None else None
     hi = Decimal(target) if target is not None else None
     years = sorted(int(y) for y in table["year"].unique())
-    return pd.concat([funding.funding_check(table, y, standard_id, lo, hi) for y in years], ignore_index=True)
+    ratios = funding.per_capita_table(table, load_catalog().standard(standard_id))  # once, not once a year
+    return pd.concat([funding.funding_check(table, y, standard_id, lo, hi, ratios) for y in years],
+                     ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

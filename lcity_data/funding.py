@@ -49,12 +49,15 @@ def funding_check(
     standard_id: str | None = None,
     minimum: Decimal | None = None,
     target: Decimal | None = None,
+    per_capita: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Status of every current district for `year` (default: latest year with the numerator).
 
     All 10 districts appear, with `no_data` where an input is missing. `minimum`/`target` override the
     standard's thresholds for what-if views. Columns: adcode, district_zh, district_en, year,
     numerator, denominator, population_basis, per_capita, status, input statuses and sources.
+    `per_capita`: `per_capita_table(df, standard)` of all years, when the caller checks many years (the
+    ratio is per district and year, so one table serves them all).
     """
     cat = load_catalog()
     std = cat.standard(standard_id)
@@ -63,7 +66,9 @@ def funding_check(
     if year is None:
         years = df.loc[df["indicator"] == std.numerator, "year"]
         year = int(years.max()) if len(years) else int(df["year"].max())
-    table = per_capita_table(df[df["year"] == year], std).set_index("adcode")
+    if per_capita is None:
+        per_capita = per_capita_table(df[df["year"] == year], std)
+    table = per_capita[per_capita["year"] == year].set_index("adcode")
     reg = load_registry()
     rows = []
     for adcode in reg.adcodes:

@@ -153,5 +153,5 @@ def test_an_unparsable_url_never_shows_its_password() -> None:
 def test_the_head_the_app_checks_is_alembics_head() -> None:
     """Opening a store compares its revision with `migrate.HEAD` without importing Alembic (cold start):
     the constant must name the newest migration script."""
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD
     assert migrate.HEAD in migrate.known_revisions()
