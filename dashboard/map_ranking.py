@@ -20,9 +20,11 @@ STYLE = """
 <style>
 .lc-ranking { width: 100%; border-collapse: collapse; font-size: 0.875rem; }
 .lc-ranking th, .lc-ranking td { border-bottom: 1px solid rgba(49, 51, 63, 0.15); padding: 4px 8px;
-                                 text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+                                 text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .lc-ranking thead th { font-weight: 600; color: #31333F; }
-.lc-ranking .lc-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.lc-ranking .lc-num { text-align: right; font-variant-numeric: tabular-nums; }
+.lc-ranking td.lc-num, .lc-ranking td.lc-name { white-space: nowrap; }
+.lc-ranking .lc-src { overflow-wrap: anywhere; width: 40%; }
 </style>
 """
 
@@ -42,8 +44,12 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _cell(tag: str, text: str, numeric: bool, scope: str = "") -> str:
-    attrs = (f' scope="{scope}"' if scope else "") + (' class="lc-num"' if numeric else "")
+CLASSES = ("lc-num", "lc-name", "lc-num", "", "", "lc-src")
+"""Per column: numbers right-aligned, the district name on one line, the source wrapping anywhere (URLs)."""
+
+
+def _cell(tag: str, text: str, column: int, scope: str = "") -> str:
+    attrs = (f' scope="{scope}"' if scope else "") + (f' class="{CLASSES[column]}"' if CLASSES[column] else "")
     return f"<{tag}{attrs}>{html.escape(text)}</{tag}>"
 
 
@@ -51,8 +57,7 @@ def ranking_html(shown: pd.DataFrame, unit: str, value_header: str, lang: str) -
     """The ranking of `shown` (a `maps.map_frame` after `apply_classes`, selected rows) as an HTML table."""
     headers = [t("common.rank", lang), t("col.district", lang), value_header, t("common.class", lang),
                t("col.status", lang), t("col.source", lang)]
-    numeric = {0, 2}
-    head = "".join(_cell("th", h, i in numeric, "col") for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(_cell("td", c, i in numeric) for i, c in enumerate(row)) + "</tr>"
+    head = "".join(_cell("th", h, i, "col") for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(_cell("td", c, i) for i, c in enumerate(row)) + "</tr>"
                    for row in ranking_rows(shown, unit, lang))
     return f'{STYLE}<table class="lc-ranking"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
