@@ -118,7 +118,7 @@ EMBED_STYLE = """
 .lc-brief .kicker { font-size: 20px; }
 .lc-brief .headline { font-size: clamp(32px, 3.2vw, 52px); }
 .lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
-.lc-brief .notes { font-size: 16px; }
+.lc-brief .notes { font-size: 15px; max-height: 15vh; overflow-y: auto; }  /* long provenance notes scroll */
 .lc-brief .sources { font-size: 13px; max-height: 24vh; overflow-y: auto; }  /* the list scrolls, the slide fits */
 """
 

@@ -40,7 +40,8 @@ if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
 if slide.map is not None:  # the timeline moves the whole briefing's year (headline and sentence follow)
-    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", max_height=slides.CHART_HEIGHT, projector=True,
+    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", projector=True,
+                  max_height=slides.EMBED_MAP_HEIGHT if embedded else slides.CHART_HEIGHT,
                   png_name=f"ningbo-briefing-{number}-{slide.key}")
 elif slide.figure is not None and embedded:
     # Presenting: nothing but the slide; the chart takes the height the headline, sentence and buttons

@@ -375,7 +375,11 @@ export default function mountMap(component) {
   view.root.classList.toggle("lcm-projector", !!data.projector);
   view.sizeLabels();
   view.pngName = data.pngName || "";
-  if (data.maxHeight) view.root.style.setProperty("--lcm-max-height", `${data.maxHeight}px`);
+  // a number of pixels, or a CSS length such as "calc(100vh - 330px)" (the projector fits the screen)
+  if (data.maxHeight) {
+    const h = typeof data.maxHeight === "number" ? `${data.maxHeight}px` : String(data.maxHeight);
+    view.root.style.setProperty("--lcm-max-height", h);
+  }
   // Streamlit calls this before the next mount and on unmount: keep the drawing for the next mount
   // (same element), stop a running play only if the element has left the page.
   return () => setTimeout(() => { if (!view.root.isConnected) view.stop(); }, 0);

@@ -106,13 +106,14 @@ def _year_reported(key: str) -> None:
 
 
 def show(map_payload: dict, year: int, *, key: str, on_year: Callable[[str], None] | None = _year_reported,
-         max_height: int | None = None, projector: bool = False, png_name: str = "") -> None:
+         max_height: int | str | None = None, projector: bool = False, png_name: str = "") -> None:
     """Mount the map for `year` under `key` (keep the key stable: the element then survives reruns).
+    `max_height`: pixels, or a CSS length (our own, e.g. "calc(100vh - 330px)" to fit a projector);
     `projector`: larger legend, labels and timeline text, for the briefing; `png_name`: the downloaded
     picture's name before `-<year>.png`."""
     data = {"map": map_payload, "key": key, "projector": projector, "pngName": png_name}
     if max_height is not None:
-        data["maxHeight"] = int(max_height)
+        data["maxHeight"] = max_height if isinstance(max_height, str) else int(max_height)
     callbacks = {} if on_year is None else {"on_year_change": partial(on_year, key)}
     with st.container(gap=None):
         _mount_year(key=f"{key}_year", data={"key": key, "year": int(year)})
