@@ -293,11 +293,9 @@ def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None) -> 
     if not meta.release:  # a picture names the release it was drawn from, and any upload over it
         meta = replace(meta, release=session_release(lang))
     ensure_plotly_js()
-    tools, panel = st.columns([3, 1], vertical_alignment="center")
-    with tools:
-        st.iframe(toolbar_html(meta, key, lang, svg), height=TOOLBAR_HEIGHT, alt=t("present.toolbar", lang))
-    with panel, st.popover(t("present.sources", lang, n=len(meta.sources)), icon=":material/menu_book:",
-                           width="stretch"):
+    # One under the other, each at full width: side by side, a narrow column clipped both.
+    st.iframe(toolbar_html(meta, key, lang, svg), height=TOOLBAR_HEIGHT, alt=t("present.toolbar", lang))
+    with st.popover(t("present.sources", lang, n=len(meta.sources)), icon=":material/menu_book:"):
         st.html(sources_html(meta, lang))
 
 
