@@ -37,7 +37,7 @@ import streamlit as st
 
 from dashboard import data_access, figures
 from dashboard.assets import STATIC_DIR
-from dashboard.export_footer import footer_text, store_release_text
+from dashboard.export_footer import footer_text, release_text, store_release_text
 from dashboard.i18n import t
 from lcity_data.citation import format_sources, grade_note, source_line
 
@@ -284,8 +284,9 @@ def sources_html(meta: ChartMeta, lang: str) -> str:
 
 def session_release(lang: str) -> str:
     """The data release this session shows (the store's release, plus this session's upload if any)."""
-    info = data_access.run_release().shown
-    shown = store_release_text(lang, info.release, info.created_at.date())
+    run = data_access.current_run()
+    shown = (release_text(lang) if run is None  # a page drawn outside the app's frame (no store read)
+             else store_release_text(lang, run.shown.release, run.shown.created_at.date()))
     return t("present.release_upload", lang, shipped=shown) if data_access.using_upload() else shown
 
 
