@@ -83,7 +83,7 @@ def status_years(checks: pd.DataFrame, standard_id: str, lang: str, selected: Se
 def ui_texts(lang: str) -> dict[str, str]:
     """The component's own words (buttons, slider name, announced year) in `lang`."""
     keys = ("play", "pause", "speed", "speed_value", "slider", "year_value", "png", "png_name", "year")
-    return {k: t(f"mapcomp.{k}", lang) for k in keys}
+    return {**{k: t(f"mapcomp.{k}", lang) for k in keys}, "svg": t("map_tools.svg", lang)}
 
 
 def hover_labels(lang: str, value_label: str | None = None) -> dict[str, str]:
