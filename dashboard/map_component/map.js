@@ -340,9 +340,9 @@ class MapView {
   pictureSvg() {
     const m = this.map, f = this.frameOf(this.year), sh = m.shapes, foot = this.footer || {};
     const lines = (foot.years && foot.years[String(f.y)]) || [`${m.title} · ${f.y}`];
-    const legendW = 460, top = 70, lineH = 28, W = sh.w + legendW;
-    const wrapped = lines.flatMap((line, i) => wrapText(line, i === 0 ? FOOT_FONT[0] : FOOT_FONT[1], W - 48));
-    const H = top + sh.h + 24 + wrapped.length * lineH + 16;
+    const legendW = 460, top = 70, lineH = 28;
+    const wrapped = lines.flatMap((line, i) => wrapText(line, i === 0 ? FOOT_FONT[0] : FOOT_FONT[1], sh.w + legendW - 48));
+    const H = Math.ceil(top + sh.h + 24 + wrapped.length * lineH + 16), W = Math.ceil(sh.w + legendW);
     const out = el("svg", {xmlns: SVG_NS, width: W, height: H, viewBox: `0 0 ${W} ${H}`,
                            "font-family": PICTURE_FONT}, null, true);
     el("rect", {width: W, height: H, fill: "#FFFFFF"}, out, true);
