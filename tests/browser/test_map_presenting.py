@@ -101,3 +101,55 @@ def test_briefing_projector_view_has_no_row_but_the_page_does(page, app_server):
     open_page(page, app_server, "/briefing", "slide=2&embed=true")
     wait_for_map(page)
     assert page.locator('iframe[srcdoc*="st-key-briefing_status_map_tools"]').count() == 0
+
+
+# What lies under the legend: a grid of points inside it, and every element at each point (elementsFromPoint
+# also returns what is painted beneath). A district path among them = the legend covers that district.
+UNDER_LEGEND_JS = """([legendSel, regionSel]) => {
+  const legend = document.querySelector(legendSel);
+  legend.scrollIntoView({block: 'center'});
+  const box = legend.getBoundingClientRect(), covered = [];
+  let seen = 0;
+  for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
+    const under = document.elementsFromPoint(box.left + box.width * i / 12, box.top + box.height * j / 12);
+    if (under.some(e => legend.contains(e))) seen += 1;
+    under.filter(e => e.matches(regionSel)).forEach(e => covered.push(e.getAttribute('data-id') || 'region'));
+  }
+  return {seen: seen, covered: [...new Set(covered)]};
+}"""
+
+
+def legend_frame(page):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame.query_selector(".lcity-legend") and frame.query_selector(
+                    "path.leaflet-interactive"):
+                return frame
+        time.sleep(0.3)
+    raise AssertionError("the Leaflet map never drew its districts and legend")
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_legend_covers_no_district(context, app_server, width, lang):
+    """Defect 7: the legend covered 慈溪 on a phone and 象山 in English Leaflet; now neither map's legend
+    lies over any district (the SVG map puts it beside or under the drawing, Leaflet fits the districts
+    above it), at 390 px and 1024 px, in both languages."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    query = "" if lang == "zh" else "lang=en"
+    open_page(page, app_server, "/map", query)
+    wait_for_map(page)
+    under = page.evaluate(UNDER_LEGEND_JS, [f"{MAP_SELECTOR} .lcm-legend", "path.lcm-region"])
+    assert under["seen"] > 100
+    assert under["covered"] == []
+    screenshot(page, f"map_legend_svg_{lang}_{width}")
+    open_page(page, app_server, "/map", "&".join(filter(None, [query, "view=leaflet"])))
+    frame = legend_frame(page)
+    page.wait_for_timeout(800)  # Leaflet's fit to the districts
+    under = frame.evaluate(UNDER_LEGEND_JS, [".lcity-legend", "path.leaflet-interactive"])
+    assert under["seen"] > 100
+    assert under["covered"] == []
+    screenshot(page, f"map_legend_leaflet_{lang}_{width}")
+    page.close()
