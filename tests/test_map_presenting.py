@@ -150,3 +150,18 @@ def test_leaflet_continuous_legend_lists_its_steps_and_fits_the_districts_above_
     assert page.count(json.dumps("万人")[1:-1]) >= 5  # the legend travels as JSON (tojson)
     assert "→" not in page.split("lcity-legend")[1][:2000]
     assert re.search(r'"paddingBottomRight": \[0, \d+\]', page)
+
+
+def test_offline_briefing_map_carries_the_footer_of_every_year(table):
+    from dashboard import briefing_export
+
+    adcodes = list(load_registry().adcodes)
+    out = briefing_export.build_briefing_html(table, 2024, adcodes, "en", release="Data: release 7 (2026-11-30)")
+    data = json.loads(re.search(r'<div class="lcm-mount"><script type="application/json">(.*?)</script>', out)[1])
+    years = data["map"]["years"]
+    assert sorted(data["footer"]["years"]) == [str(y) for y in years]
+    last = data["footer"]["years"][str(years[-1])]
+    assert t("present.footer_years", "en", years=years[-1]) in last[0]
+    assert last[1].startswith(t("present.footer_sources", "en", sources=""))
+    assert "Data: release 7 (2026-11-30)" in last[-1]
+    assert issuer("en") in last[-1]
