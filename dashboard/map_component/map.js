@@ -155,7 +155,7 @@ class MapView {
     const png = el("button", {type: "button", class: "lcm-png", title: ui.png}, bar);
     png.textContent = ui.png;
     png.addEventListener("click", () => this.downloadPng());
-    const svgButton = el("button", {type: "button", class: "lcm-png lcm-svgdl", title: ui.svg}, bar);
+    const svgButton = el("button", {type: "button", class: "lcm-svgdl", title: ui.svg}, bar);
     svgButton.textContent = ui.svg;
     svgButton.addEventListener("click", () => this.downloadSvg());
     this.live = el("div", {class: "lcm-live", "aria-live": "polite", role: "status"}, root);
