@@ -300,7 +300,8 @@ def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None, pic
         meta = replace(meta, release=session_release(lang))
     if pictures:
         ensure_plotly_js()
-    tools, panel = st.columns([3, 1], vertical_alignment="center")
+    # a link-only row needs little room for its one button: the Sources label gets the rest, unclipped
+    tools, panel = st.columns([3, 1] if pictures else [1, 1], vertical_alignment="center")
     with tools:
         st.iframe(toolbar_html(meta, key, lang, svg, pictures=pictures), height=TOOLBAR_HEIGHT,
                   alt=t("present.toolbar", lang))

@@ -92,6 +92,7 @@ def test_status_maps_have_the_row_too(page, app_server, path):
     with page.expect_download() as svg:
         page.locator(MAP_SELECTOR).first.locator(".lcm-svgdl").click()
     assert issuer("zh") in Path(svg.value.path()).read_text(encoding="utf-8")
+    screenshot(page, f"map_presenting_{key}")
 
 
 def test_briefing_projector_view_has_no_row_but_the_page_does(page, app_server):
