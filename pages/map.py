@@ -52,8 +52,9 @@ illustrative = bool((shown["status"] == "illustrative").any())
 
 sources = map_view.indicator_sources(table, state.indicator, state.districts, lang)
 if state.view == "plotly":  # the URL keeps its old name for the default view: shared links stay valid
+    # the legend's title is the name alone: each entry writes its unit in the scale it uses (万人, not 人)
     payload = map_view.indicator_payload(table, state.indicator, state.districts, state.classes, state.k, lang,
-                                         legend_title)
+                                         ind.name(lang))
     map_view.show(payload, state.year, key="map_chart", sources=sources)
     st.caption(t("mapcomp.timeline_help", lang))
 else:
@@ -66,7 +67,7 @@ else:
     basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
     geojson = data_access.districts_geojson()
     m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang,
-                                legend_title=legend_title, basemap=basemap)
+                                legend_title=ind.name(lang), basemap=basemap)
     st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])
     chart_tools.show_link_and_sources(presenting.year_meta(sources, state.year, lang, key="map_leaflet",
                                                            release=chart_tools.session_release(lang)),
