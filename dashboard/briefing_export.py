@@ -33,8 +33,10 @@ from plotly.offline import get_plotlyjs
 from dashboard import slides
 from dashboard.export_footer import footer_text
 from dashboard.i18n import t
-from dashboard.map_component import ASSETS
+from dashboard.map_component import ASSETS, presenting
 from lcity_data import __version__
+from lcity_data.catalog import load_catalog
+from lcity_data.funding import funding_check
 
 PRINT_IMAGE = {"width": 1600, "height": 640}  # px: the picture a printed chart becomes (A4 landscape width)
 PRINT_IMAGE_SMALL = {"width": 1600, "height": 300}
@@ -118,7 +120,7 @@ EMBED_STYLE = """
 .lc-brief .kicker { font-size: 20px; }
 .lc-brief .headline { font-size: clamp(32px, 3.2vw, 52px); }
 .lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
-.lc-brief .notes { font-size: 16px; }
+.lc-brief .notes { font-size: 15px; max-height: 15vh; overflow-y: auto; }  /* long provenance notes scroll */
 .lc-brief .sources { font-size: 13px; max-height: 24vh; overflow-y: auto; }  /* the list scrolls, the slide fits */
 """
 
@@ -171,11 +173,13 @@ def _white_template() -> dict:
     return pio.templates["plotly_white"].to_plotly_json()
 
 
-def _map(slide: slides.Slide, number: int, year: int) -> str:
+def _map(slide: slides.Slide, number: int, year: int, map_footer: dict | None = None) -> str:
     """The slide's map: the component's data as JSON in the page (`<`, `>`, `&` as JSON escapes), mounted
-    by map.js."""
-    data = json.dumps({"map": slide.map, "year": year, "projector": True,
-                       "pngName": f"ningbo-briefing-{number}-{slide.key}"}, ensure_ascii=False)
+    by map.js; `map_footer` (presenting.footers) goes under its PNG/SVG pictures."""
+    data = {"map": slide.map, "year": year, "projector": True, "pngName": f"ningbo-briefing-{number}-{slide.key}"}
+    if map_footer is not None:
+        data["footer"] = map_footer
+    data = json.dumps(data, ensure_ascii=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):  # no markup, even inert
         data = data.replace(char, code)
     return (f'<div class="chart map-chart"><div class="lcm-mount">'
@@ -228,12 +232,13 @@ def counter_html(number: int, total: int, lang: str) -> str:
             f'{_text(t("briefing.counter", lang, n=number, total=total))}</p>')
 
 
-def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, footer: str) -> str:
+def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, footer: str,
+           map_footer: dict | None = None) -> str:
     parts = [f'<section class="slide slide-{_text(slide.key)}" id="slide-{number}" '
              f'aria-label="{_text(t("briefing.counter_label", lang, n=number, total=total))}">',
              heading_html(slide, "h1" if number == 1 else "h2")]
     if slide.map is not None:
-        parts.append(_map(slide, number, year))
+        parts.append(_map(slide, number, year, map_footer))
     elif slide.figure is not None:
         parts.append(_chart(slide, number, year))
     parts.append(finding_html(slide, lang))
@@ -247,11 +252,12 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, f
 
 
 def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date | None = None,
-                release: str | None = None) -> str:
+                release: str | None = None, map_footer: dict | None = None) -> str:
     """The HTML document for an already built deck; every slide's footer names the issuing unit, the date
-    and the data release (the shipped sample unless `release` says otherwise)."""
+    and the data release (the shipped sample unless `release` says otherwise); `map_footer`: the status
+    map's picture footers (`map_footer_of`)."""
     footer = footer_text(lang, today or date.today(), release)
-    body = "\n".join(_slide(s, i, len(deck), year, lang, footer) for i, s in enumerate(deck, start=1))
+    body = "\n".join(_slide(s, i, len(deck), year, lang, footer, map_footer) for i, s in enumerate(deck, start=1))
     title = f"{t('briefing.title', lang)} {year}"
     map_css = (ASSETS / "map.css").read_text(encoding="utf-8")
     return (
@@ -267,4 +273,18 @@ def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date 
 def build_briefing_html(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str,
                         geojson: dict | None = None, release: str | None = None) -> str:
     """The offline briefing for `year` and the districts `adcodes`, in `lang`: all slides in one file."""
-    return render_html(slides.build_deck(df, year, adcodes, lang, geojson), year, lang, release=release)
+    deck = slides.build_deck(df, year, adcodes, lang, geojson)
+    return render_html(deck, year, lang, release=release, map_footer=map_footer_of(df, deck, adcodes, lang, release))
+
+
+def map_footer_of(df: pd.DataFrame, deck: Sequence[slides.Slide], adcodes: Sequence[str], lang: str,
+                  release: str | None = None, today: date | None = None) -> dict | None:
+    """The status map's picture footers, every year of its timeline (the same lines as in the app)."""
+    shown = next((s.map for s in deck if s.map is not None), None)
+    if shown is None:
+        return None
+    std = load_catalog().standard()
+    checks = pd.concat([funding_check(df, y, std.id) for y in shown["years"]], ignore_index=True)
+    sources = presenting.status_sources(checks, std.source, adcodes, std.name(lang), std.unit_label(lang))
+    return presenting.footers(sources, tuple(shown["years"]), lang, "briefing-status-map", release or "",
+                              today or date.today())

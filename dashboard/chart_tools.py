@@ -10,8 +10,9 @@ source and data release is a number nobody can check. So `show_chart` draws the 
   package), loaded on the first click: nothing comes from a CDN.
 - Copy link: the page's URL, which already holds the whole view (year, districts, indicator...).
 - Sources: a popover listing every source behind the chart, graded (lcity_data.citation).
-`show_image` offers the same row for a picture made elsewhere (the SVG map component): SVG and PNG
-downloads of that picture with the same footer, the link and the sources.
+`show_image` offers the same row for a picture made elsewhere: SVG and PNG downloads of that picture
+with the same footer, the link and the sources. `show_link_and_sources` is the row without pictures,
+for the map component, which draws its own PNG/SVG (with `footer_lines` sent to it).
 
 `chart_meta` and `footer_lines` are pure; only the `show_*` functions call Streamlit.
 """
@@ -37,7 +38,7 @@ import streamlit as st
 
 from dashboard import data_access, figures
 from dashboard.assets import STATIC_DIR
-from dashboard.export_footer import footer_text, store_release_text
+from dashboard.export_footer import footer_text, release_text, store_release_text
 from dashboard.i18n import t
 from lcity_data.citation import format_sources, grade_note, source_line
 
@@ -231,8 +232,10 @@ TOOLBAR_SCRIPT = """
     b.setAttribute("data-label", b.textContent);
     b.addEventListener("click", function () { active = b; });
   });
-  document.getElementById("png").addEventListener("click", function () { save("png"); });
-  document.getElementById("svg").addEventListener("click", function () { save("svg"); });
+  ["png", "svg"].forEach(function (format) {
+    var button = document.getElementById(format);  // absent in a link-only row (the map's own pictures)
+    if (button) button.addEventListener("click", function () { save(format); });
+  });
   document.getElementById("link").addEventListener("click", function () {
     var url = window.parent.location.href;
     var shown = function () { say(META.texts.copied); };
@@ -249,8 +252,10 @@ TOOLBAR_SCRIPT = """
 """
 
 
-def toolbar_html(meta: ChartMeta, key: str, lang: str, svg: str | None = None, today: date | None = None) -> str:
-    """The toolbar document (buttons + script); all text travels as escaped JSON, never as markup."""
+def toolbar_html(meta: ChartMeta, key: str, lang: str, svg: str | None = None, today: date | None = None,
+                 pictures: bool = True) -> str:
+    """The toolbar document (buttons + script); all text travels as escaped JSON, never as markup.
+    `pictures=False`: only "copy link" (the picture downloads live elsewhere)."""
     payload = {
         "keyClass": "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()),
         "plotly": PLOTLY_URL, "title": html.escape(meta.title), "filename": meta.filename,
@@ -264,8 +269,9 @@ def toolbar_html(meta: ChartMeta, key: str, lang: str, svg: str | None = None, t
         f'<!DOCTYPE html><html lang="{html.escape(t("briefing.html_lang", lang), quote=True)}"><head>'
         f'<meta charset="utf-8"><style>{TOOLBAR_STYLE}</style></head><body>'
         f'<div class="bar" role="toolbar" aria-label="{label}">'
-        f'<button id="png" type="button">{html.escape(t("present.download_png", lang))}</button>'
-        f'<button id="svg" type="button">{html.escape(t("present.download_svg", lang))}</button>'
+        + (f'<button id="png" type="button">{html.escape(t("present.download_png", lang))}</button>'
+           f'<button id="svg" type="button">{html.escape(t("present.download_svg", lang))}</button>'
+           if pictures else "") +
         f'<button id="link" type="button">{html.escape(t("present.copy_link", lang))}</button>'
         f'<span id="msg" role="status" aria-live="polite"></span>'
         f'<input id="url" hidden readonly aria-label="{html.escape(t("present.link", lang), quote=True)}"></div>'
@@ -284,20 +290,21 @@ def sources_html(meta: ChartMeta, lang: str) -> str:
 
 def session_release(lang: str) -> str:
     """The data release this session shows (the store's release, plus this session's upload if any)."""
-    info = data_access.run_release().shown
-    shown = store_release_text(lang, info.release, info.created_at.date())
+    run = data_access.current_run()
+    shown = (release_text(lang) if run is None  # a page drawn outside the app's frame (no store read)
+             else store_release_text(lang, run.shown.release, run.shown.created_at.date()))
     return t("present.release_upload", lang, shipped=shown) if data_access.using_upload() else shown
 
 
-def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None) -> None:
+def _tools_row(meta: ChartMeta, key: str, lang: str, svg: str | None = None, pictures: bool = True) -> None:
     if not meta.release:  # a picture names the release it was drawn from, and any upload over it
         meta = replace(meta, release=session_release(lang))
-    ensure_plotly_js()
-    tools, panel = st.columns([3, 1], vertical_alignment="center")
-    with tools:
-        st.iframe(toolbar_html(meta, key, lang, svg), height=TOOLBAR_HEIGHT, alt=t("present.toolbar", lang))
-    with panel, st.popover(t("present.sources", lang, n=len(meta.sources)), icon=":material/menu_book:",
-                           width="stretch"):
+    if pictures:
+        ensure_plotly_js()
+    # One under the other, each at full width: side by side, a narrow column clipped both.
+    st.iframe(toolbar_html(meta, key, lang, svg, pictures=pictures), height=TOOLBAR_HEIGHT,
+              alt=t("present.toolbar", lang))
+    with st.popover(t("present.sources", lang, n=len(meta.sources)), icon=":material/menu_book:"):
         st.html(sources_html(meta, lang))
 
 
@@ -307,6 +314,11 @@ def show_chart(fig: go.Figure, meta: ChartMeta, *, key: str, lang: str, config: 
     event = st.plotly_chart(fig, config={**plotly_config(meta), **(config or {})}, key=key, **kwargs)
     _tools_row(meta, key, lang)
     return event
+
+
+def show_link_and_sources(meta: ChartMeta, *, key: str, lang: str) -> None:
+    """"Copy link" and the Sources panel, for a picture that offers its own downloads (the map component)."""
+    _tools_row(meta, key, lang, pictures=False)
 
 
 def show_image(svg: str, meta: ChartMeta, *, key: str, lang: str) -> None:

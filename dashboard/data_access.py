@@ -113,6 +113,11 @@ def pin(release: int) -> RunRelease:
     return run
 
 
+def current_run() -> RunRelease | None:
+    """The release fixed for this run, or None on a page the frame did not start (a test page)."""
+    return st.session_state.get(RUN_KEY)
+
+
 def run_release() -> RunRelease:
     """The release fixed for this run by the frame."""
     return st.session_state[RUN_KEY]

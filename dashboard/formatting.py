@@ -97,6 +97,15 @@ def axis_scale(unit: str, lang: str, max_abs: float | None) -> tuple[float, str]
     return 1.0, label
 
 
+def legend_text(values: tuple[float, ...], unit: str, lang: str, max_abs: float) -> str:
+    """A map legend entry in ONE scale chosen by the legend's largest value, unit written once:
+    '48.89–55.62 万人', '488,885–556,224 persons', '50.8 %' (a colour bar never mixes 人 and 万人, or reads 'M')."""
+    divisor, label = axis_scale(unit, lang, max_abs)
+    decimals = 2 if divisor > 1 else DECIMALS.get(unit, 2)
+    texts = [_trim(f"{v / divisor:,.2f}") if divisor > 1 else f"{v:,.{decimals}f}" for v in values]
+    return f"{'–'.join(dict.fromkeys(texts))} {label}"
+
+
 def change_text(delta: float | None, unit: str, lang: str) -> str:
     """A signed change with unit ('+0.48 元/人')."""
     if is_missing(delta):

@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, bounds, hover_html
-from dashboard.formatting import value_text
+from dashboard.formatting import legend_text
 from dashboard.i18n import t
 from dashboard.maps import hover_labels, sequential_colors
 
@@ -44,6 +44,10 @@ class _MetricScale(MacroElement):
 # room), so a long source line is never cut off at the map's left or right edge.
 TOOLTIP_STYLE = (".leaflet-tooltip{white-space:normal;width:max-content;max-width:48vw;overflow-wrap:anywhere;"
                  "font-size:12px}")
+
+
+LEGEND_ROW_PX = 20  # one legend line (13px/1.5)
+LEGEND_PAD_PX = 26  # the legend's padding and border, and Leaflet's 10px margin
 
 
 class _Legend(MacroElement):
@@ -104,7 +108,6 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None,
                    control_scale=False, zoom_snap=0.25)
     _MetricScale().add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
     local_leaflet(m, leaflet_base)
     m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:#ffffff}}{TOOLTIP_STYLE}</style>"))
     if basemap:
@@ -128,7 +131,10 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
                 pos = 0 if hi == lo else (v - lo) / (hi - lo)
                 color_of[adcode] = steps[min(4, int(pos * 5))]
         unit = frame["unit"].iloc[0] if len(frame) else ""
-        entries = [(f"{value_text(lo, unit, lang)} → {value_text(hi, unit, lang)}", steps[-1])]
+        if pd.notna(lo):  # the five colour steps, each with its range, in one scale (万人, not 0.4M)
+            top, width = max(abs(lo), abs(hi)), (hi - lo) / 5
+            entries = [(legend_text((lo + i * width, lo + (i + 1) * width), unit, lang, top), color)
+                       for i, color in enumerate(steps if width else steps[-1:])]
     entries.append((t("map.no_data", lang), NO_DATA_COLOR))
     if not frame["selected"].all():
         entries.append((t("map.not_selected", lang), NOT_SELECTED_COLOR))
@@ -158,6 +164,9 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
     )
     layer.add_to(m)
     _Legend(legend_html(legend_title, entries)).add_to(m)
+    # the districts fit above the legend (bottom right), so it covers none of them at any width (a phone too)
+    legend_px = LEGEND_PAD_PX + LEGEND_ROW_PX * (len(entries) + 1)
+    m.fit_bounds([[south, west], [north, east]], padding_bottom_right=(0, legend_px))
     return m
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from plotly.colors import sample_colorscale
 
 from dashboard.figures import MapClass
-from dashboard.formatting import DECIMALS, other_lang, value_text
+from dashboard.formatting import DECIMALS, legend_text, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, status_suffix
@@ -142,11 +142,9 @@ def classify_frame(frame: pd.DataFrame, indicator_id: str, method: str, k: int, 
         return pd.Series([None if pd.isna(v) else "value" for v in values], index=frame.index), None, "continuous"
     result = class_breaks(values, method, k)
     colors = sequential_colors(result.k)
-    legend = []
-    for b, color in zip(result.bins, colors, strict=True):
-        lo = value_text(b.lower, ind.unit, lang)
-        hi = value_text(b.upper, ind.unit, lang)
-        legend.append(MapClass(b.key, lo if lo == hi else f"{lo} – {hi}", color))
+    top = max((max(abs(b.lower), abs(b.upper)) for b in result.bins), default=0.0)
+    legend = [MapClass(b.key, legend_text((b.lower, b.upper), ind.unit, lang, top), color)
+              for b, color in zip(result.bins, colors, strict=True)]
     keys = [None if i == NO_DATA else result.bins[i].key for i in result.ids]
     return pd.Series(keys, index=frame.index), legend, method
 

@@ -25,10 +25,13 @@ def one_line(value: object) -> str:
     return " ".join(text.split())
 
 
+_INERT_ASCII = frozenset(" ()/-,")  # no "[", ":", "." or "@": nothing can start a link or an autolink
+
+
 def _inert(text: str) -> bool:
-    """Letters, digits, spaces and non-ASCII punctuation only (a district, a person's or a unit's name):
-    nothing Markdown, HTML or GFM's autolinker acts on, so it can be shown as ordinary text."""
-    return all(ch.isalnum() or ch == " " or (ord(ch) > 127 and unicodedata.category(ch).startswith("P"))
+    """Letters, digits, non-ASCII punctuation and a few plain ASCII marks only (a district, a person's or a
+    unit's name): nothing Markdown, HTML or GFM's autolinker acts on, so it can be shown as ordinary text."""
+    return all(ch.isalnum() or ch in _INERT_ASCII or (ord(ch) > 127 and unicodedata.category(ch).startswith("P"))
                for ch in text)
 
 

@@ -32,6 +32,7 @@ from lcity_data.registry import load_registry
 
 SLIDE_KEYS = ("title", "status_map", "crossed", "trends", "ranking", "notes")
 CHART_HEIGHT = 560  # px: over half a 1080p projector, leaving room for headline, sentence and buttons
+EMBED_MAP_HEIGHT = "calc(100vh - 330px)"  # presenting: the map shares one screen (1280×720, 1024×768) with the text
 FONT = 20  # px: axis, tick and legend text
 SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year

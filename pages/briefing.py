@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import briefing_export, briefing_pptx, chart_tools, data_access, frame, session, slides
 from dashboard.i18n import t
 from dashboard.map_component import view as map_view
+from lcity_data.catalog import load_catalog
 
 state = frame.page_state()
 lang = state.lang
@@ -40,8 +41,10 @@ if not state.districts:
     st.info(t("common.select_districts", lang))
 st.html(f'<div class="lc-brief lc-brief-{slide.key}">{briefing_export.heading_html(slide, "h1")}</div>')
 if slide.map is not None:  # the timeline moves the whole briefing's year (headline and sentence follow)
-    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", max_height=slides.CHART_HEIGHT, projector=True,
-                  png_name=f"ningbo-briefing-{number}-{slide.key}")
+    map_view.show(slide.map, state.year, key=f"briefing_{slide.key}", projector=True,
+                  max_height=slides.EMBED_MAP_HEIGHT if embedded else slides.CHART_HEIGHT,
+                  png_name=f"ningbo-briefing-{number}-{slide.key}",
+                  sources=map_view.status_sources(table, load_catalog().standard().id, state.districts, lang))
 elif slide.figure is not None and embedded:
     # Presenting: nothing but the slide; the chart takes the height the headline, sentence and buttons
     # leave on the screen (EMBED_STYLE makes the page one screen tall), so every slide fits 1280×720 and 1024×768.

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import assets, data_access, frame, map_ranking, maps, session
+from dashboard import assets, chart_tools, data_access, frame, map_ranking, maps, session
 from dashboard import state as vs
 from dashboard.formatting import indicator_label
 from dashboard.i18n import t
+from dashboard.map_component import presenting
 from dashboard.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
@@ -49,10 +50,12 @@ if classes is not None and scheme not in ("policy", "continuous") and len(classe
     st.caption(t("map.fewer_classes", lang, n=len(classes)))
 illustrative = bool((shown["status"] == "illustrative").any())
 
+sources = map_view.indicator_sources(table, state.indicator, state.districts, lang)
 if state.view == "plotly":  # the URL keeps its old name for the default view: shared links stay valid
+    # the legend's title is the name alone: each entry writes its unit in the scale it uses (万人, not 人)
     payload = map_view.indicator_payload(table, state.indicator, state.districts, state.classes, state.k, lang,
-                                         legend_title)
-    map_view.show(payload, state.year, key="map_chart")
+                                         ind.name(lang))
+    map_view.show(payload, state.year, key="map_chart", sources=sources)
     st.caption(t("mapcomp.timeline_help", lang))
 else:
     from streamlit_folium import st_folium  # only here: folium costs every server process memory and start-up
@@ -64,8 +67,11 @@ else:
     basemap = st.checkbox(t("map.basemap", lang), value=False, help=t("map.basemap_help", lang), key="map_basemap")
     geojson = data_access.districts_geojson()
     m = leaflet_view.folium_map(frame, frame["class_key"], classes, geojson, lang=lang,
-                                legend_title=legend_title, basemap=basemap)
+                                legend_title=ind.name(lang), basemap=basemap)
     st_folium(m, key=f"leaflet_{lang}_{basemap}", height=560, use_container_width=True, returned_objects=[])
+    chart_tools.show_link_and_sources(presenting.year_meta(sources, state.year, lang, key="map_leaflet",
+                                                           release=chart_tools.session_release(lang)),
+                                      key="map_leaflet_tools", lang=lang)
     st.caption(t("map.leaflet_offline", lang))
 
 if illustrative:

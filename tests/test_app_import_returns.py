@@ -56,7 +56,7 @@ def test_one_sheet_per_year_workbook_reads_every_year_sheet(tmp_path, capsys) ->
     assert box.value is None
     assert at.number_input(key="import_year").placeholder == "none: each sheet's year from its name"
     assert [(m.label, m.value) for m in at.metric][1] == ("Accepted", "30")
-    assert any(c.value.startswith("File `years.xlsx` · sheet `2021年, 2022年, 2023年`") for c in at.caption)
+    assert any(c.value.startswith("File `years.xlsx` · sheet 2021年, 2022年, 2023年") for c in at.caption)
     notes = next(d.value for d in at.dataframe if "Note" in d.value.columns)
     assert any("not read: 草稿（隐藏 / hidden）" in n for n in notes["Note"])
     at.button(key="import_apply").click().run()

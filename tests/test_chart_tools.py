@@ -95,14 +95,17 @@ def test_plotly_js_is_served_from_the_app(tmp_path):
     chart_tools.ensure_plotly_js.cache_clear()
 
 
-@pytest.mark.parametrize(("page", "charts"), [("trends", 1), ("funding", 1), ("index", 2), ("overview", 1)])
-def test_pages_show_the_presenting_row_with_sources(page, charts):
+@pytest.mark.parametrize(("page", "charts", "maps"), [("trends", 1, 0), ("funding", 1, 1), ("index", 2, 0),
+                                                      ("overview", 1, 1), ("map", 0, 1)])
+def test_pages_show_the_presenting_row_with_sources(page, charts, maps):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if page != "overview":
         at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception
     toolbars = [el for el in at.get("iframe") if "st-key-" in el.proto.srcdoc]
-    assert len(toolbars) == charts
+    # a map draws its own PNG/SVG (with the footer): its row holds the link and the sources only
+    assert len([el for el in toolbars if 'id="png"' in el.proto.srcdoc]) == charts
+    assert len([el for el in toolbars if 'id="png"' not in el.proto.srcdoc and 'id="link"' in el.proto.srcdoc]) == maps
     labels = [p.proto.popover.label for p in at.get("popover")]
-    assert len([x for x in labels if re.fullmatch(r"来源（\d+）", x)]) == charts
+    assert len([x for x in labels if re.fullmatch(r"来源（\d+）", x)]) == charts + maps

@@ -14,7 +14,7 @@ import pandas as pd
 from plotly.colors import sample_colorscale
 
 from dashboard import maps
-from dashboard.formatting import value_text
+from dashboard.formatting import legend_text
 from dashboard.i18n import t
 from dashboard.map_component.payload import LegendEntry, YearFrame
 from lcity_data.loading import mixed_sources
@@ -42,7 +42,8 @@ def _fills(frame: pd.DataFrame, classes: Sequence[maps.MapClass] | None, lang: s
              for v, ok in zip(frame["value"], has_value, strict=True)]
     stops = sample_colorscale(COLORSCALE, [i / (GRADIENT_STOPS - 1) for i in range(GRADIENT_STOPS)])
     unit = frame["unit"].iloc[0] if "unit" in frame and len(frame) else ""
-    return fills, (value_text(lo, unit, lang), value_text(hi, unit, lang), stops)
+    top = max(abs(lo), abs(hi))
+    return fills, (legend_text((lo,), unit, lang, top), legend_text((hi,), unit, lang, top), stops)
 
 
 def _year_frame(frame: pd.DataFrame, year: int, classes: Sequence[maps.MapClass] | None, lang: str) -> YearFrame:
@@ -85,7 +86,7 @@ def status_years(checks: pd.DataFrame, standard_id: str, lang: str, selected: Se
 def ui_texts(lang: str) -> dict[str, str]:
     """The component's own words (buttons, slider name, announced year) in `lang`."""
     keys = ("play", "pause", "speed", "speed_value", "slider", "year_value", "png", "png_name", "year")
-    return {k: t(f"mapcomp.{k}", lang) for k in keys}
+    return {**{k: t(f"mapcomp.{k}", lang) for k in keys}, "svg": t("map_tools.svg", lang)}
 
 
 def hover_labels(lang: str, value_label: str | None = None) -> dict[str, str]:

@@ -2,7 +2,8 @@
 //
 // One file for the app (a streamlit.components.v2 module: `export default function (component)`) and
 // for the offline briefing (inlined into the HTML, mounted by `mountAll`). It receives
-// `data = {map: <payload from dashboard/map_component/payload.py>, key, projector, pngName, maxHeight}`;
+// `data = {map: <payload from dashboard/map_component/payload.py>, key, projector, pngName, maxHeight, footer}`
+// (footer: the picture title and each year's footer lines, dashboard/map_component/presenting.py);
 // in the app the year the server shows comes from the small year element beside it (year.js), in the
 // briefing file as `data.year`.
 //
@@ -23,6 +24,37 @@ function el(tag, attrs, parent, ns) {
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
   if (parent) parent.appendChild(node);
   return node;
+}
+
+const PICTURE_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+const FOOT_FONT = [`20px ${PICTURE_FONT}`, `17px ${PICTURE_FONT}`];
+let measure = null;
+
+// A footer line split into pieces no wider than `width` (at words, or anywhere in CJK text): [[piece, first?]].
+function wrapText(line, font, width) {
+  measure = measure || document.createElement("canvas").getContext("2d");
+  measure.font = font;
+  const first = font === FOOT_FONT[0];
+  const out = [];
+  let current = "";
+  for (const token of line.match(/\s+|[A-Za-z0-9.,:;()'’\-–]+|./gu) || []) {
+    const next = current + token;
+    if (current && measure.measureText(next).width > width) {
+      out.push([current.trimEnd(), first && !out.length]);
+      current = token.trimStart();
+    } else current = next;
+  }
+  if (current) out.push([current, first && !out.length]);
+  return out;
+}
+
+function save(url, name) {
+  const a = document.createElement("a");
+  a.download = name;
+  a.href = url;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 function reducedMotion() {
@@ -123,6 +155,9 @@ class MapView {
     const png = el("button", {type: "button", class: "lcm-png", title: ui.png}, bar);
     png.textContent = ui.png;
     png.addEventListener("click", () => this.downloadPng());
+    const svgButton = el("button", {type: "button", class: "lcm-svgdl", title: ui.svg}, bar);
+    svgButton.textContent = ui.svg;
+    svgButton.addEventListener("click", () => this.downloadSvg());
     this.live = el("div", {class: "lcm-live", "aria-live": "polite", role: "status"}, root);
     this.parent.appendChild(root);
     if (this.labels && typeof ResizeObserver === "function") {
@@ -299,13 +334,74 @@ class MapView {
     this.root.setAttribute("data-playing", "false");
   }
 
-  // PNG: the SVG drawn on a canvas (2×), with the legend written beside it; made in the browser, offline.
+  // The picture of the year on screen, as one SVG: title, the map, its legend and note beside it, and under
+  // it the footer lines the server sent for that year (`data.footer`, the same lines as chart pictures:
+  // title, unit, year, sources, release, issuing unit, date). All text goes in with textContent.
+  pictureSvg() {
+    const m = this.map, f = this.frameOf(this.year), sh = m.shapes, foot = this.footer || {};
+    const lines = (foot.years && foot.years[String(f.y)]) || [`${m.title} · ${f.y}`];
+    const legendW = 460, top = 70, lineH = 28;
+    const wrapped = lines.flatMap((line, i) => wrapText(line, i === 0 ? FOOT_FONT[0] : FOOT_FONT[1], sh.w + legendW - 48));
+    const H = Math.ceil(top + sh.h + 24 + wrapped.length * lineH + 16), W = Math.ceil(sh.w + legendW);
+    const out = el("svg", {xmlns: SVG_NS, width: W, height: H, viewBox: `0 0 ${W} ${H}`,
+                           "font-family": PICTURE_FONT}, null, true);
+    el("rect", {width: W, height: H, fill: "#FFFFFF"}, out, true);
+    const text = (x, y, content, size, attrs) => {
+      const node = el("text", {x: x, y: y, "font-size": size, fill: "#1A1A1A", ...(attrs || {})}, out, true);
+      node.textContent = content;
+      return node;
+    };
+    text(24, 46, `${foot.title || m.title} · ${m.ui.year_value.replace("{year}", String(f.y))}`, 30,
+         {"font-weight": 700});
+    const map = this.svg.cloneNode(true);
+    map.removeAttribute("style");
+    map.removeAttribute("class");
+    for (const [k, v] of Object.entries({x: 0, y: top, width: sh.w, height: sh.h})) map.setAttribute(k, String(v));
+    out.appendChild(map);
+    const x = sh.w + 10;
+    let y = top + 30;
+    text(x, y, m.title, 22, {"font-weight": 700});
+    if (f.g) {
+      y += 36;
+      const id = `${this.id}-ramp`;
+      const grad = el("linearGradient", {id: id}, el("defs", {}, out, true), true);
+      f.g[2].forEach((c, i) => el("stop", {offset: i / (f.g[2].length - 1), "stop-color": this.str(c)}, grad, true));
+      text(x, y, this.str(f.g[0]), 18);
+      el("rect", {x: x, y: y + 8, width: 200, height: 16, fill: `url(#${id})`, stroke: "#666666"}, out, true);
+      text(x, y + 46, this.str(f.g[1]), 18);
+      y += 46;
+    }
+    const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
+    rows.push([m.noData, this.noDataFill]);
+    if (m.notSelected) rows.push([m.notSelected, m.notSelectedColor]);
+    for (const [label, color] of rows) {
+      y += 34;
+      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: "#666666"}, out, true);
+      text(x + 32, y, label, 18);
+    }
+    if (f.n >= 0) text(x, y + 40, this.str(f.n), 18, {fill: "#8A4A00"});
+    wrapped.forEach(([line, first], i) => text(24, top + sh.h + 24 + (i + 1) * lineH - 8, line, first ? 20 : 17,
+                                               {fill: first ? "#1A1A1A" : "#444444"}));
+    return out;
+  }
+
+  pictureName(ext) {
+    return `${this.pngName || this.map.ui.png_name}-${this.year}.${ext}`;
+  }
+
+  downloadSvg() {
+    const xml = new XMLSerializer().serializeToString(this.pictureSvg());
+    save(URL.createObjectURL(new Blob([xml], {type: "image/svg+xml"})), this.pictureName("svg"));
+  }
+
+  // PNG: the same picture drawn on a canvas at twice its size; made in the browser, offline.
   downloadPng() {
-    const m = this.map, f = this.frameOf(this.year), sh = m.shapes;
-    const scale = 2, legendW = 460, W = (sh.w + legendW) * scale, H = sh.h * scale;
-    const xml = new XMLSerializer().serializeToString(this.svg);
+    const picture = this.pictureSvg(), scale = 2;
+    const W = +picture.getAttribute("width") * scale, H = +picture.getAttribute("height") * scale;
+    const xml = new XMLSerializer().serializeToString(picture);
     const img = new Image();
     const url = URL.createObjectURL(new Blob([xml], {type: "image/svg+xml"}));
+    const name = this.pictureName("png");
     img.onload = () => {
       const canvas = document.createElement("canvas");
       canvas.width = W;
@@ -313,32 +409,9 @@ class MapView {
       const ctx = canvas.getContext("2d");
       ctx.fillStyle = "#FFFFFF";
       ctx.fillRect(0, 0, W, H);
-      ctx.drawImage(img, 0, 0, sh.w * scale, sh.h * scale);
+      ctx.drawImage(img, 0, 0, W, H);
       URL.revokeObjectURL(url);
-      ctx.scale(scale, scale);
-      let y = 60;
-      const x = sh.w + 10;
-      ctx.fillStyle = "#1A1A1A";
-      ctx.font = "bold 24px sans-serif";
-      ctx.fillText(`${m.title} · ${f.y}`, x, y, legendW - 20);
-      ctx.font = "20px sans-serif";
-      const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
-      rows.push([m.noData, "#BBBBBB"]);
-      if (m.notSelected) rows.push([m.notSelected, m.notSelectedColor]);
-      for (const [label, color] of rows) {
-        y += 36;
-        ctx.fillStyle = color;
-        ctx.fillRect(x, y - 18, 22, 22);
-        ctx.fillStyle = "#1A1A1A";
-        ctx.fillText(label, x + 32, y, legendW - 50);
-      }
-      if (f.n >= 0) { y += 44; ctx.fillStyle = "#8A4A00"; ctx.fillText(this.str(f.n), x, y, legendW - 20); }
-      const a = document.createElement("a");
-      a.download = `${this.pngName || m.ui.png_name}-${f.y}.png`;
-      a.href = canvas.toDataURL("image/png");
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
+      save(canvas.toDataURL("image/png"), name);
     };
     img.src = url;
   }
@@ -375,7 +448,12 @@ export default function mountMap(component) {
   view.root.classList.toggle("lcm-projector", !!data.projector);
   view.sizeLabels();
   view.pngName = data.pngName || "";
-  if (data.maxHeight) view.root.style.setProperty("--lcm-max-height", `${data.maxHeight}px`);
+  view.footer = data.footer || null;
+  // a number of pixels, or a CSS length such as "calc(100vh - 330px)" (the projector fits the screen)
+  if (data.maxHeight) {
+    const h = typeof data.maxHeight === "number" ? `${data.maxHeight}px` : String(data.maxHeight);
+    view.root.style.setProperty("--lcm-max-height", h);
+  }
   // Streamlit calls this before the next mount and on unmount: keep the drawing for the next mount
   // (same element), stop a running play only if the element has left the page.
   return () => setTimeout(() => { if (!view.root.isConnected) view.stop(); }, 0);

@@ -5,22 +5,25 @@ and Briefing pages, with the year it reports written into the shared view state.
 files the offline briefing inlines), nothing fetched. A mount is two elements: the map ({map: payload,
 ...}, cached per indicator or standard, districts, classes, language and data; shapes once per geometry)
 and a one-field year element (year.js). The map's data is the same on every rerun, so Streamlit sends it
-as a cached reference and the keyed element keeps its drawing; only the year element changes.
+as a cached reference and the keyed element keeps its drawing; only the year element changes. Under the
+map, outside the projector view, chart_tools' row: copy link and the Sources of the year shown; the
+component's own PNG/SVG carry the same footer as chart pictures (presenting.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_access, progress_view, session
+from dashboard import chart_tools, data_access, progress_view, session
 from dashboard import state as vs
-from dashboard.formatting import map_label
+from dashboard.formatting import map_label, unit_label
 from dashboard.i18n import t
-from dashboard.map_component import ASSETS, frames, payload
+from dashboard.map_component import ASSETS, frames, payload, presenting
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
@@ -87,6 +90,23 @@ def status_payload(table: pd.DataFrame, standard_id: str, districts: tuple[str, 
     return _build(years_frames, title, lang, value_label)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def indicator_sources(table: pd.DataFrame, indicator_id: str, districts: tuple[str, ...], lang: str,
+                      ) -> presenting.MapSources:
+    """What the Map page's choropleth shows, per year: for its picture footer and Sources panel."""
+    ind = load_catalog().indicator(indicator_id)
+    return presenting.indicator_sources(table, indicator_id, districts, ind.name(lang), unit_label(ind.unit, lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def status_sources(table: pd.DataFrame, standard_id: str, districts: tuple[str, ...], lang: str,
+                   ) -> presenting.MapSources:
+    """What a funding-status map shows, per year: for its picture footer and Sources panel."""
+    std = load_catalog().standard(standard_id)
+    return presenting.status_sources(data_access.funding_checks(table, standard_id), std.source, districts,
+                                     std.name(lang), std.unit_label(lang))
+
+
 def _build(years_frames: list[payload.YearFrame], title: str, lang: str, value_label: str | None = None) -> dict:
     shapes = district_shapes()
     return payload.build(shapes, years_frames, year=years_frames[-1].year if years_frames else 0,
@@ -105,18 +125,28 @@ def _year_reported(key: str) -> None:
         st.session_state.setdefault(session.EDITED_KEY, set()).add("year")
 
 
-def show(map_payload: dict, year: int, *, key: str, on_year: Callable[[str], None] | None = _year_reported,
-         max_height: int | None = None, projector: bool = False, png_name: str = "") -> None:
+def show(map_payload: dict, year: int, *, key: str, sources: presenting.MapSources | None = None,
+         on_year: Callable[[str], None] | None = _year_reported, max_height: int | str | None = None,
+         projector: bool = False, png_name: str = "") -> None:
     """Mount the map for `year` under `key` (keep the key stable: the element then survives reruns).
-    `projector`: larger legend, labels and timeline text, for the briefing; `png_name`: the downloaded
-    picture's name before `-<year>.png`."""
+    `sources`: what the map shows per year, for the picture footers and the row under the map (copy
+    link, Sources), which the embedded (projector) view leaves out. `max_height`: pixels, or a CSS
+    length (our own, e.g. "calc(100vh - 330px)" to fit a projector). `projector`: larger legend, labels
+    and timeline text, for the briefing; `png_name`: the downloaded picture's name before `-<year>`."""
+    lang = map_payload["lang"]
     data = {"map": map_payload, "key": key, "projector": projector, "pngName": png_name}
     if max_height is not None:
-        data["maxHeight"] = int(max_height)
+        data["maxHeight"] = max_height if isinstance(max_height, str) else int(max_height)
+    release = chart_tools.session_release(lang) if sources is not None else ""
+    if sources is not None:
+        data["footer"] = presenting.footers(sources, tuple(map_payload["years"]), lang, key, release, date.today())
     callbacks = {} if on_year is None else {"on_year_change": partial(on_year, key)}
     with st.container(gap=None):
         _mount_year(key=f"{key}_year", data={"key": key, "year": int(year)})
         _mount(key=key, data=data, **callbacks)
+    if sources is not None and not st.context.is_embedded:
+        chart_tools.show_link_and_sources(presenting.year_meta(sources, year, lang, key=key, release=release),
+                                          key=f"{key}_tools", lang=lang)
 
 
 def status_map(table: pd.DataFrame, standard_id: str, districts: tuple[str, ...], year: int, lang: str, *,
@@ -124,7 +154,8 @@ def status_map(table: pd.DataFrame, standard_id: str, districts: tuple[str, ...]
                max_height: int | None = None) -> dict:
     """Mount the funding-status map; returns its payload (callers ask it whether the note applies)."""
     data = status_payload(table, standard_id, tuple(districts), lang, title, value_label, progress_target)
-    show(data, year, key=key, max_height=max_height)
+    show(data, year, key=key, sources=status_sources(table, standard_id, tuple(districts), lang),
+         max_height=max_height)
     return data
 
 

@@ -318,5 +318,5 @@ def upgrade_store(url: str | None = None) -> tuple[str, str]:
     return mask_url(url), migrate.head_revision()
 
 
-SEED_PUBLISHER = "lcity_data（内置示例 / shipped sample）"
+SEED_PUBLISHER = "内置示例数据 / shipped sample"
 SEED_NOTE = "示例数据，非官方统计 / illustrative sample shipped with the app, not official statistics"

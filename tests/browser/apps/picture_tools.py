@@ -9,4 +9,5 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect w
        'fill="#0072B2"/><text x="20" y="150" font-size="40" fill="#FFFFFF">海曙区</text></svg>')
 st.html(SVG)
 chart_tools.show_image(SVG, chart_tools.chart_meta("地图 2022", "zh", key="map_svg", years=[2022],
-                                                   source_values=["census7_ningbo"]), key="map_svg", lang="zh")
+                                                   source_values=["census7_ningbo"], release="数据：测试版本"),
+                        key="map_svg", lang="zh")  # a release of its own: this page opens no data store
