@@ -1,7 +1,7 @@
 """The map component's data (dashboard/map_component): what the browser receives must already be the
 map a person should see. AppTest cannot look inside the component, so these tests read the payload back
 (tests/map_spec.py mirrors map.js) and compare it with the one-year builders the ranking table uses;
-tests/browser/test_map_component.py checks the drawing itself."""
+tests/browser/test_map_component_browser.py checks the drawing itself."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What a map sends for presenting (dashboard/map_component/presenting.py): per year, the sources of the
 values it colours and the chart footer of its picture; the link-only row; legends in one scale with the
 unit once (defect 9); Leaflet's legend below the districts (defect 7). The drawing of the footer into
-the PNG/SVG is checked in tests/browser/test_map_presenting.py."""
+the PNG/SVG is checked in tests/browser/test_map_presenting_browser.py."""
 
 from __future__ import annotations
 
