@@ -19,3 +19,10 @@ def test_readme_test_command_is_what_ci_runs():
     assert len(commands) == 2, "the README holds exactly two set-up commands"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
+
+
+def test_test_modules_have_unique_basenames():
+    # tests/ and tests/browser/ have no __init__.py: pytest imports both as one namespace, so two test
+    # files with the same name stop a full run at collection (running either folder alone hides it).
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
