@@ -9,6 +9,7 @@ are imported only when the subcommand runs.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -45,6 +46,9 @@ def _write(path: Path, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the deck for the year and write it; one line on stdout saying where."""
+    # The slide builders' st.cache_data works without a Streamlit server; its warning saying so is noise
+    # here (disabled, not levelled: Streamlit resets its loggers' levels when it reads its config).
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     from dashboard import briefing_export, briefing_pptx, slides
     from dashboard.export_footer import store_release_text
     from lcity_data.briefing import TREND_INDICATOR
