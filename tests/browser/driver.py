@@ -132,9 +132,10 @@ def streamlit_command(script: str | Path, port: int, *extra: str) -> list[str]:
 
 @contextlib.contextmanager
 def run_streamlit(script: str | Path, *extra: str, cwd: Path = ROOT, log_name: str = "streamlit.log",
-                  ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run script`` on a free loopback port; yield (base URL, process); stop it."""
-    port = free_port()
+                  port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``streamlit run script`` on `port` (default: a free loopback port); yield (base URL, process);
+    stop it. A given port lets a test restart the server where an open page reconnects."""
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / log_name).open("w", encoding="utf-8")

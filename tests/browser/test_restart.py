@@ -6,26 +6,20 @@ The server is restarted on the same port, so the open page reconnects to it as a
 
 from __future__ import annotations
 
-import contextlib
 import re
-import subprocess
-from collections.abc import Iterator
 
 import pytest
 from driver import (
-    ARTIFACTS,
     IMPORT_PATH,
-    ROOT,
     free_port,
     go_to_page,
     new_context,
     new_page,
     open_page,
     rerun,
+    run_streamlit,
     screenshot,
-    streamlit_command,
     wait_for_app,
-    wait_healthy,
 )
 
 pytestmark = pytest.mark.browser
@@ -33,24 +27,6 @@ pytestmark = pytest.mark.browser
 RETURN = "年份,地区,指标,数值,单位\n2024,海曙区,社区教育经费,1250.5,万元\n2024,海曙区,户籍人口,65.12,万人\n"
 BANNER = re.compile(r"正在显示您上传的数据|Showing your uploaded data")
 LOST = re.compile(r"上传的数据已不在|uploaded data is no longer here")
-
-
-@contextlib.contextmanager
-def server(port: int, log_name: str) -> Iterator[subprocess.Popen]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / log_name).open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(streamlit_command("app.py", port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-        try:
-            wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 def test_a_restart_says_the_upload_was_lost(browser, tmp_path):
@@ -61,7 +37,7 @@ def test_a_restart_says_the_upload_was_lost(browser, tmp_path):
     ctx = new_context(browser, base_url)
     try:
         page = new_page(ctx, base_url)
-        with server(port, "streamlit-restart-1.log"):
+        with run_streamlit("app.py", log_name="streamlit-restart-1.log", port=port):
             open_page(page, base_url, IMPORT_PATH)
             upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
             rerun(page, lambda: upload.set_input_files(str(path)))
@@ -75,7 +51,7 @@ def test_a_restart_says_the_upload_was_lost(browser, tmp_path):
         page.wait_for_function(
             "() => document.querySelector('[data-testid=\"stApp\"]')"
             ".getAttribute('data-test-connection-state') !== 'CONNECTED'", timeout=30_000)
-        with server(port, "streamlit-restart-2.log"):
+        with run_streamlit("app.py", log_name="streamlit-restart-2.log", port=port):
             wait_for_app(page, timeout_ms=90_000)
             main = page.locator('[data-testid="stMainBlockContainer"]')
             lost = main.locator('[data-testid="stAlert"]').filter(has_text=LOST)
