@@ -24,7 +24,7 @@ from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
 from lcity_data.loading import mixed_sources
-from lcity_data.provenance import derived_status, mixed
+from lcity_data.provenance import ratio_provenance
 from lcity_data.ranking import competition_rank
 from lcity_data.registry import load_registry
 
@@ -199,9 +199,9 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
     sources = []
     for ns, ds, nsrc, dsrc in zip(check["numerator_status"], check["denominator_status"],
                                   check["numerator_source"], check["denominator_source"], strict=True):
-        both = isinstance(ns, str) and isinstance(ds, str)
-        statuses.append(derived_status([ns, ds]) if both else None)
-        mixes.append(both and mixed([ns, ds]))
+        status, mix = ratio_provenance(ns, ds)
+        statuses.append(status)
+        mixes.append(mix)
         parts = [s for s in (nsrc, dsrc) if isinstance(s, str) and s]
         sources.append(format_source(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts), lang))
     frame["status"] = statuses

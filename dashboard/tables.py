@@ -18,7 +18,7 @@ from dashboard.i18n import t
 from dashboard.maps import status_text
 from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.citation import format_source, is_unverified
-from lcity_data.provenance import derived_status, mixed
+from lcity_data.provenance import derived_status, ratio_provenance
 from lcity_data.ranking import at_precision
 from lcity_data.registry import load_registry
 
@@ -250,27 +250,14 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
         col("data_status", lang): [
-            status_text(_combined(a, b), lang, mixed=_mixed(a, b))
-            for a, b in zip(check["numerator_status"], check["denominator_status"], strict=True)],
+            status_text(status, lang, mixed=mix) for status, mix in (
+                ratio_provenance(a, b)
+                for a, b in zip(check["numerator_status"], check["denominator_status"], strict=True))],
     })
 
 
 def _f(v: object) -> float:
     return np.nan if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)  # type: ignore[arg-type]
-
-
-def _both(a: object, b: object) -> bool:
-    return isinstance(a, str) and bool(a) and isinstance(b, str) and bool(b)
-
-
-def _combined(a: object, b: object) -> str | None:
-    """Status of a ratio: None without both inputs, else the weakest input's derived status."""
-    return derived_status([a, b]) if _both(a, b) else None
-
-
-def _mixed(a: object, b: object) -> bool:
-    """Whether a ratio's inputs mix real and sample data (shown as 混合来源 / mixed sources)."""
-    return _both(a, b) and mixed([a, b])
 
 
 def funding_matrix(checks: pd.DataFrame, adcodes: Sequence[str], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -43,6 +43,13 @@ def mixed(statuses: Iterable[object]) -> bool:
     return len({_statuses()[s]["origin"] for s in _present(statuses)}) > 1
 
 
+def ratio_provenance(numerator: object, denominator: object) -> tuple[str | None, bool]:
+    """A ratio's (status, mixed) from its two inputs' statuses; (None, False) unless both have one."""
+    if len(_present([numerator, denominator])) < 2:
+        return None, False
+    return derived_status([numerator, denominator]), mixed([numerator, denominator])
+
+
 def status_aliases() -> dict[str, str]:
     """What a return's status column may say -> status id (aliases as written in the catalog)."""
     return {alias: sid for sid, spec in _statuses().items() for alias in spec["aliases"]}

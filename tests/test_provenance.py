@@ -79,3 +79,10 @@ def test_map_and_tables_flag_mixed_sources() -> None:
     detail = tables.funding_detail(check, "en").set_index("District")["Data status"]
     assert detail["Haishu District"] == "reported"
     assert detail["Jiangbei District"] == "illustrative (mixed sources)"
+
+
+def test_a_ratio_has_a_status_only_when_both_inputs_have_one() -> None:
+    assert provenance.ratio_provenance("official", "illustrative") == ("illustrative", True)
+    assert provenance.ratio_provenance("official", "reported") == ("reported", False)
+    assert provenance.ratio_provenance("official", None) == (None, False)
+    assert provenance.ratio_provenance(float("nan"), "official") == (None, False)
