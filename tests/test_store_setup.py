@@ -112,13 +112,18 @@ def test_upgrade_from_the_first_schema_keeps_every_release(store_url: str) -> No
     assert upgrade_store(store_url)[1] == revision  # upgrading an up-to-date store is a no-op
 
 
-def test_a_store_from_a_newer_version_is_refused(store_url: str) -> None:
+def tamper(store_url: str, sql: str) -> None:
+    """Create the store, change it behind its back with `sql`, and forget the open one."""
     open_store(store_url)
     engine = sa.create_engine(store_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.execute(sa.text(sql))
     engine.dispose()
     forget_stores()
+
+
+def test_a_store_from_a_newer_version_is_refused(store_url: str) -> None:
+    tamper(store_url, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreError, match="newer than this version"):
         open_store(store_url)
 
@@ -130,12 +135,7 @@ def test_missing_postgresql_binaries_fail_with_the_install_hint(monkeypatch: pyt
 
 
 def test_a_broken_schema_is_not_reported_as_an_unreachable_server(store_url: str) -> None:
-    open_store(store_url)
-    engine = sa.create_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE release_snapshots"))
-    engine.dispose()
-    forget_stores()
+    tamper(store_url, "DROP TABLE release_snapshots")
     with pytest.raises(StoreError) as err:
         open_store(store_url).read()
     assert "refused the operation" in str(err.value)
