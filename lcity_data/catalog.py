@@ -15,6 +15,7 @@ from typing import Any
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 DATA_DIR = Path(__file__).parent / "data"
+SHIPPED_CSV = DATA_DIR / "ningbo_indicators.csv"  # the shipped sample, release 1 of a new store
 
 @cache
 def _read(name: str) -> dict[str, Any]:

@@ -11,30 +11,14 @@ from functools import cache
 
 import pandas as pd
 
-from lcity_data.catalog import DATA_DIR, load_catalog
+from lcity_data.catalog import DATA_DIR, SHIPPED_CSV, load_catalog
 from lcity_data.ratios import ratio_table
 from lcity_data.store import ReleaseInfo, open_store
-from lcity_data.validation import COLUMNS, conform, digest, validate_table
+from lcity_data.validation import COLUMNS, digest, read_long_csv
 
-SHIPPED_TABLE = DATA_DIR / "ningbo_indicators.csv"
 SHIPPED_DIGEST = DATA_DIR / "ningbo_indicators.validated"
 """The digest of the shipped table as it last passed validation (tests/test_loading_fast.py keeps it true)."""
 MIXED_NOTE = "混合来源：部分输入为示例数据 / mixed sources: some inputs are illustrative"
-
-
-def read_long_csv(path, validated_digest: str | None = None) -> pd.DataFrame:
-    """Read a table already in the canonical long format (base units) and validate it.
-
-    With `validated_digest`: when the file's content has exactly that digest, this very data version
-    passed the schema before, and only its dtypes are set, so a server's first page does not load
-    pandera (and the geopandas it pulls in) to check the same rows again. Any other content is validated.
-    """
-    df = pd.read_csv(path, dtype={"adcode": str, "note": str, "source": str}, keep_default_na=False,
-                     na_values={"value": [""]})
-    df["note"] = df["note"].fillna("")
-    if validated_digest is not None and digest(df) == validated_digest:
-        return conform(df)
-    return validate_table(df)
 
 
 def _validated_digest() -> str | None:
@@ -46,7 +30,7 @@ def _validated_digest() -> str | None:
 
 def record_shipped_digest() -> str:
     """Validate the shipped table and record its digest (run after editing the shipped CSV)."""
-    validated = read_long_csv(SHIPPED_TABLE)
+    validated = read_long_csv(SHIPPED_CSV)
     value = digest(validated)
     SHIPPED_DIGEST.write_text(value + "\n", encoding="utf-8")
     return value
@@ -54,7 +38,7 @@ def record_shipped_digest() -> str:
 
 @cache
 def _shipped() -> pd.DataFrame:
-    return with_derived(read_long_csv(SHIPPED_TABLE, _validated_digest()))
+    return with_derived(read_long_csv(SHIPPED_CSV, _validated_digest()))
 
 
 def load_shipped() -> pd.DataFrame:

@@ -22,7 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import import_view
 from lcity_data import importer
-from lcity_data.loading import SHIPPED_TABLE, load_shipped
+from lcity_data.catalog import SHIPPED_CSV
+from lcity_data.loading import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -300,7 +301,7 @@ def test_historical_units_and_a_new_year_run_on_every_page(xlsx):
 
 
 def test_sessions_are_isolated_and_the_shipped_file_is_untouched(xlsx):
-    before = hashlib.sha256(SHIPPED_TABLE.read_bytes()).hexdigest()
+    before = hashlib.sha256(SHIPPED_CSV.read_bytes()).hexdigest()
     a, b = start(), start()
     upload(a, "messy.xlsx", xlsx)
     a.selectbox(key=next(s.key for s in a.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
@@ -314,5 +315,5 @@ def test_sessions_are_isolated_and_the_shipped_file_is_untouched(xlsx):
     assert not b.metric  # b never saw a's file
     assert data_rows(b, "funding_community_edu")["数值"].tolist() != [FUNDING_2024]
     assert "uploaded_table" not in b.session_state
-    assert hashlib.sha256(SHIPPED_TABLE.read_bytes()).hexdigest() == before
+    assert hashlib.sha256(SHIPPED_CSV.read_bytes()).hexdigest() == before
     assert UPLOAD_SOURCE not in set(load_shipped()["source"])

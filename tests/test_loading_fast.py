@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from lcity_data import loading
+from lcity_data.catalog import SHIPPED_CSV
 from lcity_data.validation import conform, digest, validate_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ def _raw(path: Path) -> pd.DataFrame:
 
 
 def test_recorded_digest_is_the_shipped_table_and_it_validates():
-    raw = _raw(loading.SHIPPED_TABLE)
+    raw = _raw(SHIPPED_CSV)
     recorded = loading.SHIPPED_DIGEST.read_text(encoding="utf-8").strip()
     assert digest(raw) == recorded, (
         "the shipped CSV changed: run `python -c 'from lcity_data.loading import record_shipped_digest; "
@@ -35,7 +36,7 @@ def test_recorded_digest_is_the_shipped_table_and_it_validates():
 
 
 def test_other_content_is_validated_in_full(tmp_path):
-    bad = _raw(loading.SHIPPED_TABLE)
+    bad = _raw(SHIPPED_CSV)
     bad.loc[0, "status"] = "made_up"
     path = tmp_path / "changed.csv"
     bad.to_csv(path, index=False)

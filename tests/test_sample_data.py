@@ -2,8 +2,8 @@ import csv
 
 import pandas as pd
 
-from lcity_data.catalog import DATA_DIR, load_catalog
-from lcity_data.loading import SHIPPED_TABLE, load_shipped
+from lcity_data.catalog import DATA_DIR, SHIPPED_CSV, load_catalog
+from lcity_data.loading import load_shipped
 from lcity_data.sample_data import build_rows, render_csv
 from lcity_data.units import to_base, unit_id_for
 
@@ -11,7 +11,7 @@ from lcity_data.units import to_base, unit_id_for
 def test_generator_is_deterministic_and_matches_the_shipped_file():
     text = render_csv(build_rows())
     assert text == render_csv(build_rows())
-    assert text == SHIPPED_TABLE.read_text(encoding="utf-8"), "rebuild with: python -m lcity_data.sample_data"
+    assert text == SHIPPED_CSV.read_text(encoding="utf-8"), "rebuild with: python -m lcity_data.sample_data"
 
 
 def test_a_different_seed_gives_different_illustrative_values():

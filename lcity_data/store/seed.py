@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from lcity_data.catalog import DATA_DIR, load_catalog
-from lcity_data.validation import validate_table
+from lcity_data.catalog import SHIPPED_CSV, load_catalog
+from lcity_data.validation import read_long_csv
 
-SAMPLE = DATA_DIR / "ningbo_indicators.csv"
+SAMPLE = SHIPPED_CSV
 
 
 def file_record(path: Path, sheet: str | None = None, name: str | None = None) -> dict:
@@ -21,10 +21,7 @@ def file_record(path: Path, sheet: str | None = None, name: str | None = None) -
 
 def seed_release() -> tuple[pd.DataFrame, list[dict], dict]:
     """The sample's base values with provenance (CSV line numbers), its file entry and a report."""
-    raw = pd.read_csv(SAMPLE, dtype={"adcode": str, "note": str, "source": str}, keep_default_na=False,
-                      na_values={"value": [""]})
-    raw["note"] = raw["note"].fillna("")
-    table = validate_table(raw)
+    table = read_long_csv(SAMPLE)
     table["file"] = SAMPLE.name
     table["sheet"] = None
     table["row"] = table.index + 2  # line 1 is the header
