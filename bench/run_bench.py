@@ -364,7 +364,7 @@ def payload_sizes() -> dict:
     """Bytes of what the Map page sends, built in-process exactly as the page builds it (default view)."""
     from dashboard.formatting import indicator_label
     from dashboard.i18n import t
-    from dashboard.map_component import frames, payload
+    from dashboard.map.map_component import frames, payload
     from lcity_data.classify import standard_for_indicator
     from lcity_data.geometry import boundaries_geojson
     from lcity_data.loading import load_shipped
@@ -394,7 +394,7 @@ def payload_sizes() -> dict:
 
 def scale_sizes() -> dict:
     from bench.scale_data import WORK
-    from dashboard.map_component import payload
+    from dashboard.map.map_component import payload
 
     geo = json.loads((WORK / "towns.geojson").read_text(encoding="utf-8"))
     shapes = payload.project(geo)
@@ -504,7 +504,8 @@ def analysis(res: dict) -> list[str]:
         f"ms (the component's state message starts a rerun of the whole page on the server), first → last message "
         f"{bd['first_to_last_message']} ms (the run streaming its elements), last message → table and URL on screen "
         f"{bd['last_message_to_table_and_url']} ms. The ranking table is a plain, escaped HTML table "
-        "(dashboard/map_ranking.py) since this round: Streamlit's data grid it replaced took 213.5 ms p50 of that last "
+        "(dashboard/map/map_ranking.py) since this round: Streamlit's data grid it replaced took 213.5 ms p50 "
+        "of that last "
         "step in the previous recorded run (p95 611.6 ms then). The bare app's whole round trip is "
         f"{floor['p50']} / {floor['p95']} ms in the same run; the Map page's rerun also redraws the frame, the "
         "sidebar and the URL state, and on 2 cores shared with other work each step of it waits for a core. The map "

@@ -2,7 +2,7 @@
 
 Built by bench/run_bench.py (data from bench/scale_data.py in bench/_work/). Mirrors the Map page's
 path: cached table, shapes projected once (cache_resource), every year's frame with quantile classes
-(lcity_data.classify.class_breaks, coloured with dashboard.maps.sequential_colors) built once per
+(lcity_data.classify.class_breaks, coloured with dashboard.map.maps.sequential_colors) built once per
 indicator (cache_data), the component mounted with the year; a year the timeline reports comes back
 into the sidebar slider (one state), as on the Map page. Not part of the app.
 """
@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 from bench.scale_data import WORK  # noqa: E402
 from dashboard import maps  # noqa: E402
-from dashboard.map_component import frames, payload, view  # noqa: E402
+from dashboard.map.map_component import frames, payload, view  # noqa: E402
 from lcity_data.classify import NO_DATA, class_breaks  # noqa: E402
 
 YEAR_KEY = "scale_year"

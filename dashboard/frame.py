@@ -20,9 +20,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, errors, navigation, release_view, session, sidebar, upload_status
-from dashboard import state as vs
+from dashboard import assets, data_access, errors, navigation, session, sidebar, view_state
 from dashboard.i18n import t
+from dashboard.releases import release_view
+from dashboard.uploads import upload_status
 
 FAVICON = Path(__file__).with_name("favicon.png")
 _IN_FRAME: contextvars.ContextVar[bool] = contextvars.ContextVar("lcity_in_frame", default=False)
@@ -71,12 +72,12 @@ def run() -> None:
                 st.rerun()
         page.run()
     except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
-        errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", vs.LANGS[0]))
+        errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", view_state.LANGS[0]))
     finally:
         _IN_FRAME.reset(token)
 
 
-def _state_for_release() -> tuple[vs.ViewState, list[vs.Notice], vs.Options]:
+def _state_for_release() -> tuple[view_state.ViewState, list[view_state.Notice], view_state.Options]:
     """The view state for this run, with the release it shows fixed in data_access.
 
     Options (years, releases) come from the latest release; a link's `release=N` then pins N, and
@@ -86,7 +87,7 @@ def _state_for_release() -> tuple[vs.ViewState, list[vs.Notice], vs.Options]:
     releases = tuple(range(1, latest + 1))  # release ids are consecutive from 1
     options = session.options_for(data_access.current_table(), releases)
     state, notices = session.load_state(options)
-    if state.release not in (vs.LATEST, latest):
+    if state.release not in (view_state.LATEST, latest):
         data_access.pin(state.release)
         options = session.options_for(data_access.current_table(), releases)
         state = session.settle(options)
@@ -96,16 +97,16 @@ def _state_for_release() -> tuple[vs.ViewState, list[vs.Notice], vs.Options]:
 def _store_failed(err: data_access.StoreUnavailable) -> None:
     """No data: the store's message in place of the page (navigation kept hidden, no traceback)."""
     lang = st.query_params.get("lang", "")
-    if lang not in vs.LANGS:
+    if lang not in view_state.LANGS:
         previous = st.session_state.get(session.STATE_KEY)
-        lang = previous.lang if previous is not None else vs.LANGS[0]
+        lang = previous.lang if previous is not None else view_state.LANGS[0]
     st.navigation(list(navigation.build_pages(lang).values()), position="hidden")
     st.set_page_config(page_title=t("app.title", lang), page_icon=str(FAVICON), layout="wide")
     st.title(t("app.title", lang))
     release_view.show_store_error(err, lang)
 
 
-def page_state() -> vs.ViewState:
+def page_state() -> view_state.ViewState:
     """The view state for the page being drawn (running the frame first if Streamlit skipped it)."""
     if not _IN_FRAME.get():
         run()

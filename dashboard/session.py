@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state as vs
+from dashboard import view_state
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from lcity_data.catalog import load_catalog
@@ -35,7 +35,7 @@ EDITED_KEY = "_lc_edited_fields"
 DRAWN_LANG_KEY = "_lc_widget_lang"  # widget key -> the language its labels were last sent in
 
 
-def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> vs.Options:
+def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> view_state.Options:
     """Valid values: the catalog's indicators and standards, current districts, years in the table,
     the composite index's weightable dimensions and inputs (catalog/evaluation.toml), and the
     published release ids a link may pin."""
@@ -44,7 +44,7 @@ def options_for(table: pd.DataFrame, releases: tuple[int, ...] = ()) -> vs.Optio
     index = default_config()
     current = table[table["adcode"].isin(reg.adcodes)]
     years = tuple(sorted(int(y) for y in current["year"].unique())) or (2024,)
-    return vs.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
+    return view_state.Options(adcodes=tuple(reg.adcodes), indicators=tuple(cat.indicators), years=years,
                       standards=tuple(cat.standards), default_standard=cat.standard().id,
                       dimensions=tuple(index.dimensions), index_indicators=tuple(index.indicators),
                       default_normalisation=index.normalisation, releases=releases)
@@ -54,37 +54,38 @@ def _query_dict() -> dict[str, str]:
     return {k: st.query_params.get(k, "") for k in st.query_params}
 
 
-def load_state(options: vs.Options) -> tuple[vs.ViewState, list[vs.Notice]]:
+def load_state(options: view_state.Options) -> tuple[view_state.ViewState, list[view_state.Notice]]:
     """The state for this run: session state, with URL changes from outside applied on top."""
     current = _query_dict()
-    previous: vs.ViewState | None = st.session_state.get(STATE_KEY)
+    previous: view_state.ViewState | None = st.session_state.get(STATE_KEY)
     if previous is None:
-        state, notices = vs.parse_params(current, options)
+        state, notices = view_state.parse_params(current, options)
     else:
         # A widget the user just moved wins over the URL: the rerun request carries the address bar as
         # it was, which lags a run behind when the user steps quickly (the slider would jump back).
         edited = st.session_state.pop(EDITED_KEY, set())
-        changed = [p for p in vs.changed_params(current, st.session_state.get(WRITTEN_KEY, {}))
-                   if vs.PARAM_FIELDS.get(p) not in edited]
-        state, notices = vs.parse_params(current, options, base=vs.clamp(previous, options), only=changed)
+        changed = [p for p in view_state.changed_params(current, st.session_state.get(WRITTEN_KEY, {}))
+                   if view_state.PARAM_FIELDS.get(p) not in edited]
+        base = view_state.clamp(previous, options)
+        state, notices = view_state.parse_params(current, options, base=base, only=changed)
     st.session_state[STATE_KEY] = state
     st.session_state[OPTIONS_KEY] = options
     return state, notices
 
 
-def settle(options: vs.Options) -> vs.ViewState:
+def settle(options: view_state.Options) -> view_state.ViewState:
     """Re-check the state against new options (the pinned release's years may differ from the latest's)."""
-    state = vs.clamp(get(), options)
+    state = view_state.clamp(get(), options)
     st.session_state[STATE_KEY] = state
     st.session_state[OPTIONS_KEY] = options
     return state
 
 
-def get() -> vs.ViewState:
+def get() -> view_state.ViewState:
     return st.session_state[STATE_KEY]
 
 
-def update(**changes: Any) -> vs.ViewState:
+def update(**changes: Any) -> view_state.ViewState:
     state = get().with_(**changes)
     st.session_state[STATE_KEY] = state
     return state
@@ -92,14 +93,14 @@ def update(**changes: Any) -> vs.ViewState:
 
 def write_url(params: tuple[str, ...], extra: dict[str, str] | None = None) -> dict[str, str]:
     """Put the current state's parameters for this page (and `extra` markers) into the address bar."""
-    wanted = {**vs.to_params(get(), params), **(extra or {})}
+    wanted = {**view_state.to_params(get(), params), **(extra or {})}
     if _query_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted
     return wanted
 
 
-def show_notices(notices: list[vs.Notice], lang: str) -> None:
+def show_notices(notices: list[view_state.Notice], lang: str) -> None:
     """A small caption per URL parameter that was ignored, and one toast saying so.
 
     The value comes from the link, so it is shown as plain text (a newline in it must not start a link).
@@ -134,7 +135,7 @@ def bind(widget: Callable[..., Any], field: str, label: str, *,
         except (TypeError, ValueError, IndexError):
             return
         options = st.session_state.get(OPTIONS_KEY)
-        if options is not None and vs.valid_value(field, value, options):
+        if options is not None and view_state.valid_value(field, value, options):
             update(**{field: value})
             st.session_state.setdefault(EDITED_KEY, set()).add(field)
 
@@ -148,4 +149,4 @@ def page_link(page_key: str, label: str, icon: str | None = None) -> None:
 
     target = spec(page_key)
     st.page_link(target.path, label=label, icon=icon or target.icon,
-                 query_params=vs.to_params(get(), target.params))
+                 query_params=view_state.to_params(get(), target.params))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import session
-from dashboard import state as vs
+from dashboard import session, view_state
 from dashboard.formatting import indicator_label
 from dashboard.i18n import t
 from dashboard.navigation import PageSpec
@@ -15,11 +14,11 @@ from lcity_data.registry import load_registry
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
-def render(spec: PageSpec, options: vs.Options) -> vs.ViewState:
+def render(spec: PageSpec, options: view_state.Options) -> view_state.ViewState:
     """Draw the shared sidebar for `spec` and return the (possibly updated) view state."""
     reg = load_registry()
     with st.sidebar:
-        session.bind(st.radio, "lang", "语言 / Language", options=list(vs.LANGS),
+        session.bind(st.radio, "lang", "语言 / Language", options=list(view_state.LANGS),
                      format_func=LANG_NAMES.get, horizontal=True)
         lang = session.get().lang
         if "indicator" in spec.controls:

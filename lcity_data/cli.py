@@ -89,7 +89,7 @@ def _build_parser() -> _Parser:
     cli_releases.add_commands(subparsers, common)
     editors.add_subparser(subparsers)
 
-    from dashboard.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
+    from dashboard.briefing.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
 
     add_briefing(subparsers, common)
     return parser

@@ -4,9 +4,11 @@ how to cite, and what "illustrative / 示例" means."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_access, frame, index_view, progress_view, release_view
+from dashboard import data_access, frame
+from dashboard.charts import index_view, progress_view
 from dashboard.formatting import definition, target_text, unit_label
 from dashboard.i18n import t
+from dashboard.releases import release_view
 from lcity_data import __version__
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite, grade_note

@@ -1,7 +1,7 @@
 """简报 Briefing: the Lifelong Learning Week slide show. One slide at a time in large type for a
 projector (full screen with `?embed=true`); the slide number lives in the URL (`slide=3`) so a
-presenter can open a slide directly. The slides are built by dashboard/slides.py and the offline
-HTML file by dashboard/briefing_export.py; this page only shows them."""
+presenter can open a slide directly. The slides are built by dashboard/briefing/slides.py and the offline
+HTML file by dashboard/briefing/briefing_export.py; this page only shows them."""
 
 from functools import partial
 
@@ -9,9 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import briefing_export, briefing_pptx, chart_tools, data_access, frame, session, slides
+from dashboard import data_access, frame, session
+from dashboard.briefing import briefing_export, briefing_pptx, slides
+from dashboard.charts import chart_tools
 from dashboard.i18n import t
-from dashboard.map_component import view as map_view
+from dashboard.map.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 
 state = frame.page_state()

@@ -5,9 +5,9 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data_access, frame, session, tables
-from dashboard import state as vs
-from dashboard.export_footer import footer_text
+from dashboard import data_access, frame, session, view_state
+from dashboard.charts import tables
+from dashboard.charts.export_footer import footer_text
 from dashboard.formatting import column_format, indicator_label, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
@@ -23,7 +23,7 @@ years = [y for y in sorted(table["year"].unique()) if state.years[0] <= y <= sta
 st.title(t("data.title", lang))
 c1, c2 = st.columns([2, 3])
 with c1:
-    session.bind(st.segmented_control, "layout", t("data.layout", lang), options=list(vs.LAYOUTS),
+    session.bind(st.segmented_control, "layout", t("data.layout", lang), options=list(view_state.LAYOUTS),
                  format_func=lambda v: t(f"data.layout_{v}", lang), required=True)
 with c2:
     all_indicators = st.toggle(t("data.all_indicators", lang), value=False, key="data_all_indicators")

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, page_style, progress_view, session, tables
-from dashboard import state as vs
+from dashboard import data_access, frame, page_style, session, view_state
+from dashboard.charts import chart_tools, figures, progress_view, tables
 from dashboard.formatting import target_text
 from dashboard.i18n import t
-from dashboard.map_component import view as map_view
+from dashboard.map import maps
+from dashboard.map.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
 from lcity_data.funding import statuses_for
@@ -130,9 +131,9 @@ def threshold_input(column: st.delta_generator.DeltaGenerator, field: str, label
     with column:
         session.bind(st.number_input, field, label, min_value=0.0, step=step, key_suffix=f"_{std.id}",
                      to_widget=lambda v: float(own if v is None else Decimal(v)),
-                     from_widget=lambda v: None if Decimal(repr(float(v))) == own else vs.threshold_text(v))
+                     from_widget=lambda v: None if Decimal(repr(float(v))) == own else view_state.threshold_text(v))
     value = getattr(session.get(), field)
-    return vs.threshold_text(own) if value is None else value
+    return view_state.threshold_text(own) if value is None else value
 
 
 lo = threshold_input(w1, "whatif_min", t("funding.whatif_minimum", lang, unit=unit), std.minimum)

@@ -1,12 +1,13 @@
 """导入数据 Import data: upload a district return, see what became of every row, and use the accepted
-values in this session only (nothing is written to disk). The logic lives in dashboard/import_view.py."""
+values in this session only (nothing is written to disk). The logic lives in dashboard/uploads/import_view.py."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data_access, frame, import_view, import_worker, publish_view
+from dashboard import data_access, frame
 from dashboard.i18n import t
+from dashboard.uploads import import_view, import_worker, publish_view
 from lcity_data import importer, table_reader
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.validation import FIRST_YEAR, last_year

@@ -1,10 +1,11 @@
 """综合指数 Composite index: a weighted learning-city index per district, how far its ranking depends on
 the weights (rank ranges), and each district's dimension profile. The maths is lcity_data/composite.py;
-weights, shares and tables are dashboard/index_view.py."""
+weights, shares and tables are dashboard/charts/index_view.py."""
 
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, index_view, session
+from dashboard import data_access, frame, session
+from dashboard.charts import chart_tools, figures, index_view
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, default_config, score_decimals, settings

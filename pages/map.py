@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboard import assets, chart_tools, data_access, frame, map_ranking, maps, session
-from dashboard import state as vs
+from dashboard import assets, data_access, frame, session, view_state
+from dashboard.charts import chart_tools
 from dashboard.formatting import indicator_label
 from dashboard.i18n import t
-from dashboard.map_component import presenting
-from dashboard.map_component import view as map_view
+from dashboard.map import map_ranking, maps
+from dashboard.map.map_component import presenting
+from dashboard.map.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
@@ -24,15 +25,15 @@ st.caption(t("map.subtitle", lang, indicator=ind.name(lang), year=state.year))
 std = standard_for_indicator(state.indicator)
 c1, c2, c3 = st.columns([3, 2, 2])  # the engine switch needs room for "Plotly (default) | Leaflet"
 with c1:
-    session.bind(st.segmented_control, "view", t("map.view", lang), options=list(vs.MAP_VIEWS),
+    session.bind(st.segmented_control, "view", t("map.view", lang), options=list(view_state.MAP_VIEWS),
                  format_func=lambda v: t("mapcomp.view_svg" if v == "plotly" else f"map.view_{v}", lang),
                  required=True)
 if std is None:
     with c2:
-        session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(vs.CLASS_METHODS),
+        session.bind(st.selectbox, "classes", t("map.classes", lang), options=list(view_state.CLASS_METHODS),
                      format_func=lambda m: t(f"map.method_{m}", lang), placeholder=t("defects.choose", lang))
     with c3:
-        session.bind(st.slider, "k", t("map.k", lang), min_value=vs.K_RANGE[0], max_value=vs.K_RANGE[1],
+        session.bind(st.slider, "k", t("map.k", lang), min_value=view_state.K_RANGE[0], max_value=view_state.K_RANGE[1],
                      disabled=state.classes == "continuous")
 else:
     with c2:
@@ -60,7 +61,7 @@ if state.view == "plotly":  # the URL keeps its old name for the default view: s
 else:
     from streamlit_folium import st_folium  # only here: folium costs every server process memory and start-up
 
-    from dashboard import leaflet_view
+    from dashboard.map import leaflet_view
 
     if not (assets.LEAFLET_DIR / "leaflet.js").exists():
         st.warning(t("map.leaflet_missing", lang))

@@ -3,10 +3,12 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, page_style, progress_view, session, tables
+from dashboard import data_access, frame, page_style, session
+from dashboard.charts import chart_tools, figures, progress_view, tables
 from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
-from dashboard.map_component import view as map_view
+from dashboard.map import maps
+from dashboard.map.map_component import view as map_view
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
 

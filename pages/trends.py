@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart_tools, data_access, figures, frame, maps, session, trend_view
-from dashboard import state as vs
+from dashboard import data_access, frame, session, view_state
+from dashboard.charts import chart_tools, figures, trend_view
 from dashboard.formatting import axis_scale, definition, indicator_label, join_names, unit_label, value_text
 from dashboard.i18n import t
+from dashboard.map import maps
 from lcity_data.aggregate import city_series, indexed
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source
@@ -26,7 +27,7 @@ st.caption(t("trends.subtitle", lang, indicator=ind.name(lang), start=years[0], 
 
 c1, c2 = st.columns([2, 3])
 with c1:
-    session.bind(st.segmented_control, "mode", t("trends.mode", lang), options=list(vs.TREND_MODES),
+    session.bind(st.segmented_control, "mode", t("trends.mode", lang), options=list(view_state.TREND_MODES),
                  format_func=lambda m: t(f"trends.mode_{m}", lang), required=True)
 state = session.get()
 rows = table[(table["indicator"] == state.indicator) & table["adcode"].isin(state.districts)

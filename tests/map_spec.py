@@ -1,7 +1,7 @@
 """Read the map component's data back as a person sees it: which district is drawn in which class, and
 what its hover says, in the year the map shows.
 
-The pages mount `dashboard.map_component` as two `bidi_component` elements: the map (`{"map": payload,
+The pages mount `dashboard.map.map_component` as two `bidi_component` elements: the map (`{"map": payload,
 "key": ...}`, the same on every rerun) and its year element (`{"key": ..., "year": ...}`). These helpers
 mirror what map.js draws from them: the fill of each district in the shown year, the legend entry with
 that colour, and the hover lines.

@@ -11,7 +11,7 @@ import pytest
 from map_spec import component_data, is_map
 from streamlit.testing.v1 import AppTest
 
-from dashboard import briefing_export
+from dashboard.briefing import briefing_export
 from dashboard.safe_text import plain
 
 ROOT = Path(__file__).resolve().parents[1]

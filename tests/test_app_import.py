@@ -1,4 +1,4 @@
-"""The Import page: messy real files through dashboard/import_view.py (pure) and through the page itself
+"""The Import page: messy real files through dashboard/uploads/import_view.py (pure) and through the page itself
 (AppTest drives st.file_uploader), Apply reaching every page, reset, unreadable files, session isolation.
 
 The workbook below is what a district office sends: an explanatory first sheet, a merged title row, a
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import import_view
+from dashboard.uploads import import_view
 from lcity_data import importer
 from lcity_data.catalog import SHIPPED_CSV
 from lcity_data.loading import load_shipped
@@ -92,7 +92,7 @@ def test_an_unexpected_error_is_logged_and_shown_as_a_plain_message(monkeypatch,
         raise KeyError("bug")
 
     monkeypatch.setattr(importer, "import_file", broken)
-    with caplog.at_level(logging.ERROR, logger="dashboard.import_view"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.uploads.import_view"):
         result = import_view.run_import(b"x", "a.csv")
     assert result == import_view.Failure(import_view.t("import.error_unexpected", "zh"),
                                          import_view.t("import.error_unexpected", "en"))

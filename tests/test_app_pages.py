@@ -113,7 +113,7 @@ def test_year_changes_the_map_and_the_url():
     assert before["map"] == after["map"]  # every year is already in the browser: only the year changes
     assert drawn(after) != drawn(before)
     assert all("年份: 2014" in h for h in hovers(after).values())
-    # the ranking table (an escaped HTML table, dashboard/map_ranking.py) holds the year the map shows
+    # the ranking table (an escaped HTML table, dashboard/map/map_ranking.py) holds the year the map shows
     ranking = next(e.proto.body for e in at.get("html") if "lc-ranking" in e.proto.body)
     for h in hovers(after).values():
         name, value = h.split(" · ")[0], re.search(r"数值: ([\d.,]+)", h).group(1)

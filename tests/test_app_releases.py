@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import publish_view
+from dashboard.uploads import publish_view
 from lcity_data import cli, editors
 from lcity_data.store import open_store
 from lcity_data.validation import COLUMNS

@@ -42,7 +42,7 @@ def test_language_switch_relabels_the_selected_districts():
 
 def test_tied_leaders_share_rank_one_in_the_sentence_chart_and_table():
     """2024: 北仑区 75.51 and 象山县 75.53 both read 75.5 — '并列第一' and both plotted at rank 1."""
-    from dashboard import slides
+    from dashboard.briefing import slides
     from lcity_data.loading import load_shipped
 
     deck = slides.build_deck(load_shipped(), 2024, ALL, "zh")
@@ -61,7 +61,7 @@ def test_tied_leaders_share_rank_one_in_the_sentence_chart_and_table():
 def test_map_ranks_tie_at_the_precision_shown():
     import pandas as pd
 
-    from dashboard import maps
+    from dashboard.map import maps
 
     table = pd.DataFrame({"adcode": ["330203", "330205", "330206"], "year": 2022,
                           "indicator": "funding_per_capita", "value": [7.551, 7.549, 3.0],
@@ -122,7 +122,7 @@ def test_downloads_are_at_reporting_precision_with_units_and_sources():
 
     import pandas as pd
 
-    from dashboard import tables
+    from dashboard.charts import tables
     from lcity_data.export import to_csv_bytes
     from lcity_data.loading import load_shipped
 
@@ -177,13 +177,13 @@ def test_what_if_thresholds_live_in_the_url_and_chips_say_what_changed():
 
 
 def test_threshold_parameters_parse_strictly():
-    from dashboard import state as vs
+    from dashboard import view_state
 
-    assert vs.parse_threshold("6.50") == "6.5"
-    assert vs.parse_threshold(" 12 ") == "12"
-    assert vs.parse_threshold("0") == "0"
+    assert view_state.parse_threshold("6.50") == "6.5"
+    assert view_state.parse_threshold(" 12 ") == "12"
+    assert view_state.parse_threshold("0") == "0"
     for bad in ("-1", "abc", "NaN", "Infinity", "1e12", "", "1" * 20):
-        assert vs.parse_threshold(bad) is None, bad
+        assert view_state.parse_threshold(bad) is None, bad
 
 
 def test_overview_cards_name_the_districts_below_the_minimum():
@@ -249,7 +249,7 @@ def test_funding_history_is_a_full_width_table_with_every_year():
 def test_matrix_html_escapes_its_text():
     import pandas as pd
 
-    from dashboard import tables
+    from dashboard.charts import tables
 
     labels = pd.DataFrame([["<b>x</b>"]], index=["<script>"], columns=["2024"])
     keys = pd.DataFrame([["below_minimum"]], index=["<script>"], columns=["2024"])
@@ -261,7 +261,7 @@ def test_matrix_html_escapes_its_text():
 
 
 def test_leaflet_scale_is_metric_only_and_tooltips_stay_inside_the_map():
-    from dashboard import leaflet_view, maps
+    from dashboard.map import leaflet_view, maps
     from lcity_data.geometry import boundaries_geojson
     from lcity_data.loading import load_shipped
 

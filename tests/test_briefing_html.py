@@ -1,4 +1,4 @@
-"""The briefing deck (dashboard/slides.py) and its offline HTML file (dashboard/briefing_export.py),
+"""The briefing deck (dashboard/briefing/slides.py) and its offline HTML file (dashboard/briefing/briefing_export.py),
 without a browser: structure, one inlined plotly.js, no external URL, escaping, print stylesheet.
 tests/browser/test_briefing_export.py opens the file in Chromium with the network blocked."""
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
-from dashboard import briefing_export, slides
-from dashboard import state as vs
+from dashboard import view_state
+from dashboard.briefing import briefing_export, slides
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
 from lcity_data.loading import load_shipped
@@ -53,7 +53,7 @@ def html_zh(table) -> str:
 def test_deck_has_the_slides_the_url_can_address(table):
     deck = slides.build_deck(table, 2024, ALL, "en")
     assert tuple(s.key for s in deck) == slides.SLIDE_KEYS
-    assert len(deck) == vs.SLIDE_RANGE[1]  # slide=1..6 in the URL
+    assert len(deck) == view_state.SLIDE_RANGE[1]  # slide=1..6 in the URL
     assert deck[0].figure is None
     assert [s.key for s in deck if s.map is not None] == ["status_map"]  # the map component, with its timeline
     assert all(s.figure is not None for s in deck[1:] if s.map is None)

@@ -15,8 +15,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from dashboard import briefing_pptx, slides, tables
-from dashboard.export_footer import issuer
+from dashboard.briefing import briefing_pptx, slides
+from dashboard.charts import tables
+from dashboard.charts.export_footer import issuer
 from dashboard.formatting import map_label
 from lcity_data import briefing, cli
 from lcity_data.aggregate import city_series

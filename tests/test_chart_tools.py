@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import chart_tools
-from dashboard.export_footer import issuer
+from dashboard.charts import chart_tools
+from dashboard.charts.export_footer import issuer
 from lcity_data.citation import format_source
 from lcity_data.loading import load_shipped
 

@@ -6,7 +6,8 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import maps, tables
+from dashboard.charts import tables
+from dashboard.map import maps
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite, format_source, format_sources, is_unverified, lookup, status_suffix
 from lcity_data.loading import load_shipped
@@ -82,7 +83,7 @@ def test_tables_and_maps_show_formatted_sources_and_unverified_status(lang):
 
 
 def test_briefing_says_how_many_official_values_are_unverified():
-    from dashboard import slides
+    from dashboard.briefing import slides
     from lcity_data.registry import load_registry
 
     df = load_shipped()
@@ -102,7 +103,7 @@ def test_excel_download_prints_the_issuing_unit_and_date_in_its_footer():
 
     import openpyxl
 
-    from dashboard.export_footer import footer_text
+    from dashboard.charts.export_footer import footer_text
     from lcity_data.export import to_xlsx_bytes
 
     footer = footer_text("zh", date(2026, 11, 30), "R&D release")

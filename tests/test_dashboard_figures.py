@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import figures, formatting, i18n, leaflet_view, maps, tables
+from dashboard import formatting, i18n
 from dashboard.assets import ensure_leaflet, leaflet_source
+from dashboard.charts import figures, tables
+from dashboard.map import leaflet_view, maps
 from lcity_data.geometry import boundaries_geojson
 from lcity_data.loading import load_shipped
 from lcity_data.registry import load_registry
@@ -216,20 +218,20 @@ def test_every_key_used_in_code_exists():
 
 
 def test_dynamic_keys_exist():
-    from dashboard import state as vs
+    from dashboard import view_state
     from dashboard.navigation import PAGES
     from lcity_data.catalog import load_catalog
 
     cat = load_catalog()
     dynamic = [f"page.{p.key}" for p in PAGES]
-    dynamic += [f"map.method_{m}" for m in vs.CLASS_METHODS] + [f"map.view_{v}" for v in vs.MAP_VIEWS]
-    dynamic += [f"trends.mode_{m}" for m in vs.TREND_MODES] + [f"data.layout_{v}" for v in vs.LAYOUTS]
+    dynamic += [f"map.method_{m}" for m in view_state.CLASS_METHODS] + [f"map.view_{v}" for v in view_state.MAP_VIEWS]
+    dynamic += [f"trends.mode_{m}" for m in view_state.TREND_MODES] + [f"data.layout_{v}" for v in view_state.LAYOUTS]
     dynamic += [f"trends.city_rule_{i.aggregate}" for i in cat.indicators.values()]
     dynamic += [f"about.direction_{i.direction}" for i in cat.indicators.values()]
     dynamic += [f"ratio.{s.output_names['ratio']}" for s in cat.standards.values()]
     dynamic += [f"status.{s}" for s in ("official", "derived", "illustrative", "missing")]
     dynamic += [f"notice.{r}" for r in ("invalid", "partly_invalid", "unknown_version", "clamped")]
-    from dashboard.map_component import frames
+    from dashboard.map.map_component import frames
 
     assert all(not text.startswith("[") for text in frames.ui_texts("en").values())  # the map's own words
     assert [k for k in dynamic if not i18n.has(k)] == []

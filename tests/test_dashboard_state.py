@@ -1,4 +1,4 @@
-"""URL <-> view-state parsing and serialising (dashboard/state.py): pure, no Streamlit."""
+"""URL <-> view-state parsing and serialising (dashboard/view_state.py): pure, no Streamlit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard import state as vs
+from dashboard import view_state
 
 ADCODES = ("330203", "330205", "330206", "330211", "330212", "330213", "330225", "330226", "330281", "330282")
-OPTIONS = vs.Options(
+OPTIONS = view_state.Options(
     adcodes=ADCODES,
     indicators=("population_household", "funding_per_capita", "participation_rate"),
     years=(2010, *range(2012, 2025)),
@@ -18,7 +18,7 @@ OPTIONS = vs.Options(
 
 
 def test_defaults_are_chinese_latest_year_all_districts():
-    d = vs.defaults(OPTIONS)
+    d = view_state.defaults(OPTIONS)
     assert d.lang == "zh"
     assert d.indicator == "funding_per_capita"
     assert d.year == 2024
@@ -30,7 +30,7 @@ def test_defaults_are_chinese_latest_year_all_districts():
 def test_parse_the_documented_example():
     params = {"lang": "en", "indicator": "funding_per_capita", "year": "2022", "district": "330203~330212",
               "years": "2015..2020", "v": "1"}
-    state, notices = vs.parse_params(params, OPTIONS)
+    state, notices = view_state.parse_params(params, OPTIONS)
     assert notices == []
     assert (state.lang, state.indicator, state.year) == ("en", "funding_per_capita", 2022)
     assert state.districts == ("330203", "330212")
@@ -44,29 +44,29 @@ def test_parse_the_documented_example():
     ("indicator", "years", "district", "layout"),
 ])
 def test_round_trip(page_params):
-    state = vs.defaults(OPTIONS).with_(lang="en", indicator="participation_rate", year=2016, years=(2013, 2019),
+    state = view_state.defaults(OPTIONS).with_(lang="en", indicator="participation_rate", year=2016, years=(2013, 2019),
                                        districts=("330212", "330282"), standard="national_resident",
                                        classes="natural_breaks", k=4, view="leaflet", mode="indexed", base=2014,
                                        layout="wide")
-    params = vs.to_params(state, page_params)
-    assert params["v"] == vs.SCHEMA_VERSION
+    params = view_state.to_params(state, page_params)
+    assert params["v"] == view_state.SCHEMA_VERSION
     assert params["lang"] == "en"
-    parsed, notices = vs.parse_params(params, OPTIONS)
+    parsed, notices = view_state.parse_params(params, OPTIONS)
     assert notices == []
     for param in page_params:
-        name = vs.PARAM_FIELDS[param]
+        name = view_state.PARAM_FIELDS[param]
         assert getattr(parsed, name) == getattr(state, name), param
 
 
 def test_districts_are_joined_with_tilde_in_registry_order():
-    state = vs.defaults(OPTIONS).with_(districts=("330203", "330282"))
-    assert vs.to_params(state, ("district",))["district"] == "330203~330282"
-    parsed, _ = vs.parse_params({"district": "330282~330203~330203"}, OPTIONS)
+    state = view_state.defaults(OPTIONS).with_(districts=("330203", "330282"))
+    assert view_state.to_params(state, ("district",))["district"] == "330203~330282"
+    parsed, _ = view_state.parse_params({"district": "330282~330203~330203"}, OPTIONS)
     assert parsed.districts == ("330203", "330282")
 
 
 def test_empty_district_means_none_selected():
-    parsed, notices = vs.parse_params({"district": ""}, OPTIONS)
+    parsed, notices = view_state.parse_params({"district": ""}, OPTIONS)
     assert parsed.districts == ()
     assert notices == []
 
@@ -88,69 +88,69 @@ def test_empty_district_means_none_selected():
     ("layout", "tall", "layout", "long"),
 ])
 def test_bad_parameters_fall_back_to_default_with_a_notice(param, raw, field, expected):
-    base = vs.defaults(OPTIONS).with_(year=2016, lang="en", indicator="participation_rate")
-    parsed, notices = vs.parse_params({param: raw}, OPTIONS, base=base)
+    base = view_state.defaults(OPTIONS).with_(year=2016, lang="en", indicator="participation_rate")
+    parsed, notices = view_state.parse_params({param: raw}, OPTIONS, base=base)
     assert getattr(parsed, field) == expected
     assert [n.param for n in notices] == [param]
     assert notices[0].reason == "invalid"
 
 
 def test_partly_valid_districts_keep_the_valid_ones():
-    parsed, notices = vs.parse_params({"district": "330203~999999"}, OPTIONS)
+    parsed, notices = view_state.parse_params({"district": "330203~999999"}, OPTIONS)
     assert parsed.districts == ("330203",)
-    assert notices == [vs.Notice("district", "999999", "partly_invalid")]
+    assert notices == [view_state.Notice("district", "999999", "partly_invalid")]
 
 
 def test_year_range_is_clipped_and_ordered():
-    parsed, _ = vs.parse_params({"years": "2030..2013"}, OPTIONS)
+    parsed, _ = view_state.parse_params({"years": "2030..2013"}, OPTIONS)
     assert parsed.years == (2013, 2024)
-    parsed, _ = vs.parse_params({"years": "2011"}, OPTIONS)
+    parsed, _ = view_state.parse_params({"years": "2011"}, OPTIONS)
     assert parsed.years == (2010, 2024)  # 2011 has no data: invalid, default
-    parsed, _ = vs.parse_params({"years": "2020"}, OPTIONS)
+    parsed, _ = view_state.parse_params({"years": "2020"}, OPTIONS)
     assert parsed.years == (2020, 2020)
 
 
 def test_unknown_version_is_noted_but_read():
-    parsed, notices = vs.parse_params({"v": "7", "year": "2020"}, OPTIONS)
+    parsed, notices = view_state.parse_params({"v": "7", "year": "2020"}, OPTIONS)
     assert parsed.year == 2020
     assert [n.reason for n in notices] == ["unknown_version"]
 
 
 def test_notice_values_are_shortened_and_backtick_free():
-    _, notices = vs.parse_params({"indicator": "`" + "x" * 200}, OPTIONS)
-    assert len(notices[0].value) <= vs.MAX_NOTICE_VALUE
+    _, notices = view_state.parse_params({"indicator": "`" + "x" * 200}, OPTIONS)
+    assert len(notices[0].value) <= view_state.MAX_NOTICE_VALUE
     assert "`" not in notices[0].value
 
 
 def test_repeated_keys_use_the_last_value():
-    parsed, _ = vs.parse_params({"year": ["2015", "2016"]}, OPTIONS)
+    parsed, _ = view_state.parse_params({"year": ["2015", "2016"]}, OPTIONS)
     assert parsed.year == 2016
 
 
 def test_unknown_parameters_are_ignored():
-    parsed, notices = vs.parse_params({"utm_source": "x", "embed": "true"}, OPTIONS)
-    assert parsed == vs.defaults(OPTIONS)
+    parsed, notices = view_state.parse_params({"utm_source": "x", "embed": "true"}, OPTIONS)
+    assert parsed == view_state.defaults(OPTIONS)
     assert notices == []
 
 
 def test_only_changed_parameters_are_applied():
     written = {"v": "1", "lang": "zh", "year": "2020"}
     # the URL still holds what the app wrote: nothing to apply (a widget change must win)
-    assert vs.changed_params(written, written) == []
+    assert view_state.changed_params(written, written) == []
     # Streamlit cleared the query string on page change: nothing to apply
-    assert vs.changed_params({}, written) == []
+    assert view_state.changed_params({}, written) == []
     # a link or edited address changed the year
-    assert vs.changed_params({"v": "1", "lang": "zh", "year": "2016"}, written) == ["year"]
-    base = vs.defaults(OPTIONS).with_(year=2020, lang="en")
-    parsed, _ = vs.parse_params({"year": "2016", "lang": "zh"}, OPTIONS, base=base, only=["year"])
+    assert view_state.changed_params({"v": "1", "lang": "zh", "year": "2016"}, written) == ["year"]
+    base = view_state.defaults(OPTIONS).with_(year=2020, lang="en")
+    parsed, _ = view_state.parse_params({"year": "2016", "lang": "zh"}, OPTIONS, base=base, only=["year"])
     assert (parsed.year, parsed.lang) == (2016, "en")
 
 
 def test_clamp_brings_stale_state_back_inside_options():
-    narrow = vs.Options(adcodes=ADCODES[:3], indicators=OPTIONS.indicators, years=(2020, 2021),
+    narrow = view_state.Options(adcodes=ADCODES[:3], indicators=OPTIONS.indicators, years=(2020, 2021),
                         standards=OPTIONS.standards)
-    stale = vs.defaults(OPTIONS).with_(year=2015, years=(2012, 2024), districts=ADCODES[:5], base=2012)
-    fixed = vs.clamp(stale, narrow)
+    stale = view_state.defaults(OPTIONS).with_(year=2015, years=(2012, 2024), districts=ADCODES[:5], base=2012)
+    fixed = view_state.clamp(stale, narrow)
     assert fixed.year == 2021
     assert fixed.years == (2020, 2021)
     assert fixed.districts == ADCODES[:3]
@@ -170,7 +170,7 @@ def test_clamp_brings_stale_state_back_inside_options():
     ("k", 9, False),
 ])
 def test_valid_value_vets_widget_callbacks(field, value, ok):
-    assert vs.valid_value(field, value, OPTIONS) is ok
+    assert view_state.valid_value(field, value, OPTIONS) is ok
 
 
 # ------------------------------------------------------------------------------------ briefing slide
@@ -178,15 +178,15 @@ def test_valid_value_vets_widget_callbacks(field, value, ok):
 @pytest.mark.parametrize(("raw", "slide", "reason"), [
     ("3", 3, None),
     (" 6 ", 6, None),
-    ("9", vs.SLIDE_RANGE[1], "clamped"),
-    ("0", vs.SLIDE_RANGE[0], "clamped"),
-    ("-2", vs.SLIDE_RANGE[0], "clamped"),
+    ("9", view_state.SLIDE_RANGE[1], "clamped"),
+    ("0", view_state.SLIDE_RANGE[0], "clamped"),
+    ("-2", view_state.SLIDE_RANGE[0], "clamped"),
     ("abc", 1, "invalid"),
     ("2.5", 1, "invalid"),
     ("", 1, "invalid"),
 ])
 def test_slide_parameter_clamps_or_falls_back_with_a_notice(raw, slide, reason):
-    state, notices = vs.parse_params({"slide": raw}, OPTIONS)
+    state, notices = view_state.parse_params({"slide": raw}, OPTIONS)
     assert state.slide == slide
     assert [n.reason for n in notices] == ([reason] if reason else [])
     if reason:
@@ -194,61 +194,62 @@ def test_slide_parameter_clamps_or_falls_back_with_a_notice(raw, slide, reason):
 
 
 def test_slide_round_trips_and_is_written_only_by_pages_that_own_it():
-    state = vs.defaults(OPTIONS).with_(slide=4)
-    assert vs.to_params(state, ("year", "district", "slide"))["slide"] == "4"
-    assert "slide" not in vs.to_params(state, ("year", "district"))
-    parsed, notices = vs.parse_params(vs.to_params(state, ("slide",)), OPTIONS)
+    state = view_state.defaults(OPTIONS).with_(slide=4)
+    assert view_state.to_params(state, ("year", "district", "slide"))["slide"] == "4"
+    assert "slide" not in view_state.to_params(state, ("year", "district"))
+    parsed, notices = view_state.parse_params(view_state.to_params(state, ("slide",)), OPTIONS)
     assert (parsed.slide, notices) == (4, [])
-    assert vs.defaults(OPTIONS).slide == 1
+    assert view_state.defaults(OPTIONS).slide == 1
 
 
 def test_slide_is_clamped_and_vetted():
-    assert vs.clamp(vs.defaults(OPTIONS).with_(slide=99), OPTIONS).slide == vs.SLIDE_RANGE[1]
-    assert vs.valid_value("slide", 2, OPTIONS)
-    assert not vs.valid_value("slide", 7, OPTIONS)
-    assert not vs.valid_value("slide", "2", OPTIONS)
+    assert view_state.clamp(view_state.defaults(OPTIONS).with_(slide=99), OPTIONS).slide == view_state.SLIDE_RANGE[1]
+    assert view_state.valid_value("slide", 2, OPTIONS)
+    assert not view_state.valid_value("slide", 7, OPTIONS)
+    assert not view_state.valid_value("slide", "2", OPTIONS)
 
 
 # ------------------------------------------------------------------------- composite index weights
 
 DIMS = ("government", "learners", "society", "vitality")
 INPUTS = ("funding_per_capita", "teachers_per_10k", "participation_rate")
-INDEX_OPTIONS = vs.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
+INDEX_OPTIONS = view_state.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
                            standards=OPTIONS.standards, dimensions=DIMS, index_indicators=INPUTS,
                            default_normalisation="minmax")
 INDEX_PARAMS = ("year", "district", "norm", "w", "wi")
 
 
 def test_weights_round_trip_in_catalog_order():
-    state = vs.defaults(INDEX_OPTIONS).with_(normalisation="target", weights=(("learners", 0), ("vitality", 70)),
-                                             indicator_weights=(("funding_per_capita", 80),))
-    params = vs.to_params(state, INDEX_PARAMS)
+    state = view_state.defaults(INDEX_OPTIONS).with_(
+        normalisation="target", weights=(("learners", 0), ("vitality", 70)),
+        indicator_weights=(("funding_per_capita", 80),))
+    params = view_state.to_params(state, INDEX_PARAMS)
     assert params["w"] == "learners:0,vitality:70"
     assert params["wi"] == "funding_per_capita:80"
     assert params["norm"] == "target"
-    parsed, notices = vs.parse_params(params, INDEX_OPTIONS)
+    parsed, notices = view_state.parse_params(params, INDEX_OPTIONS)
     assert notices == []
     assert (parsed.weights, parsed.indicator_weights, parsed.normalisation) == (
         state.weights, state.indicator_weights, "target")
     # written in any order, read back in catalog order
-    parsed, _ = vs.parse_params({"w": "vitality:70, learners:0"}, INDEX_OPTIONS)
+    parsed, _ = view_state.parse_params({"w": "vitality:70, learners:0"}, INDEX_OPTIONS)
     assert parsed.weights == (("learners", 0), ("vitality", 70))
 
 
 def test_default_weights_keep_the_link_short():
-    state = vs.defaults(INDEX_OPTIONS)
+    state = view_state.defaults(INDEX_OPTIONS)
     assert (state.weights, state.indicator_weights, state.normalisation) == ((), (), "minmax")
-    params = vs.to_params(state, INDEX_PARAMS)
+    params = view_state.to_params(state, INDEX_PARAMS)
     assert "w" not in params
     assert "wi" not in params
-    parsed, notices = vs.parse_params({"w": "", "wi": ""}, INDEX_OPTIONS)
+    parsed, notices = view_state.parse_params({"w": "", "wi": ""}, INDEX_OPTIONS)
     assert (parsed.weights, parsed.indicator_weights, notices) == ((), (), [])
 
 
 def test_default_normalisation_comes_from_the_options():
-    options = vs.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
+    options = view_state.Options(adcodes=ADCODES, indicators=OPTIONS.indicators, years=OPTIONS.years,
                          standards=OPTIONS.standards, default_normalisation="zscore")
-    assert vs.defaults(options).normalisation == "zscore"
+    assert view_state.defaults(options).normalisation == "zscore"
 
 
 @pytest.mark.parametrize(("param", "raw"), [
@@ -267,18 +268,19 @@ def test_default_normalisation_comes_from_the_options():
     ("norm", "rank"),
 ])
 def test_bad_weights_fall_back_to_the_defaults_with_a_notice(param, raw):
-    base = vs.defaults(INDEX_OPTIONS).with_(weights=(("society", 10),), indicator_weights=(("teachers_per_10k", 5),),
-                                            normalisation="zscore")
-    parsed, notices = vs.parse_params({param: raw}, INDEX_OPTIONS, base=base)
-    name = vs.PARAM_FIELDS[param]
-    assert getattr(parsed, name) == getattr(vs.defaults(INDEX_OPTIONS), name)
+    base = view_state.defaults(INDEX_OPTIONS).with_(
+        weights=(("society", 10),), indicator_weights=(("teachers_per_10k", 5),),
+        normalisation="zscore")
+    parsed, notices = view_state.parse_params({param: raw}, INDEX_OPTIONS, base=base)
+    name = view_state.PARAM_FIELDS[param]
+    assert getattr(parsed, name) == getattr(view_state.defaults(INDEX_OPTIONS), name)
     assert [(n.param, n.reason) for n in notices] == [(param, "invalid")]
-    assert len(notices[0].value) <= vs.MAX_NOTICE_VALUE
+    assert len(notices[0].value) <= view_state.MAX_NOTICE_VALUE
 
 
 def test_weights_for_keys_the_catalog_no_longer_has_are_dropped():
-    stale = vs.defaults(INDEX_OPTIONS).with_(weights=(("government", 10), ("retired", 50)))
-    assert vs.clamp(stale, INDEX_OPTIONS).weights == (("government", 10),)
+    stale = view_state.defaults(INDEX_OPTIONS).with_(weights=(("government", 10), ("retired", 50)))
+    assert view_state.clamp(stale, INDEX_OPTIONS).weights == (("government", 10),)
 
 
 @pytest.mark.parametrize(("field", "value", "ok"), [
@@ -294,7 +296,7 @@ def test_weights_for_keys_the_catalog_no_longer_has_are_dropped():
     ("normalisation", "rank", False),
 ])
 def test_valid_value_vets_weight_widgets(field, value, ok):
-    assert vs.valid_value(field, value, INDEX_OPTIONS) is ok
+    assert view_state.valid_value(field, value, INDEX_OPTIONS) is ok
 
 
 # ------------------------------------------------------------------------------ release= (the data release pinned)
@@ -303,26 +305,26 @@ RELEASE_OPTIONS = replace(OPTIONS, releases=(1, 2, 3))
 
 
 def test_release_pins_an_existing_release_and_is_always_written():
-    state, notices = vs.parse_params({"release": "2"}, RELEASE_OPTIONS)
+    state, notices = view_state.parse_params({"release": "2"}, RELEASE_OPTIONS)
     assert (state.release, notices) == (2, [])
-    assert vs.to_params(state, ("year",))["release"] == "2"  # kept on every page
-    assert "release" not in vs.to_params(state.with_(release=vs.LATEST), ("year",))
+    assert view_state.to_params(state, ("year",))["release"] == "2"  # kept on every page
+    assert "release" not in view_state.to_params(state.with_(release=view_state.LATEST), ("year",))
 
 
 def test_release_latest_unpins():
-    pinned = vs.defaults(RELEASE_OPTIONS).with_(release=2)
-    state, notices = vs.parse_params({"release": "latest"}, RELEASE_OPTIONS, base=pinned, only=["release"])
-    assert (state.release, notices) == (vs.LATEST, [])
+    pinned = view_state.defaults(RELEASE_OPTIONS).with_(release=2)
+    state, notices = view_state.parse_params({"release": "latest"}, RELEASE_OPTIONS, base=pinned, only=["release"])
+    assert (state.release, notices) == (view_state.LATEST, [])
 
 
 @pytest.mark.parametrize("raw", ["4", "0", "-1", "two", "", "2.0", "9" * 20])
 def test_invalid_release_falls_back_to_latest_with_a_notice(raw):
-    state, notices = vs.parse_params({"release": raw}, RELEASE_OPTIONS)
-    assert state.release == vs.LATEST
+    state, notices = view_state.parse_params({"release": raw}, RELEASE_OPTIONS)
+    assert state.release == view_state.LATEST
     assert [(n.param, n.reason) for n in notices] == [("release", "invalid")]
 
 
 def test_a_pin_beyond_the_releases_is_clamped_to_latest():
-    assert vs.clamp(vs.defaults(OPTIONS).with_(release=3), OPTIONS).release == vs.LATEST
-    assert vs.valid_value("release", 3, RELEASE_OPTIONS)
-    assert not vs.valid_value("release", 4, RELEASE_OPTIONS)
+    assert view_state.clamp(view_state.defaults(OPTIONS).with_(release=3), OPTIONS).release == view_state.LATEST
+    assert view_state.valid_value("release", 3, RELEASE_OPTIONS)
+    assert not view_state.valid_value("release", 4, RELEASE_OPTIONS)

@@ -332,7 +332,7 @@ def test_a_typo_in_one_year_sheet_is_compared_with_the_sheet_before() -> None:
 
 
 def test_import_view_names_sheets_in_row_tables() -> None:
-    from dashboard import import_view
+    from dashboard.uploads import import_view
 
     wb = openpyxl.load_workbook(io.BytesIO(per_year_workbook()))
     wb["2022年"]["B3"] = "约300"

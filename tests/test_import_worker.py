@@ -1,4 +1,4 @@
-"""dashboard/import_worker.py: an upload is imported in a worker process, once per content, bounded in
+"""dashboard/uploads/import_worker.py: an upload is imported in a worker process, once per content, bounded in
 time and memory, so the server (and every other session) keeps answering while it runs."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 import pytest
 import streamlit as st
 
-from dashboard import import_view, import_worker
+from dashboard.uploads import import_view, import_worker
 from lcity_data import importer
 
 RETURN = "年份,地区,指标,数值,单位\n2024,海曙区,社区教育经费,1250.5,万元\n".encode()

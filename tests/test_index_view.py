@@ -1,5 +1,5 @@
-"""Composite-index weights and tables (dashboard/index_view.py) and progress display helpers
-(dashboard/progress_view.py): pure, no Streamlit."""
+"""Composite-index weights and tables (dashboard/charts/index_view.py) and progress display helpers
+(dashboard/charts/progress_view.py): pure, no Streamlit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboard import i18n, index_view, progress_view
+from dashboard import i18n
+from dashboard.charts import index_view, progress_view
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.loading import load_shipped
@@ -224,7 +225,7 @@ def test_target_years_start_after_the_data_and_include_the_default():
 
 
 def test_hover_text_per_district(shipped):
-    from dashboard.maps import map_frame
+    from dashboard.map.maps import map_frame
 
     std = load_catalog().standard("ningbo_household")
     from lcity_data.funding import funding_check
@@ -250,8 +251,8 @@ def test_input_shares_add_up_to_their_dimension_share():
 
 
 def test_leaflet_tooltip_has_the_progress_line_too(shipped):
-    from dashboard.leaflet_view import folium_map
-    from dashboard.maps import apply_classes, map_frame
+    from dashboard.map.leaflet_view import folium_map
+    from dashboard.map.maps import apply_classes, map_frame
     from lcity_data.funding import funding_check
     from lcity_data.geometry import boundaries_geojson
 

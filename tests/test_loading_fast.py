@@ -48,8 +48,10 @@ def test_other_content_is_validated_in_full(tmp_path):
 def test_first_page_loads_no_heavy_library():
     code = (
         "import sys\n"
-        "from dashboard import data_access, figures, frame, maps, progress_view, tables\n"
-        "from dashboard.map_component import frames, payload, view\n"
+        "from dashboard import data_access, frame\n"
+        "from dashboard.charts import figures, progress_view, tables\n"
+        "from dashboard.map import maps\n"
+        "from dashboard.map.map_component import frames, payload, view\n"
         "from lcity_data.geometry import boundaries_geojson\n"
         "from lcity_data.loading import load_shipped\n"
         "from lcity_data.registry import load_registry\n"

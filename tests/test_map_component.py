@@ -1,4 +1,4 @@
-"""The map component's data (dashboard/map_component): what the browser receives must already be the
+"""The map component's data (dashboard/map/map_component): what the browser receives must already be the
 map a person should see. AppTest cannot look inside the component, so these tests read the payload back
 (tests/map_spec.py mirrors map.js) and compare it with the one-year builders the ranking table uses;
 tests/browser/test_map_component_browser.py checks the drawing itself."""
@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from map_spec import drawn, hovers, legend
 
-from dashboard import formatting, maps
-from dashboard.map_component import ASSETS, frames, payload
-from dashboard.slides import build_deck, status_map_payload
+from dashboard import formatting
+from dashboard.briefing.slides import build_deck, status_map_payload
+from dashboard.map import maps
+from dashboard.map.map_component import ASSETS, frames, payload
 from lcity_data.catalog import load_catalog
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
@@ -183,7 +184,7 @@ def test_briefing_map_is_the_same_component_data(table):
 
 def test_component_files_are_the_single_source():
     """The app registers map.js/map.css, the briefing export inlines the same files."""
-    from dashboard import briefing_export
+    from dashboard.briefing import briefing_export
 
     script = (ASSETS / "map.js").read_text(encoding="utf-8")
     assert script in briefing_export.map_script()
@@ -237,7 +238,7 @@ def test_islands_and_true_shape(shapes):
 
 
 def test_map_labels_are_short_names_and_the_hover_keeps_full_ones(table):
-    from dashboard.map_component import view
+    from dashboard.map.map_component import view
 
     data = view.indicator_payload(table, "funding_per_capita", tuple(load_registry().adcodes), "quantiles", 5,
                                   "en", "Funding")

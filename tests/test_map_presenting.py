@@ -1,4 +1,4 @@
-"""What a map sends for presenting (dashboard/map_component/presenting.py): per year, the sources of the
+"""What a map sends for presenting (dashboard/map/map_component/presenting.py): per year, the sources of the
 values it colours and the chart footer of its picture; the link-only row; legends in one scale with the
 unit once (defect 9); Leaflet's legend below the districts (defect 7). The drawing of the footer into
 the PNG/SVG is checked in tests/browser/test_map_presenting_browser.py."""
@@ -12,10 +12,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import chart_tools, formatting, leaflet_view, maps
-from dashboard.export_footer import issuer
+from dashboard import formatting
+from dashboard.charts import chart_tools
+from dashboard.charts.export_footer import issuer
 from dashboard.i18n import t
-from dashboard.map_component import frames, presenting
+from dashboard.map import leaflet_view, maps
+from dashboard.map.map_component import frames, presenting
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, source_line
 from lcity_data.funding import funding_check
@@ -153,7 +155,7 @@ def test_leaflet_continuous_legend_lists_its_steps_and_fits_the_districts_above_
 
 
 def test_offline_briefing_map_carries_the_footer_of_every_year(table):
-    from dashboard import briefing_export
+    from dashboard.briefing import briefing_export
 
     adcodes = list(load_registry().adcodes)
     out = briefing_export.build_briefing_html(table, 2024, adcodes, "en", release="Data: release 7 (2026-11-30)")

@@ -1,8 +1,8 @@
-"""The Map page's ranking table (dashboard/map_ranking.py): order, precision, missing values, escaping."""
+"""The Map page's ranking table (dashboard/map/map_ranking.py): order, precision, missing values, escaping."""
 
 import pandas as pd
 
-from dashboard import map_ranking
+from dashboard.map import map_ranking
 
 
 def frame() -> pd.DataFrame:

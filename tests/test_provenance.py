@@ -59,7 +59,8 @@ def test_per_capita_status_and_mixed_flag() -> None:
 
 
 def test_map_and_tables_flag_mixed_sources() -> None:
-    from dashboard import maps, tables
+    from dashboard.charts import tables
+    from dashboard.map import maps
     from lcity_data.funding import funding_check
 
     df = with_derived(pd.DataFrame([

@@ -1,4 +1,5 @@
-"""The release line, sample labelling and provenance columns (dashboard/release_view.py, tables.py): pure parts."""
+"""The release line, sample labelling and provenance columns (dashboard/releases/release_view.py,
+charts/tables.py): pure parts."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from dashboard import release_view, tables
+from dashboard.charts import tables
 from dashboard.data_access import RunRelease
+from dashboard.releases import release_view
 from lcity_data.store import ReleaseInfo
 
 

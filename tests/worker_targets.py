@@ -1,11 +1,11 @@
-"""Stand-ins for the importer run in dashboard/import_worker.py's worker process (tests only):
+"""Stand-ins for the importer run in dashboard/uploads/import_worker.py's worker process (tests only):
 holding the GIL for seconds, never finishing, and wanting more memory than the worker may have."""
 
 from __future__ import annotations
 
 import time
 
-from dashboard import import_view
+from dashboard.uploads import import_view
 
 
 def gil_holding_import(data: bytes, filename: str, sheet: str | None, year: int | None):

@@ -9,7 +9,7 @@
   finished for a quiet period (Streamlit reruns asynchronously, so one "notRunning" reading is not
   enough). ``rerun(page, action)`` performs an action that must trigger a rerun and waits for it.
 * the district map (``wait_for_map``, ``maps_on_page``, ``map_pixels``, ``map_slider``: the map
-  component of dashboard/map_component), plotly charts (``plotly_graphs``) and the sidebar controls
+  component of dashboard/map/map_component), plotly charts (``plotly_graphs``) and the sidebar controls
   (year slider, language radio, page links).
 
 Chromium is Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here).
@@ -336,7 +336,7 @@ def plotly_graphs(page) -> list[dict]:
     return page.evaluate(_PLOTLY_JS)
 
 
-# The district map (dashboard/map_component/map.js): which districts have a painted path, how each is
+# The district map (dashboard/map/map_component/map.js): which districts have a painted path, how each is
 # drawn (its legend label), its hover text, the year shown, and a signature of what is on screen.
 MAP_SELECTOR = '[data-testid="lcMap"]'
 MAP_SLIDER = '[data-testid="lcMapSlider"]'

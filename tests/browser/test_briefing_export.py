@@ -14,7 +14,7 @@ import re
 import pytest
 from driver import MAP_SELECTOR, MAP_SLIDER, SCREENSHOTS, map_pixels, maps_on_page
 
-from dashboard.briefing_export import build_briefing_html
+from dashboard.briefing.briefing_export import build_briefing_html
 from lcity_data.loading import load_shipped
 from lcity_data.registry import load_registry
 

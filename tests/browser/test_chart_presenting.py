@@ -12,7 +12,7 @@ import pytest
 from driver import new_context, new_page, open_page, run_streamlit, screenshot, wait_for_app
 from PIL import Image
 
-from dashboard.export_footer import issuer
+from dashboard.charts.export_footer import issuer
 
 pytestmark = pytest.mark.browser
 

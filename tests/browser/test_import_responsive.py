@@ -2,7 +2,7 @@
 
 The upload is the issue's conflict-heavy CSV: 10,000 rows giving one district, year and indicator
 different values (the importer once took minutes and gigabytes on it, and a year change in another
-session took 14 s). The import runs in a worker process (dashboard/import_worker.py), so session B's
+session took 14 s). The import runs in a worker process (dashboard/uploads/import_worker.py), so session B's
 year change is answered while A's import is still running. Timing is asserted generously (the machine
 is shared); speed targets live in bench/.
 """

@@ -1,4 +1,4 @@
-"""The map with its timeline in a real browser (dashboard/map_component): a year changes in the page at
+"""The map with its timeline in a real browser (dashboard/map/map_component): a year changes in the page at
 once, then the server hears of it and the address bar, the sidebar, the caption and the ranking table
 follow, while the map element stays the same one. Play, hover, links, language, offline, motion.
 """
@@ -36,7 +36,7 @@ def url_year(page) -> str | None:
 
 
 def ranking(page) -> dict[str, str]:
-    """The Map page's ranking table (dashboard/map_ranking.py), district -> value, read from its cells."""
+    """The Map page's ranking table (dashboard/map/map_ranking.py), district -> value, read from its cells."""
     cells = page.locator('[data-testid="stMain"] table.lc-ranking').first.evaluate(
         "e => Array.from(e.querySelectorAll('tr'))"
         ".map(r => Array.from(r.querySelectorAll('td')).map(c => c.innerText))")

@@ -13,7 +13,7 @@ import pytest
 from driver import MAP_SELECTOR, SCREENSHOTS, exceptions, map_slider, open_page, screenshot, wait_for_map
 from PIL import Image
 
-from dashboard.export_footer import issuer
+from dashboard.charts.export_footer import issuer
 from dashboard.i18n import t
 from lcity_data.citation import grade_note
 

@@ -1,9 +1,9 @@
-"""A page with only a picture and its presenting row (dashboard.chart_tools.show_image): what the SVG
+"""A page with only a picture and its presenting row (dashboard.charts.chart_tools.show_image): what the SVG
 map component gets, tested without depending on that component."""
 
 import streamlit as st
 
-from dashboard import chart_tools
+from dashboard.charts import chart_tools
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" '
        'fill="#0072B2"/><text x="20" y="150" font-size="40" fill="#FFFFFF">海曙区</text></svg>')

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import state as vs
+from dashboard import view_state
 from dashboard.data_access import RunRelease, StoreUnavailable
 from dashboard.i18n import t
 from dashboard.safe_text import plain
@@ -58,7 +58,7 @@ def show_release_line(run: RunRelease, table: pd.DataFrame, lang: str) -> None:
         st.caption(release_line(run, table, lang))
 
 
-def show_newer_notice(run: RunRelease, state: vs.ViewState, params: Sequence[str], page_path: str,
+def show_newer_notice(run: RunRelease, state: view_state.ViewState, params: Sequence[str], page_path: str,
                       lang: str) -> None:
     """Above the page, when a link pins an older release: say newer data exists, and link to it."""
     if run.pinned:
@@ -67,7 +67,8 @@ def show_newer_notice(run: RunRelease, state: vs.ViewState, params: Sequence[str
                 "newer_notice", lang, release=run.shown.release, date=release_date(run.shown),
                 latest=run.latest.release, latest_date=release_date(run.latest)))
             # `latest` in the link unpins (a missing parameter would not: the session keeps the pin)
-            latest = vs.to_params(state.with_(release=vs.LATEST), params) | {"release": vs.LATEST_TEXT}
+            latest = view_state.to_params(state.with_(release=view_state.LATEST), params)
+            latest |= {"release": view_state.LATEST_TEXT}
             st.page_link(page_path, label=_t("newer_link", lang, latest=run.latest.release),
                          icon=":material/update:", query_params=latest)
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dashboard import chart_tools
+from dashboard.charts import chart_tools
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every year of a district map, ready for `payload.build`: the indicator map (Map page) and the
 funding-status map (Overview, Funding, Briefing). Pure (no Streamlit).
 
-Both reuse the one-year builders in dashboard.maps (`map_frame` + `apply_classes`, `check_frame`), so a
+Both reuse the one-year builders in dashboard.map.maps (`map_frame` + `apply_classes`, `check_frame`), so a
 year drawn here is the year the ranking table and the downloads show; this module only adds the fill
 colour of each district (class colour, continuous colour, or None = no data) and the legend per year.
 """
@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 from plotly.colors import sample_colorscale
 
-from dashboard import maps
 from dashboard.formatting import legend_text
 from dashboard.i18n import t
-from dashboard.map_component.payload import LegendEntry, YearFrame
+from dashboard.map import maps
+from dashboard.map.map_component.payload import LegendEntry, YearFrame
 from lcity_data.loading import mixed_sources
 
 COLORSCALE = maps.SEQUENTIAL

@@ -7,7 +7,7 @@ and a small script for keyboard navigation. Nothing is fetched: no CDN, no web f
 SVG paths (no tiles, no WebGL, no worker), so it draws from a file:// page too. Citations keep their
 URLs as plain text only.
 
-The status map is the app's own map component (dashboard/map_component/map.js and map.css, inlined
+The status map is the app's own map component (dashboard/map/map_component/map.js and map.css, inlined
 as they are): the same SVG map with the same timeline, every year's colours in the file.
 
 Printing: `@page { size: A4 landscape }` and one slide per page. A live plotly chart keeps the pixel
@@ -30,10 +30,10 @@ import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from dashboard import slides
-from dashboard.export_footer import footer_text
+from dashboard.briefing import slides
+from dashboard.charts.export_footer import footer_text
 from dashboard.i18n import t
-from dashboard.map_component import ASSETS, presenting
+from dashboard.map.map_component import ASSETS, presenting
 from lcity_data import __version__
 from lcity_data.catalog import load_catalog
 from lcity_data.funding import funding_check
@@ -149,7 +149,7 @@ SCRIPT = """
     else if (e.key === "Home") { e.preventDefault(); go(0); }
     else if (e.key === "End") { e.preventDefault(); go(slides.length - 1); }
   });
-  // Pictures of the charts for printing (see the module docstring of dashboard/briefing_export.py).
+  // Pictures of the charts for printing (see the module docstring of dashboard/briefing/briefing_export.py).
   var charts = Array.prototype.slice.call(document.querySelectorAll(".chart:not(.map-chart)"));
   Promise.all(charts.map(function (box) {
     var gd = box.querySelector(".plotly-graph-div");

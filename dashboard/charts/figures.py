@@ -1,7 +1,7 @@
 """Plotly figure builders: DataFrame in, Figure out. Pure (no Streamlit), so tests can inspect them.
 
 Offline by construction: no plotly trace here fetches anything (`go.Choropleth` would fetch topojson
-from cdn.plot.ly: the district map is the SVG map component, dashboard/map_component). Every string
+from cdn.plot.ly: the district map is the SVG map component, dashboard/map/map_component). Every string
 that comes from data (names, sources, notes) is HTML-escaped before it goes into a hover template or
 legend, because plotly renders those as (a subset of) HTML.
 """

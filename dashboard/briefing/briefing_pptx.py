@@ -3,7 +3,7 @@
 Why native charts: presenters restyle and re-label charts in their own slide templates, which a
 picture does not allow; so bar and line charts are real `pptx.chart` charts whose numbers are the
 ones the app computes (funding check, trend series, composite index, provenance counts; the same
-functions the slides and the sentences use). Only the map is a picture (drawn by dashboard.map_image),
+functions the slides and the sentences use). Only the map is a picture (drawn by dashboard.map.map_image),
 with the district names and the legend as editable text on top. Each slide carries the headline,
 key sentence and a footer with the issuing unit (制表单位, catalog/briefing.toml) and the date; the
 speaker notes hold the sentence, the small print and every source, cited by lcity_data.citation.
@@ -29,11 +29,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import figures, index_view, maps, slides, tables
-from dashboard.export_footer import footer_text, issuer
+from dashboard.briefing import slides
+from dashboard.charts import figures, index_view, tables
+from dashboard.charts.export_footer import footer_text, issuer
 from dashboard.formatting import indicator_label, map_label, unit_label
 from dashboard.i18n import t
-from dashboard.map_image import render_map
+from dashboard.map import maps
+from dashboard.map.map_image import render_map
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import load_catalog

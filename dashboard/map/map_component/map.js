@@ -2,8 +2,8 @@
 //
 // One file for the app (a streamlit.components.v2 module: `export default function (component)`) and
 // for the offline briefing (inlined into the HTML, mounted by `mountAll`). It receives
-// `data = {map: <payload from dashboard/map_component/payload.py>, key, projector, pngName, maxHeight, footer}`
-// (footer: the picture title and each year's footer lines, dashboard/map_component/presenting.py);
+// `data = {map: <payload from dashboard/map/map_component/payload.py>, key, projector, pngName, maxHeight, footer}`
+// (footer: the picture title and each year's footer lines, dashboard/map/map_component/presenting.py);
 // in the app the year the server shows comes from the small year element beside it (year.js), in the
 // briefing file as `data.year`.
 //

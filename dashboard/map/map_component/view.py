@@ -19,11 +19,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart_tools, data_access, progress_view, session
-from dashboard import state as vs
+from dashboard import data_access, session, view_state
+from dashboard.charts import chart_tools, progress_view
 from dashboard.formatting import map_label, unit_label
 from dashboard.i18n import t
-from dashboard.map_component import ASSETS, frames, payload, presenting
+from dashboard.map.map_component import ASSETS, frames, payload, presenting
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
@@ -120,7 +120,7 @@ def _year_reported(key: str) -> None:
     value = (st.session_state.get(key) or {}).get("year")
     year = value.get("year") if isinstance(value, dict) else None
     options = st.session_state.get(session.OPTIONS_KEY)
-    if options is not None and vs.valid_value("year", year, options):
+    if options is not None and view_state.valid_value("year", year, options):
         session.update(year=year)
         st.session_state.setdefault(session.EDITED_KEY, set()).add("year")
 

@@ -15,10 +15,10 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, bounds, hover_html
+from dashboard.charts.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, bounds, hover_html
 from dashboard.formatting import legend_text
 from dashboard.i18n import t
-from dashboard.maps import hover_labels, sequential_colors
+from dashboard.map.maps import hover_labels, sequential_colors
 
 LEAFLET_BASE = "/app/static/vendor/leaflet"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -22,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data_access
 from dashboard.i18n import t
-from dashboard.import_view import memo
 from dashboard.safe_text import plain
+from dashboard.uploads.import_view import memo
 from lcity_data import editors, importer, returns
 from lcity_data.catalog import load_catalog
 from lcity_data.registry import load_registry

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.formatting import DECIMALS, unit_label
 from dashboard.i18n import t
-from dashboard.maps import status_text
+from dashboard.map.maps import status_text
 from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.citation import format_source, is_unverified
 from lcity_data.provenance import derived_status, ratio_provenance

@@ -26,15 +26,15 @@ from multiprocessing.context import BaseContext
 
 import streamlit as st
 
-from dashboard import import_view
 from dashboard.i18n import t
+from dashboard.uploads import import_view
 from lcity_data import importer
 
 log = logging.getLogger(__name__)
 TIME_LIMIT_S = 60.0  # generous: the importer's own budget is far lower; this stops a runaway
 MEMORY_HEADROOM_BYTES = 1024 ** 3
-_TARGET = "dashboard.import_view:run_import"  # "module:function" run in the worker
-_PRELOAD = ["dashboard.import_worker"]
+_TARGET = "dashboard.uploads.import_view:run_import"  # "module:function" run in the worker
+_PRELOAD = ["dashboard.uploads.import_worker"]
 Result = importer.ImportReport | import_view.Failure
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from dashboard import tables
+from dashboard.charts import tables
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from lcity_data import importer
@@ -103,7 +103,7 @@ def run_import(data: bytes, filename: str, sheet: str | None = None, year: int |
     except importer.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
     except MemoryError:
-        raise  # the import worker (dashboard/import_worker.py) says the file needed too much memory
+        raise  # the import worker (dashboard/uploads/import_worker.py) says the file needed too much memory
     except Exception:
         # A bug, not the user's file: log it for the team, show the user a plain message.
         log.exception("import of %r failed unexpectedly", filename)

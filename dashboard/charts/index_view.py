@@ -6,7 +6,7 @@ weight 0–100. What counts is the share: a raw weight ÷ the sum of its group (
 within-dimension shares = the input's share of the index, as in lcity_data/composite.py). The page
 shows those shares next to the sliders, rounded so the shown numbers add up to exactly 100 %. Raw
 defaults are the catalog weights (catalog/evaluation.toml) in percent; only raw weights that differ
-from them go into the URL (dashboard/state.py).
+from them go into the URL (dashboard/view_state.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandas as pd
 
 from dashboard.formatting import join_names
 from dashboard.i18n import t
-from dashboard.maps import status_text as data_status_text
-from dashboard.state import Weights
+from dashboard.map.maps import status_text as data_status_text
+from dashboard.view_state import Weights
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, IndexConfig, default_config, settings
 from lcity_data.provenance import weakest

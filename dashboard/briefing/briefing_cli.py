@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     # The slide builders' st.cache_data works without a Streamlit server; its warning saying so is noise
     # here (disabled, not levelled: Streamlit resets its loggers' levels when it reads its config).
     logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
-    from dashboard import briefing_export, briefing_pptx, slides
-    from dashboard.export_footer import store_release_text
+    from dashboard.briefing import briefing_export, briefing_pptx, slides
+    from dashboard.charts.export_footer import store_release_text
     from lcity_data.briefing import TREND_INDICATOR
     from lcity_data.cli import EXIT_OK, CliError, _load
     from lcity_data.loading import load_release

@@ -5,7 +5,7 @@
 - `classify_frame`: the classes to colour by (policy classes from the standard for funding per
   capita, mapclassify breaks or continuous otherwise) and their legend entries;
 - `check_frame`: one year of the funding-status map shared by the overview, funding and briefing pages.
-The Leaflet view of the same frames is `dashboard.leaflet_view`, imported only when a user asks for it
+The Leaflet view of the same frames is `dashboard.map.leaflet_view`, imported only when a user asks for it
 (folium and streamlit-folium cost every server process memory and start-up time).
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import pandas as pd
 from plotly.colors import sample_colorscale
 
-from dashboard.figures import MapClass
+from dashboard.charts.figures import MapClass
 from dashboard.formatting import DECIMALS, legend_text, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures import NOT_SELECTED_COLOR
+from dashboard.charts.figures import NOT_SELECTED_COLOR
 
 VIEW_WIDTH = 1000.0
 PADDING = 0.03

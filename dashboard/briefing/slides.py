@@ -1,6 +1,6 @@
 """The Learning Week briefing as data: six slides, each one headline, one chart and one key sentence.
 
-Pure (no Streamlit): the briefing page shows one slide at a time and dashboard/briefing_export.py
+Pure (no Streamlit): the briefing page shows one slide at a time and dashboard/briefing/briefing_export.py
 writes all of them into one offline HTML file, both from the same `Slide` objects, so the page and
 the file cannot disagree. Charts reuse the dashboard's figure builders (status map, trends, index
 ranking, status share; only the last-year → this-year chart is drawn here) and are then restyled for a
@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, index_view, maps, tables
+from dashboard.charts import figures, index_view, tables
 from dashboard.formatting import indicator_label, join_names, map_label, other_lang, unit_label, value_text
 from dashboard.i18n import t
-from dashboard.map_component import frames as map_frames
-from dashboard.map_component import payload as map_payload
+from dashboard.map import maps
+from dashboard.map.map_component import frames as map_frames
+from dashboard.map.map_component import payload as map_payload
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import Standard, load_catalog
@@ -54,7 +55,7 @@ class Slide:
     kicker: str = ""  # the small line above the headline
     notes: tuple[str, ...] = ()  # small print under the sentence
     sources: tuple[str, ...] = ()  # plain-text citations (data-notes slide)
-    map: dict | None = None  # the map component's payload (dashboard/map_component), instead of a figure
+    map: dict | None = None  # the map component's payload (dashboard/map/map_component), instead of a figure
 
 
 def chart_config(year: int, number: int, key: str) -> dict:

@@ -36,9 +36,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data_access, figures
+from dashboard import data_access
 from dashboard.assets import STATIC_DIR
-from dashboard.export_footer import footer_text, release_text, store_release_text
+from dashboard.charts import figures
+from dashboard.charts.export_footer import footer_text, release_text, store_release_text
 from dashboard.i18n import t
 from lcity_data.citation import format_sources, grade_note, source_line
 

@@ -1,0 +1,1 @@
+"""Data releases as users see them: the release line, pinning and provenance columns."""
