@@ -32,7 +32,7 @@ def main() -> int:
     t = lap("import_streamlit_ms", t)
     logging.disable(logging.WARNING)  # bare mode: st.cache_* warn that no runtime is running
     import dashboard.frame  # noqa: F401
-    from dashboard import map_ranking, maps  # noqa: F401
+    from dashboard.map import map_ranking, maps  # noqa: F401
     from dashboard.map.map_component import view
     from lcity_data import loading
     from lcity_data.classify import standard_for_indicator

@@ -385,8 +385,8 @@ def payload_sizes() -> dict:
                          lang="zh")
     t_build = time.perf_counter() - t0
     whole = len(json.dumps({"map": data, "year": years[-1]}, ensure_ascii=False).encode("utf-8"))
-    script = len((ROOT / "dashboard" / "map_component" / "map.js").read_bytes())
-    style = len((ROOT / "dashboard" / "map_component" / "map.css").read_bytes())
+    script = len((ROOT / "dashboard" / "map" / "map_component" / "map.js").read_bytes())
+    style = len((ROOT / "dashboard" / "map" / "map_component" / "map.css").read_bytes())
     return {"geometry_bytes": payload.geometry_bytes(data), "payload_bytes": whole, "years": len(years),
             "regions": len(shapes.ids), "js_bytes": script, "css_bytes": style,
             "project_ms": round(t_shapes * 1000, 1), "build_all_years_ms": round(t_build * 1000, 1)}

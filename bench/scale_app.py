@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.scale_data import WORK  # noqa: E402
-from dashboard import maps  # noqa: E402
+from dashboard.map import maps  # noqa: E402
 from dashboard.map.map_component import frames, payload, view  # noqa: E402
 from lcity_data.classify import NO_DATA, class_breaks  # noqa: E402
 
