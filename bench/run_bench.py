@@ -41,10 +41,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
 
-from driver import (  # noqa: E402
+from bench.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_SELECTOR,

@@ -31,10 +31,10 @@ from urllib.parse import urlsplit
 import pytest
 from driver import (
     _RUN_COUNTER_JS,
-    _SETTLED_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
     QUIET_MS,
+    SETTLED_JS,
     STREAMLIT_PROBES,
     YEAR_INPUT,
     is_app_url,
@@ -57,7 +57,7 @@ OVERALL_TIMEOUT_S = SESSIONS * ARRIVAL_GAP_S + FIRST_LOAD_TIMEOUT_MS / 1000 + DU
 
 async def _settle(page, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
     await page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout_ms)
-    await page.wait_for_function(_SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)
+    await page.wait_for_function(SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)
 
 
 class _Run:
