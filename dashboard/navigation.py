@@ -45,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("import_data", "pages/import_data.py", ":material/upload_file:", optional=True),
     PageSpec("index", "pages/index.py", ":material/leaderboard:",
              controls=("year", "districts"), params=("year", "district", "norm", "w", "wi")),
+    PageSpec("profile", "pages/profile.py", ":material/location_city:",
+             controls=("year",), params=("year", "district")),
     PageSpec("briefing", "pages/briefing.py", ":material/slideshow:",
              controls=("year", "districts"), params=("year", "district", "slide")),
     PageSpec("about", "pages/about.py", ":material/info:"),
