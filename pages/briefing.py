@@ -14,7 +14,9 @@ from dashboard.briefing import briefing_export, briefing_pptx, slides
 from dashboard.charts import chart_tools
 from dashboard.i18n import t
 from dashboard.map.map_component import view as map_view
+from lcity_data import report_docx
 from lcity_data.catalog import load_catalog
+from lcity_data.cli_report import report_bytes
 
 state = frame.page_state()
 lang = state.lang
@@ -79,5 +81,10 @@ with st.sidebar:
                                     data_access.districts_geojson(), release=chart_tools.session_release(lang)),
                        file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
                        help=t("present.download_pptx_help", lang, n=total), on_click="ignore")
+    run = data_access.current_run()
+    st.download_button(t("report.download", lang), key="briefing_download_report", icon=":material/description:",
+                       data=partial(report_bytes, table, state.year, lang, "docx", run.shown if run else None),
+                       file_name=f"ningbo-report-{state.year}-{lang}.docx", mime=report_docx.MIME,
+                       help=t("report.download_help", lang), on_click="ignore")
     with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
         st.markdown(t("briefing.presenting_body", lang))
