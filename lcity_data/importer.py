@@ -7,7 +7,7 @@ What it reads
 - `.xlsx` and legacy `.xls` (the first visible sheet, a chosen one, or every sheet of a workbook
   whose visible sheets are named by years: one sheet per year) and `.csv` in UTF-8, UTF-8 with BOM,
   GBK/GB18030 (or UTF-16 with BOM); the format and encoding are detected from the bytes, not asked.
-  The bytes are read within fixed bounds by `lcity_data.table_reader` (size, used range, cell budget;
+  The bytes are read within fixed bounds by `lcity_data.importing` (size, used range, cell budget;
   hostile files are refused there with a reason), so every step below works on a bounded grid.
 - Long format (year, district, indicator, value, unit, optional status/source/note columns) or wide
   format (one row per district, one column per indicator, unit in the header: `社区教育经费（万元）`,
@@ -70,23 +70,20 @@ from typing import BinaryIO, Literal
 
 import pandas as pd
 
-from lcity_data import table_reader
 from lcity_data.catalog import Indicator, _read, load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
+from lcity_data.importing import bounds, table_reader
+from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.table_reader import UncachedFormula
 from lcity_data.plausibility import Implausible
 from lcity_data.plausibility import check as plausibility_check
 from lcity_data.provenance import status_aliases
 from lcity_data.registry import DistrictLookupError, load_registry
 from lcity_data.return_layout import sheet_year, title_years, unit_line
-from lcity_data.table_reader import UncachedFormula, UnreadableFileError
 from lcity_data.textnorm import normalise
 from lcity_data.units import UnknownUnitError, as_decimal, split_header, to_base, unit_id_for
 from lcity_data.validation import COLUMNS, FIRST_YEAR, last_year, validate_table
 
-# The one upload limit: .streamlit/config.toml server.maxUploadSize is the same number of MB (a test
-# reads both), so the browser refuses a bigger file before sending it and the message is the same.
-MAX_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an xlsx is a zip: refuse "zip bombs" before parsing
 HEADER_SEARCH_ROWS = 50
 MISSING_YEAR_COLUMN = "年份 / year"
 DEFAULT_STATUS = "reported"  # a district return: not published statistics
@@ -337,12 +334,12 @@ def _read_grid(data: bytes, name: str, sheet: str | int | None) -> list[_Grid]:
     if data.startswith(_OLE2_MAGIC):
         with table_reader.open_xls(data) as book:
             chosen, unread = _sheets_to_read(book, sheet)
-            budget = table_reader.Budget()  # one for all the sheets read from this file
+            budget = bounds.Budget()  # one for all the sheets read from this file
             grids = [_grid(table_reader.read_xls_sheet(book, ws, budget), sheet=ws.title) for ws in chosen]
     elif data.startswith(_ZIP_MAGIC):
-        with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, notes):
+        with table_reader.open_xlsx(data, bounds.MAX_UNPACKED_BYTES) as (wb, notes):
             chosen, unread = _sheets_to_read(wb, sheet)
-            budget = table_reader.Budget()
+            budget = bounds.Budget()
             grids = [_grid(_read_xlsx_sheet(ws, notes, budget), sheet=ws.title) for ws in chosen]
     else:
         chosen = []
@@ -358,7 +355,7 @@ def _read_grid(data: bytes, name: str, sheet: str | int | None) -> list[_Grid]:
     return [_grid(table_reader.read_csv_rows(text), encoding=encoding)]
 
 
-def _read_xlsx_sheet(ws: object, notes: list[tuple[str, str]], budget: table_reader.Budget) -> table_reader.Sheet:
+def _read_xlsx_sheet(ws: object, notes: list[tuple[str, str]], budget: bounds.Budget) -> table_reader.Sheet:
     try:
         return table_reader.read_xlsx_sheet(ws, notes, budget)
     except UnreadableFileError:
@@ -1052,13 +1049,13 @@ def _merge_sheets(parts: list[ImportReport], name: str) -> ImportReport:
 def sheet_names(data: bytes) -> list[str]:
     """Visible worksheet names of a workbook upload, in order ([] for a text file), read within the same
     bounds. Hidden sheets are left out: they are read only when named (`import_file(sheet=...)`)."""
-    if len(data) > MAX_BYTES:
+    if len(data) > bounds.MAX_BYTES:
         return []
     if data.startswith(_OLE2_MAGIC):
         with table_reader.open_xls(data) as book:
             return [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
     if data.startswith(_ZIP_MAGIC):
-        with table_reader.open_xlsx(data, MAX_UNPACKED_BYTES) as (wb, _):
+        with table_reader.open_xlsx(data, bounds.MAX_UNPACKED_BYTES) as (wb, _):
             return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
     return []
 
@@ -1083,7 +1080,7 @@ def import_file(
     file. Raises UnreadableFileError when the file is not a table at all; a readable table never raises,
     whatever its cells hold.
     """
-    data, name = table_reader.read_limited(path_or_bytes, filename, MAX_BYTES)
+    data, name = bounds.read_limited(path_or_bytes, filename, bounds.MAX_BYTES)
     grids = _read_grid(data, name, sheet)
     if len(grids) == 1:
         report = _import_grid(grids[0], year, name)

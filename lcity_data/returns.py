@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lcity_data import importer as imp
-from lcity_data.table_reader import read_limited
+from lcity_data.importing import bounds
 from lcity_data.validation import COLUMNS
 
 KEY = ["adcode", "year", "indicator"]
@@ -64,7 +64,7 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
                  year: int | None = None) -> Returns:
     """Import each file (a path, or (filename, bytes) for an upload) and combine them.
 
-    Raises importer.UnreadableFileError for a file that is not a table. The same cell in two files
+    Raises bounds.UnreadableFileError for a file that is not a table. The same cell in two files
     with different values is a conflict (listed, and the caller must not publish); equal values and
     a blank against a value keep the value.
     """
@@ -74,7 +74,7 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
             name, data = item
         else:
             # Bounded as every import: regular files only, at most the upload limit.
-            data, name = read_limited(Path(item), None, imp.MAX_BYTES)
+            data, name = bounds.read_limited(Path(item), None, bounds.MAX_BYTES)
         report = imp.import_file(data, filename=name, sheet=sheet, year=year)
         reports.append(report)
         tables.append(_provenanced(report))

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from lcity_data import importer
-from lcity_data.importer import UnreadableFileError, import_file, template_bytes, template_frame
+from lcity_data.importer import import_file, template_bytes, template_frame
+from lcity_data.importing import bounds
+from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.loading import load_shipped, overlay
 from lcity_data.registry import UnknownDistrictError, load_registry
 from lcity_data.validation import COLUMNS, last_year, validate_table
@@ -463,7 +465,7 @@ def test_unreadable_files_raise_one_clear_error(tmp_path: Path, name: str, data:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr(bounds, "MAX_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_bytes(b"x" * 101)
     for source in (path, path.read_bytes()):
@@ -472,7 +474,7 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unpacked_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(bounds, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(UnreadableFileError, match="unpacks to more than"):
         import_file(wide_workbook(tmp_path))
 

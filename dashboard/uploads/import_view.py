@@ -19,10 +19,11 @@ from dashboard.charts import tables
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from lcity_data import importer
+from lcity_data.importing import bounds
 from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
-MAX_MB = importer.MAX_BYTES // (1024 * 1024)
+MAX_MB = bounds.MAX_BYTES // (1024 * 1024)
 T = TypeVar("T")
 
 
@@ -100,7 +101,7 @@ def run_import(data: bytes, filename: str, sheet: str | None = None, year: int |
     reason (never an exception)."""
     try:
         return importer.import_file(data, filename=filename, sheet=sheet, year=year, base=base)
-    except importer.UnreadableFileError as err:
+    except bounds.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
     except MemoryError:
         raise  # the import worker (dashboard/uploads/import_worker.py) says the file needed too much memory
@@ -196,4 +197,4 @@ def limit_note(lang: str) -> str:
     Why spelled out: the browser refuses a bigger file before sending it, with Streamlit's own
     message in English only; this line says the same in the user's language.
     """
-    return t("app_harden.upload_limit", lang, mb=importer.MAX_BYTES // (1024 * 1024), bytes=f"{importer.MAX_BYTES:,}")
+    return t("app_harden.upload_limit", lang, mb=bounds.MAX_BYTES // (1024 * 1024), bytes=f"{bounds.MAX_BYTES:,}")

@@ -26,6 +26,7 @@ from dashboard.safe_text import plain
 from dashboard.uploads.import_view import memo
 from lcity_data import editors, importer, returns
 from lcity_data.catalog import load_catalog
+from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
 
@@ -100,7 +101,7 @@ def read_returns(data: bytes, name: str, sheet: str | None, year: int | None) ->
     """The upload as the CLI's `publish` reads it (values with file, sheet, row; blank cells); None if unreadable."""
     try:
         return returns.read_returns([(name, data)], sheet=sheet, year=year)
-    except importer.UnreadableFileError:
+    except UnreadableFileError:
         return None
     except Exception:  # a bug, not the user's file: the report above already showed what the file holds
         log.exception("reading %r for publishing failed unexpectedly", name)
