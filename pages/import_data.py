@@ -11,6 +11,7 @@ from dashboard.uploads import import_view, import_worker, publish_view
 from lcity_data import importer
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.importing import bounds
+from lcity_data.importing.report import ImportReport
 from lcity_data.validation import FIRST_YEAR, last_year
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +21,7 @@ state = frame.page_state()
 lang = state.lang
 
 
-def show_report(report: importer.ImportReport) -> None:
+def show_report(report: ImportReport) -> None:
     """Counts, then rejected / skipped / noted rows and unused columns, then the preview and Apply."""
     summary = import_view.summarise(report, lang)
     st.header(t("import.report", lang))

@@ -24,9 +24,10 @@ from dashboard import data_access
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from dashboard.uploads.import_view import memo
-from lcity_data import editors, importer, returns
+from lcity_data import editors, returns
 from lcity_data.catalog import load_catalog
 from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.report import ImportReport
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
 
@@ -122,7 +123,7 @@ def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
                 _t("col_old", lang), _t("col_new", lang)])
 
 
-def show_publish(report: importer.ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
+def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
                  lang: str) -> None:
     """The Publish section under an import report: off / sign in / diff and confirm / published."""
     st.header(_t("publish_heading", lang))
