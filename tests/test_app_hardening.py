@@ -149,13 +149,13 @@ def test_resetting_an_upload_is_not_losing_it():
 
 
 def test_the_import_page_states_the_importers_limit_in_bytes():
-    from lcity_data import importer
+    from lcity_data.importing import bounds
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == importer.MAX_BYTES  # the browser's limit
-    mb = importer.MAX_BYTES // (1024 * 1024)
-    for lang, words in (("zh", f"{mb} MB（{importer.MAX_BYTES:,} 字节）"),
-                        ("en", f"{mb} MB ({importer.MAX_BYTES:,} bytes)")):
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == bounds.MAX_BYTES  # the browser's limit
+    mb = bounds.MAX_BYTES // (1024 * 1024)
+    for lang, words in (("zh", f"{mb} MB（{bounds.MAX_BYTES:,} 字节）"),
+                        ("en", f"{mb} MB ({bounds.MAX_BYTES:,} bytes)")):
         at = start({"lang": lang}, page="import_data")
         notes = [c.value for c in at.caption if words in c.value]
         assert len(notes) == 1, [c.value for c in at.caption]

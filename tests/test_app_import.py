@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.uploads import import_view
 from lcity_data import importer
 from lcity_data.catalog import SHIPPED_CSV
+from lcity_data.importing import bounds
 from lcity_data.loading import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +177,7 @@ def test_memo_computes_once_per_key():
 
 def test_upload_size_limit_matches_the_importer():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == importer.MAX_BYTES == import_view.MAX_MB * 1024 * 1024
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == bounds.MAX_BYTES == import_view.MAX_MB * 1024 * 1024
 
 
 # ------------------------------------------------------------------------------ the page (AppTest)
