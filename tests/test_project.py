@@ -26,3 +26,11 @@ def test_test_modules_have_unique_basenames():
     # files with the same name stop a full run at collection (running either folder alone hides it).
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_only_the_harness_constructs_an_apptest():
+    # tests/app_harness.py is the one way in: it fixes the timeout and checks every run for an exception.
+    made = re.compile(r"AppTest\s*\.\s*from_\w+|\bAppTest\s*\(|CheckedApp\s*\(")
+    found = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+             if p.name != "app_harness.py" and made.search(p.read_text(encoding="utf-8"))]
+    assert found == []
