@@ -353,9 +353,9 @@ def test_simplified_chinese_in_gbk_still_reads(encoding: str) -> None:
 
 
 def test_import_page_reads_a_legacy_xls_and_names_the_cell_outside_a_bomb() -> None:
-    from test_app_import import start, upload
+    from app_harness import make_app, upload
 
-    at = upload(start(), "return.xls", legacy_return())
+    at = upload(make_app("import_data"), "return.xls", legacy_return())
     assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xls", ".csv"]
     assert [m.value for m in at.metric][1:] == ["2", "0", "0", "4"]  # accepted, skipped, rejected, values
     at = upload(at, "bomb.xlsx", xfd_rows())
