@@ -28,7 +28,9 @@ from lcity_data import cli_releases, cli_report, editors
 from lcity_data.catalog import Standard, load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
-from lcity_data.importer import ImportReport, UnreadableFileError, import_file
+from lcity_data.importer import import_file
+from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.report import ImportReport
 from lcity_data.loading import load_release, with_derived
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, ReleaseNotFoundError, StoreError

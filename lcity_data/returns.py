@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from lcity_data import importer as imp
-from lcity_data.table_reader import read_limited
+from lcity_data.importer import import_file
+from lcity_data.importing import bounds
+from lcity_data.importing.report import PROVENANCE, ImportReport
 from lcity_data.validation import COLUMNS
 
 KEY = ["adcode", "year", "indicator"]
-COLUMNS_OUT = [*COLUMNS, "file", *imp.PROVENANCE]  # what Store.publish keeps of each value
+COLUMNS_OUT = [*COLUMNS, "file", *PROVENANCE]  # what Store.publish keeps of each value
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Returns:
 
     table: pd.DataFrame                      # COLUMNS_OUT; value NaN = "no data reported"
     files: list[dict]                        # {name, sha256, size, sheet}
-    reports: list[imp.ImportReport]
+    reports: list[ImportReport]
     conflicts: list[dict] = field(default_factory=list)  # the same cell with different values in two files
 
     @property
@@ -55,7 +56,7 @@ class Returns:
                 "conflicts": self.conflicts}
 
 
-def _provenanced(report: imp.ImportReport) -> pd.DataFrame:
+def _provenanced(report: ImportReport) -> pd.DataFrame:
     """The report's values and blank cells, each with its file, sheet and input row."""
     return report.upload_table().assign(file=report.file)[COLUMNS_OUT]
 
@@ -64,7 +65,7 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
                  year: int | None = None) -> Returns:
     """Import each file (a path, or (filename, bytes) for an upload) and combine them.
 
-    Raises importer.UnreadableFileError for a file that is not a table. The same cell in two files
+    Raises bounds.UnreadableFileError for a file that is not a table. The same cell in two files
     with different values is a conflict (listed, and the caller must not publish); equal values and
     a blank against a value keep the value.
     """
@@ -74,8 +75,8 @@ def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | in
             name, data = item
         else:
             # Bounded as every import: regular files only, at most the upload limit.
-            data, name = read_limited(Path(item), None, imp.MAX_BYTES)
-        report = imp.import_file(data, filename=name, sheet=sheet, year=year)
+            data, name = bounds.read_limited(Path(item), None, bounds.MAX_BYTES)
+        report = import_file(data, filename=name, sheet=sheet, year=year)
         reports.append(report)
         tables.append(_provenanced(report))
         files.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),

@@ -8,8 +8,10 @@ import streamlit as st
 from dashboard import data_access, frame
 from dashboard.i18n import t
 from dashboard.uploads import import_view, import_worker, publish_view
-from lcity_data import importer, table_reader
+from lcity_data import importer
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
+from lcity_data.importing import bounds
+from lcity_data.importing.report import ImportReport
 from lcity_data.validation import FIRST_YEAR, last_year
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +21,7 @@ state = frame.page_state()
 lang = state.lang
 
 
-def show_report(report: importer.ImportReport) -> None:
+def show_report(report: ImportReport) -> None:
     """Counts, then rejected / skipped / noted rows and unused columns, then the preview and Apply."""
     summary = import_view.summarise(report, lang)
     st.header(t("import.report", lang))
@@ -80,7 +82,7 @@ st.markdown(t("import.intro", lang))
 with st.expander(t("import.help_heading", lang), icon=":material/help:"):
     st.markdown(t("import.help_body", lang, mb=import_view.MAX_MB))
     st.markdown(t("import_returns.help_more", lang))
-    st.markdown(t("import_harden.limits", lang, cols=table_reader.MAX_COLUMNS, rows=f"{table_reader.MAX_ROWS:,}"))
+    st.markdown(t("import_harden.limits", lang, cols=bounds.MAX_COLUMNS, rows=f"{bounds.MAX_ROWS:,}"))
 
 st.header(t("import.templates", lang))
 templates = ((t("import.template_xlsx_zh", lang), "xlsx", "zh"), (t("import.template_xlsx_en", lang), "xlsx", "en"),

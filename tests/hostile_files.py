@@ -23,7 +23,8 @@ ADDRESS_SPACE = 1 << 30  # 1 GB of address space for the child: a bomb fails fas
 _CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-from lcity_data.importer import UnreadableFileError, import_file
+from lcity_data.importer import import_file
+from lcity_data.importing.bounds import UnreadableFileError
 start, cpu = time.perf_counter(), time.process_time()
 try:
     report = import_file(sys.argv[1])

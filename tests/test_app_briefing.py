@@ -4,32 +4,13 @@ changes the generated sentence, and the embedded (full-screen) view still render
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from app_harness import charts, make_app
 from map_spec import component_data, is_map
 from streamlit.testing.v1 import AppTest
 
 from dashboard.briefing import briefing_export
 from dashboard.safe_text import plain
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-
-
-def open_briefing(params: dict[str, str] | None = None, embedded: bool = False) -> AppTest:
-    """A fresh session opened on a link to the briefing page (optionally embedded: ?embed=true)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    if embedded:
-        at.query_params["embed"] = "true"
-        at.context["is_embedded"] = True
-    at.run()
-    at.switch_page("pages/briefing.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def html(at: AppTest) -> list[str]:
@@ -48,12 +29,8 @@ def counter(at: AppTest) -> str:
     return next(b for b in html(at) if "lc-brief-counter" in b)
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 def test_page_runs_and_next_previous_turn_the_slide():
-    at = open_briefing()
+    at = make_app("briefing")
     assert at.query_params["slide"] == "1"
     assert "宁波学习型城市建设简报" in headline(at)
     assert ">1 / 6<" in counter(at)
@@ -75,7 +52,7 @@ def test_page_runs_and_next_previous_turn_the_slide():
 
 
 def test_slide_in_the_url_opens_that_slide():
-    at = open_briefing({"slide": "3", "year": "2024"})
+    at = make_app("briefing", slide="3", year="2024")
     assert ">3 / 6<" in counter(at)
     assert "跨过" in headline(at)
     assert sentence(at).startswith('<div class="lc-brief lc-brief-crossed"><p class="sentence">与2023年相比')
@@ -84,24 +61,22 @@ def test_slide_in_the_url_opens_that_slide():
 
 @pytest.mark.parametrize(("raw", "shown", "reason"), [("9", 6, "超出范围"), ("abc", 1, "无效")])
 def test_bad_slide_number_falls_back_with_a_notice(raw, shown, reason):
-    at = open_briefing({"slide": raw})
+    at = make_app("briefing", slide=raw)
     assert f">{shown} / 6<" in counter(at)
     assert at.query_params["slide"] == str(shown)
-    first = AppTest.from_file(APP, default_timeout=60)  # the run that read the link shows the notice
-    first.query_params.update({"slide": raw})
-    first.run()
+    first = make_app(slide=raw)  # the run that read the link shows the notice
     assert [c.value for c in first.caption if f"slide={plain(raw)}" in c.value and reason in c.value]
     assert [t.value for t in first.toast]
 
 
 def test_last_slide_disables_next_and_cites_sources():
-    at = open_briefing({"slide": "6"})
+    at = make_app("briefing", slide="6")
     assert at.button(key="briefing_next").disabled
     assert 'class="sources"' in sentence(at)
 
 
 def test_language_switch_changes_the_sentence():
-    at = open_briefing({"slide": "4"})
+    at = make_app("briefing", slide="4")
     zh = sentence(at)
     assert "全市" in zh
     assert "人均经费从" in zh
@@ -113,24 +88,24 @@ def test_language_switch_changes_the_sentence():
 
 
 def test_year_and_districts_change_the_slide():
-    at = open_briefing({"slide": "5", "year": "2020", "district": "330203~330212"})
+    at = make_app("briefing", slide="5", year="2020", district="330203~330212")
     assert "2020年综合指数中" in sentence(at)
     bars = charts(at)[0]["data"][0]
     assert sorted(bars["y"]) == sorted(["海曙区", "鄞州区"])
 
 
 def test_embedded_view_renders_and_navigates():
-    at = open_briefing({"slide": "2"}, embedded=True)
+    at = make_app("briefing", slide="2", embed="true", context={"is_embedded": True})
     assert briefing_export.EMBED_STYLE.strip() in "".join(html(at))  # sidebar hidden, little padding
     assert ">2 / 6<" in counter(at)
     at.button(key="briefing_next").click().run()
     assert not at.exception
     assert at.query_params["slide"] == "3"
     assert ">3 / 6<" in counter(at)
-    plain = open_briefing({"slide": "2"})
+    plain = make_app("briefing", slide="2")
     assert briefing_export.EMBED_STYLE.strip() not in "".join(html(plain))
 
 
 def test_no_district_selected_is_a_prompt():
-    at = open_briefing({"district": "", "slide": "2"})
+    at = make_app("briefing", district="", slide="2")
     assert any("至少选择一个" in i.value for i in at.info)

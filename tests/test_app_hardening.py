@@ -10,21 +10,12 @@ import tomllib
 from pathlib import Path
 
 import pandas as pd
+from app_harness import make_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 LINK = "\n\n[x](http://e.invalid/x)"
 IMAGE = "\n\n![](http://e.invalid/pixel.png)"
-
-
-def start(params: dict[str, str], page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    return at
 
 
 def shown_text(at: AppTest) -> list[str]:
@@ -38,7 +29,7 @@ def outside_code_spans(markdown: str) -> str:
 
 
 def test_a_newline_in_a_link_parameter_cannot_make_a_link_or_an_image():
-    at = start({"year": LINK, "indicator": IMAGE})
+    at = make_app(year=LINK, indicator=IMAGE)
     assert not at.exception
     notices = [c for c in shown_text(at) if "e.invalid" in c]
     assert len(notices) == 2, shown_text(at)
@@ -80,7 +71,7 @@ def test_an_error_in_a_page_is_a_short_message_with_a_reference(monkeypatch, cap
     from lcity_data import funding
 
     monkeypatch.setattr(funding, "city_per_capita", _boom)
-    at = start({"lang": "en"})
+    at = make_app(lang="en", expect_error=True)
     message = assert_short_message_only(at, caplog)
     assert message.startswith("Sorry")
     assert [t.value for t in at.title] == ["Overview"]  # what was drawn before the error stays
@@ -90,7 +81,7 @@ def test_an_error_in_the_frame_is_a_short_message_in_chinese(monkeypatch, caplog
     from dashboard import sidebar
 
     monkeypatch.setattr(sidebar, "render", _boom)
-    at = start({})
+    at = make_app(expect_error=True)
     message = assert_short_message_only(at, caplog)
     assert "抱歉" in message
 
@@ -113,7 +104,7 @@ def lost_notice(at: AppTest) -> list[str]:
 
 
 def test_a_session_showing_an_upload_marks_the_url():
-    at = start({}, page="map")
+    at = make_app("map")
     at.session_state["uploaded_table"] = UPLOADED
     at.run()
     assert at.query_params["upload"] == "1"
@@ -122,7 +113,7 @@ def test_a_session_showing_an_upload_marks_the_url():
 
 def test_a_fresh_session_with_the_upload_marker_says_the_upload_was_lost():
     """What a browser sends after a server restart: the old address (with the marker), no session."""
-    at = start({"upload": "1", "lang": "en"}, page="map")
+    at = make_app("map", upload="1", lang="en")
     assert not at.exception
     assert len(lost_notice(at)) == 1, [w.value for w in at.warning]
     assert not any("uploaded data" in i.value for i in at.info), "still claims to show the upload"
@@ -136,7 +127,7 @@ def test_a_fresh_session_with_the_upload_marker_says_the_upload_was_lost():
 
 
 def test_resetting_an_upload_is_not_losing_it():
-    at = start({}, page="map")
+    at = make_app("map")
     at.session_state["uploaded_table"] = UPLOADED
     at.run()
     at.button(key="_overlay_reset").click().run()
@@ -149,14 +140,14 @@ def test_resetting_an_upload_is_not_losing_it():
 
 
 def test_the_import_page_states_the_importers_limit_in_bytes():
-    from lcity_data import importer
+    from lcity_data.importing import bounds
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == importer.MAX_BYTES  # the browser's limit
-    mb = importer.MAX_BYTES // (1024 * 1024)
-    for lang, words in (("zh", f"{mb} MB（{importer.MAX_BYTES:,} 字节）"),
-                        ("en", f"{mb} MB ({importer.MAX_BYTES:,} bytes)")):
-        at = start({"lang": lang}, page="import_data")
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == bounds.MAX_BYTES  # the browser's limit
+    mb = bounds.MAX_BYTES // (1024 * 1024)
+    for lang, words in (("zh", f"{mb} MB（{bounds.MAX_BYTES:,} 字节）"),
+                        ("en", f"{mb} MB ({bounds.MAX_BYTES:,} bytes)")):
+        at = make_app("import_data", lang=lang)
         notes = [c.value for c in at.caption if words in c.value]
         assert len(notes) == 1, [c.value for c in at.caption]
         assert at.file_uploader(key="import_file").proto.max_upload_size_mb == mb

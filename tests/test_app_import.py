@@ -18,15 +18,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from app_harness import go, make_app, upload
 from streamlit.testing.v1 import AppTest
 
 from dashboard.uploads import import_view
 from lcity_data import importer
 from lcity_data.catalog import SHIPPED_CSV
+from lcity_data.importing import bounds
 from lcity_data.loading import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 FIXTURES = ROOT / "tests" / "fixtures"
 SHEET = "2024年报表"
 FUNDING_2024 = 12_505_000.0  # 海曙区 1,250.5 万元
@@ -176,30 +177,10 @@ def test_memo_computes_once_per_key():
 
 def test_upload_size_limit_matches_the_importer():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == importer.MAX_BYTES == import_view.MAX_MB * 1024 * 1024
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == bounds.MAX_BYTES == import_view.MAX_MB * 1024 * 1024
 
 
 # ------------------------------------------------------------------------------ the page (AppTest)
-
-
-def start(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    return go(at, "import_data")
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="import_file").set_value((name, data, "application/octet-stream")).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def banner(at: AppTest) -> bool:
@@ -214,7 +195,7 @@ def data_rows(at: AppTest, indicator: str) -> pd.DataFrame:
 
 
 def test_page_without_a_file_offers_templates_and_a_prompt():
-    at = start()
+    at = make_app("import_data")
     assert [t.value for t in at.title] == ["导入数据"]
     assert any("请上传" in i.value for i in at.info)
     assert len(at.get("download_button")) == 4
@@ -223,7 +204,7 @@ def test_page_without_a_file_offers_templates_and_a_prompt():
 
 
 def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
-    at = upload(start(), "messy.xlsx", xlsx)
+    at = upload(make_app("import_data"), "messy.xlsx", xlsx)
     assert at.error[0].value.startswith("无法读取此文件：找不到表头")  # first sheet is the explanation
     assert any("另一张" in c.value for c in at.caption)
     at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
@@ -273,7 +254,7 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
 
 
 def test_unreadable_upload_is_one_error_in_the_current_language():
-    at = upload(start({"lang": "en"}), "report.xlsx", b"this is a text file renamed to .xlsx")
+    at = upload(make_app("import_data", lang="en"), "report.xlsx", b"this is a text file renamed to .xlsx")
     assert [e.value for e in at.error] == [
         "This file cannot be read: `the file name says Excel but the content is not an Excel workbook "
         "(another file renamed?)`"]
@@ -282,14 +263,15 @@ def test_unreadable_upload_is_one_error_in_the_current_language():
 
 
 def test_injected_text_stays_data(xlsx):
-    at = upload(start(), "<img src=x onerror=alert(1)>.csv", (FIXTURES / "injection_return.csv").read_bytes())
+    at = upload(make_app("import_data"), "<img src=x onerror=alert(1)>.csv",
+                (FIXTURES / "injection_return.csv").read_bytes())
     assert at.dataframe[0].value["单元格内容"].tolist() == ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>"]
     details = next(c.value for c in at.caption if c.value.startswith("文件"))
     assert "`<img src=x onerror=alert(1)>.csv`" in details
 
 
 def test_historical_units_and_a_new_year_run_on_every_page(xlsx):
-    at = start()
+    at = make_app("import_data")
     upload(at, "messy.xlsx", xlsx)
     at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
     at.number_input(key="import_year").set_value(2014).run()
@@ -302,7 +284,7 @@ def test_historical_units_and_a_new_year_run_on_every_page(xlsx):
 
 def test_sessions_are_isolated_and_the_shipped_file_is_untouched(xlsx):
     before = hashlib.sha256(SHIPPED_CSV.read_bytes()).hexdigest()
-    a, b = start(), start()
+    a, b = make_app("import_data"), make_app("import_data")
     upload(a, "messy.xlsx", xlsx)
     a.selectbox(key=next(s.key for s in a.selectbox if s.key.startswith("import_sheet_"))).set_value(SHEET).run()
     a.number_input(key="import_year").set_value(2024).run()

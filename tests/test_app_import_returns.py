@@ -7,10 +7,10 @@ import json
 
 import pandas as pd
 import pytest
+from app_harness import go, make_app, upload
 
 from lcity_data.cli import main
 from tests.returns_fixtures import DISTRICTS, per_year_workbook, title_unit_return, typo_return
-from tests.test_app_import import go, start, upload
 
 
 def funding_json(capsys: pytest.CaptureFixture[str], path, *args: str) -> dict[str, dict]:
@@ -28,7 +28,7 @@ def funding_page(at, year: int) -> dict[str, list]:
 
 def test_title_and_unit_line_return_no_year_typed_matches_the_cli(tmp_path, capsys) -> None:
     data = title_unit_return()
-    at = upload(start(), "title.xlsx", data)
+    at = upload(make_app("import_data"), "title.xlsx", data)
     assert at.number_input(key="import_year").placeholder == "不填：使用标题中的年份 2023"
     assert at.number_input(key="import_year").value is None
     assert not at.warning  # no "enter the year" warning, no plausibility warning
@@ -50,7 +50,7 @@ def test_title_and_unit_line_return_no_year_typed_matches_the_cli(tmp_path, caps
 
 def test_one_sheet_per_year_workbook_reads_every_year_sheet(tmp_path, capsys) -> None:
     data = per_year_workbook()
-    at = upload(start({"lang": "en"}), "years.xlsx", data)
+    at = upload(make_app("import_data", lang="en"), "years.xlsx", data)
     box = next(s for s in at.selectbox if s.key.startswith("import_sheet_"))
     assert box.options == ["Every year sheet (2021年, 2022年, 2023年)", "2021年", "2022年", "2023年"]
     assert box.value is None
@@ -74,7 +74,7 @@ def _run(capsys, path, year: int) -> str:
 
 
 def test_ten_fold_typo_imports_with_a_warning_shown_before_apply() -> None:
-    at = upload(start({"lang": "en"}), "typo.xlsx", typo_return())
+    at = upload(make_app("import_data", lang="en"), "typo.xlsx", typo_return())
     assert [(m.label, m.value) for m in at.metric][1:4] == [("Accepted", "10"), ("Skipped", "0"), ("Rejected", "0")]
     assert any(s.value == "Values to double-check (2)" for s in at.subheader)
     warnings = at.dataframe[0].value.values.tolist()  # shown first, before rejected rows and the preview
@@ -87,7 +87,7 @@ def test_ten_fold_typo_imports_with_a_warning_shown_before_apply() -> None:
 
 def test_typo_return_applied_matches_the_cli(tmp_path, capsys) -> None:
     data = typo_return()
-    at = upload(start(), "typo.xlsx", data)
+    at = upload(make_app("import_data"), "typo.xlsx", data)
     at.button(key="import_apply").click().run()
     page = funding_page(at, 2023)
     path = tmp_path / "typo.xlsx"
@@ -99,7 +99,7 @@ def test_typo_return_applied_matches_the_cli(tmp_path, capsys) -> None:
 
 def test_a_blank_cell_hides_the_sample_value_on_every_page() -> None:
     text = "年份,地区,社区教育经费（万元）,户籍人口（万人）\n2024,海曙区,,62.63\n2024,江北区,300,28.15\n"
-    at = upload(start(), "blank.csv", text.encode())
+    at = upload(make_app("import_data"), "blank.csv", text.encode())
     notes = next(d.value for d in at.dataframe if "说明" in d.value.columns)
     assert any("1个空白单元格按“未上报”处理" in n for n in notes["说明"])
     at.button(key="import_apply").click().run()

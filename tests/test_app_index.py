@@ -8,29 +8,15 @@ URL; bad weights fall back to the defaults with a notice.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from app_harness import charts, make_app
 from map_spec import component_data, hovers, is_map
 from streamlit.testing.v1 import AppTest
 
 from dashboard.safe_text import plain
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 INDEX_COL, RANK_COL, RANGE_COL, STATUS_COL = "综合指数", "排名", "排名范围", "指数状态"
-
-
-def start(params: dict[str, str] | None = None, page: str = "index") -> AppTest:
-    """A fresh session through app.py (optionally opened with a link's parameters), on `page`."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    if page != "overview":  # a deep link: the first run is this page (so the link's notices show on it)
-        at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def ranking(at: AppTest) -> dict[str, float]:
@@ -38,10 +24,6 @@ def ranking(at: AppTest) -> dict[str, float]:
     table = at.dataframe[0].value
     return {name: float("nan") if text == "数据不足" else float(text)
             for name, text in zip(table["区（县、市）"], table[INDEX_COL], strict=True)}
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def bars(at: AppTest) -> dict[str, float]:
@@ -53,7 +35,7 @@ def bars(at: AppTest) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def default_view() -> AppTest:
-    return start()
+    return make_app("index", deep_link=True)
 
 
 def test_index_page_runs_with_table_chart_radars_and_method(default_view):
@@ -80,7 +62,7 @@ def test_index_page_runs_with_table_chart_radars_and_method(default_view):
 
 
 def test_year_changes_the_values():
-    at = start()
+    at = make_app("index", deep_link=True)
     before = ranking(at)
     at.select_slider(key="_w_year").set_value(2016).run()
     assert at.query_params["year"] == "2016"
@@ -90,7 +72,7 @@ def test_year_changes_the_values():
 
 
 def test_a_weight_changes_the_values_shares_and_url():
-    at = start()
+    at = make_app("index", deep_link=True)
     before = ranking(at)
     at.slider(key="_w_weights_government").set_value(100).run()
     assert at.query_params["w"] == "government:100"
@@ -112,7 +94,7 @@ def test_a_weight_changes_the_values_shares_and_url():
 
 
 def test_normalisation_changes_the_values():
-    at = start()
+    at = make_app("index", deep_link=True)
     minmax = ranking(at)
     at.segmented_control(key="_w_normalisation").set_value("zscore").run()
     assert at.query_params["norm"] == "zscore"
@@ -128,7 +110,7 @@ def test_normalisation_changes_the_values():
 def test_weights_round_trip_through_the_url():
     params = {"v": "1", "lang": "en", "year": "2020", "norm": "target", "w": "learners:0,vitality:70",
               "wi": "funding_per_capita:80", "district": "330203~330212"}
-    at = start(params)
+    at = make_app("index", deep_link=True, **params)
     assert {k: at.query_params[k] for k in params} == params
     assert at.slider(key="_w_weights_learners").value == 0
     assert at.slider(key="_w_weights_vitality").value == 70
@@ -151,29 +133,30 @@ def test_weights_round_trip_through_the_url():
 @pytest.mark.parametrize(("param", "raw"), [("w", "government:abc"), ("wi", "funding_per_capita:500"),
                                             ("w", "mystery:10"), ("norm", "ranked")])
 def test_bad_weights_fall_back_to_defaults_with_a_notice(param, raw):
-    at = start({param: raw})
+    at = make_app("index", deep_link=True, **{param: raw})
     assert any(f"{param}={plain(raw)}" in c.value for c in at.caption), [c.value for c in at.caption]
     assert at.slider(key="_w_weights_government").value == 25
     assert at.slider(key="_w_indicator_weights_funding_per_capita").value == 50
     assert at.segmented_control(key="_w_normalisation").value == "minmax"
     assert at.query_params.get(param) != raw
-    assert ranking(at) == pytest.approx(ranking(start()))
+    assert ranking(at) == pytest.approx(ranking(make_app("index", deep_link=True)))
 
 
 def test_all_weights_zero_is_a_warning_not_an_error():
-    at = start({"w": "government:0,learners:0,society:0,vitality:0"})
+    at = make_app("index", deep_link=True, w="government:0,learners:0,society:0,vitality:0")
     assert any("所有权重均为 0" in w.value for w in at.warning)
     assert not at.dataframe
 
 
 def test_insufficient_data_is_shown_as_such_not_as_zero():
-    at = start({"year": "2012"})  # the online-platform input starts in 2015: 1 of 8 missing is within 20%
+    # the online-platform input starts in 2015: 1 of 8 missing is within 20%
+    at = make_app("index", deep_link=True, year="2012")
     assert set(at.dataframe[0].value[STATUS_COL]) == {"已计算"}
-    at = start({"year": "2012", "wi": "online_users_per_100:50,week_participants_per_100:0"})
+    at = make_app("index", deep_link=True, year="2012", wi="online_users_per_100:50,week_participants_per_100:0")
     table = at.dataframe[0].value
     # vitality now rests on the online input alone, which is missing: 1 of 7 inputs, still within 20%
     assert set(table[STATUS_COL]) == {"已计算"}
-    at = start({"year": "2010"})  # only populations in 2010
+    at = make_app("index", deep_link=True, year="2010")  # only populations in 2010
     table = at.dataframe[0].value
     assert set(table[STATUS_COL]) == {"数据不足"}
     assert (table[INDEX_COL] == "数据不足").all()
@@ -186,7 +169,7 @@ def test_insufficient_data_is_shown_as_such_not_as_zero():
 # ---------------------------------------------------------------------------------------- progress
 
 def test_funding_page_shows_progress_statuses_and_years_to_target():
-    at = start({"year": "2024"}, page="funding")
+    at = make_app("funding", deep_link=True, year="2024")
     progress = next(d.value for d in at.dataframe if "进展" in d.value.columns)
     assert len(progress) == 10
     assert set(progress["进展"]) <= {"↑ 按期达标或保持", "➚ 适度改善", "→ 停滞", "↓ 下降", "• 数据不足"}
@@ -207,13 +190,13 @@ def test_funding_page_shows_progress_statuses_and_years_to_target():
 
 
 def test_standard_without_target_explains_why_there_is_no_progress():
-    at = start({"standard": "national_resident"}, page="funding")
+    at = make_app("funding", deep_link=True, standard="national_resident")
     assert any("没有目标值" in c.value for c in at.caption)
     assert not any("进展" in d.value.columns for d in at.dataframe)
 
 
 def test_map_hover_has_the_progress_line_for_funding_per_capita_only():
-    at = start({"lang": "en", "indicator": "funding_per_capita"}, page="map")
+    at = make_app("map", deep_link=True, lang="en", indicator="funding_per_capita")
     spec = next(c for c in component_data(at) if is_map(c))
     texts = list(hovers(spec).values())
     assert all("Progress to target: " in h for h in texts)
@@ -225,7 +208,7 @@ def test_map_hover_has_the_progress_line_for_funding_per_capita_only():
 
 
 def test_overview_counts_districts_by_progress_status():
-    at = start(page="overview")
+    at = make_app()
     line = next(m.value for m in at.markdown if m.value.startswith("**达标进展**"))
     assert "2030年达到 10 元/人" in line
     assert "截至2024年" in line
@@ -237,7 +220,7 @@ def test_overview_counts_districts_by_progress_status():
 
 
 def test_about_page_explains_the_index_and_progress_methods():
-    at = start({"lang": "en"}, page="about")
+    at = make_app("about", deep_link=True, lang="en")
     headers = [h.value for h in at.header]
     assert "How the index is computed" in headers
     assert "How progress is judged" in headers

@@ -10,43 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_harness import charts, go, make_app
 from map_spec import component_data, drawn, frame, hovers, is_map, legend
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PAGES = ["overview", "map", "trends", "funding", "data", "about"]
 ALL = ["330203", "330205", "330206", "330211", "330212", "330213", "330225", "330226", "330281", "330282"]
 EVIL = "<img src=x onerror=alert(1)>"
-
-
-def start(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    """A fresh session through app.py (optionally opened with query parameters), on `page`."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page and page != "overview":
-        go(at, page)
-    return at
-
-
-def go(at: AppTest, page: str, clear_url: bool = False) -> AppTest:
-    """Switch page like the sidebar menu does (which clears the query string when `clear_url`)."""
-    if clear_url:
-        at.query_params.clear()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def map_spec(at: AppTest) -> dict:
@@ -63,9 +36,9 @@ def titles(at: AppTest) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def at_all_pages() -> dict[str, AppTest]:
+def at_all_pages() -> dict[str, list[str]]:
     """One session walking every page (shared: AppTest runs are the slow part of this file)."""
-    at = start()
+    at = make_app()
     seen = {"overview": titles(at)}
     for page in PAGES[1:]:
         go(at, page)
@@ -79,7 +52,7 @@ def test_every_page_runs_through_app_py(at_all_pages):
 
 
 def test_no_district_selected_is_a_prompt_not_an_error():
-    at = start({"district": ""})
+    at = make_app(district="")
     assert at.query_params["district"] == ""
     for page in PAGES:
         go(at, page)
@@ -88,7 +61,7 @@ def test_no_district_selected_is_a_prompt_not_an_error():
 
 
 def test_sidebar_controls_are_the_ones_each_page_declares():
-    at = start(page="map")
+    at = make_app("map")
     assert at.selectbox(key="_w_indicator_sel").value == "funding_per_capita"
     assert at.select_slider(key="_w_year").value == 2024
     assert at.multiselect(key="_w_districts").value == ALL
@@ -100,7 +73,7 @@ def test_sidebar_controls_are_the_ones_each_page_declares():
 
 
 def test_year_changes_the_map_and_the_url():
-    at = start(page="map")
+    at = make_app("map")
     before = map_spec(at)
     raw_before = [e.proto.json for e in at.get("bidi_component") if '"map"' in e.proto.json]
     at.select_slider(key="_w_year").set_value(2014).run()
@@ -123,7 +96,7 @@ def test_year_changes_the_map_and_the_url():
 def test_quick_year_steps_are_not_undone_by_a_lagging_address_bar():
     """Stepping the slider again before the last run's URL update reached the browser: the rerun
     request carries the previous year in the address bar; the slider's new year must win."""
-    at = start(page="map")
+    at = make_app("map")
     at.select_slider(key="_w_year").set_value(2020).run()
     at.query_params["year"] = "2024"  # the address bar as it was before the previous step landed
     at.select_slider(key="_w_year").set_value(2019).run()
@@ -136,7 +109,7 @@ def test_quick_year_steps_are_not_undone_by_a_lagging_address_bar():
 
 
 def test_indicator_changes_the_map_classes_and_legend():
-    at = start(page="map")
+    at = make_app("map")
     policy = legend(map_spec(at))
     assert any("未达最低标准" in n for n in policy)
     at.selectbox(key="_w_indicator_sel").set_value("participation_rate").run()
@@ -154,7 +127,7 @@ def test_indicator_changes_the_map_classes_and_legend():
 
 
 def test_district_selection_changes_map_trends_and_table():
-    at = start(page="map")
+    at = make_app("map")
     at.multiselect(key="_w_districts").set_value(["330203", "330212"]).run()
     assert at.query_params["district"] == "330203~330212"
     spec = map_spec(at)
@@ -170,7 +143,7 @@ def test_district_selection_changes_map_trends_and_table():
 
 
 def test_language_switch_translates_titles_names_and_url():
-    at = start(page="map")
+    at = make_app("map")
     at.radio(key="_w_lang").set_value("en").run()
     assert titles(at) == ["Map"]
     assert at.query_params["lang"] == "en"
@@ -185,10 +158,7 @@ def test_language_switch_translates_titles_names_and_url():
 def test_query_parameters_round_trip():
     params = {"v": "1", "lang": "en", "indicator": "participation_rate", "year": "2020",
               "district": "330203~330212", "classes": "natural_breaks", "k": "3", "view": "plotly"}
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(params)
-    at.run()
-    go(at, "map")
+    at = make_app("map", **params)
     assert at.selectbox(key="_w_indicator_sel").value == "participation_rate"
     assert at.select_slider(key="_w_year").value == 2020
     assert at.multiselect(key="_w_districts").value == ["330203", "330212"]
@@ -199,8 +169,7 @@ def test_query_parameters_round_trip():
 
 
 def test_state_is_carried_when_the_page_change_clears_the_url():
-    at = start({"lang": "en", "indicator": "participation_rate", "year": "2016", "district": "330211~330282"},
-               page="map")
+    at = make_app("map", lang="en", indicator="participation_rate", year="2016", district="330211~330282")
     go(at, "trends", clear_url=True)  # Streamlit clears the query string on page change
     assert at.query_params["indicator"] == "participation_rate"
     assert at.query_params["district"] == "330211~330282"
@@ -223,14 +192,9 @@ def test_state_is_carried_when_the_page_change_clears_the_url():
     ("lang", "fr", "radio", "_w_lang", "zh"),
 ])
 def test_bad_parameters_fall_back_with_a_notice(param, raw, widget, key, default):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update({param: raw})
-    at.run()
-    go(at, "map")
+    at = make_app("map", **{param: raw})
     # the notice was shown on the run that read the link...
-    at2 = AppTest.from_file(APP, default_timeout=30)
-    at2.query_params.update({param: raw})
-    at2.run()
+    at2 = make_app(**{param: raw})
     assert not at2.exception
     notices = [c.value for c in at2.caption if f"{param}={raw}" in c.value or raw in c.value]
     assert notices, [c.value for c in at2.caption]
@@ -241,7 +205,7 @@ def test_bad_parameters_fall_back_with_a_notice(param, raw, widget, key, default
 
 
 def test_trends_indexed_mode_city_line_and_reference_lines():
-    at = start({"years": "2015..2024"}, page="trends")
+    at = make_app("trends", years="2015..2024")
     spec = charts(at)[0]
     assert [s["y0"] for s in spec["layout"]["shapes"]] == [4, 10]  # the standard's minimum and target
     city = next(t for t in spec["data"] if t["name"] == "全市")
@@ -257,7 +221,7 @@ def test_trends_indexed_mode_city_line_and_reference_lines():
 
 
 def test_trends_show_gaps_not_zeros():
-    at = start({"indicator": "population_resident", "years": "2010..2016", "district": "330203"}, page="trends")
+    at = make_app("trends", indicator="population_resident", years="2010..2016", district="330203")
     line = next(t for t in charts(at)[0]["data"] if t["name"] == "海曙区")
     assert line["x"][:2] == [2010, 2011]
     assert line["y"][1] is None  # 2011 has no data: a gap
@@ -265,7 +229,7 @@ def test_trends_show_gaps_not_zeros():
 
 
 def test_funding_standard_and_what_if():
-    at = start({"year": "2022"}, page="funding")
+    at = make_app("funding", year="2022")
     assert at.query_params["standard"] == "ningbo_household"
     passing = at.metric[0].value
     at.number_input(key="_w_whatif_min_ningbo_household").set_value(20.0).run()
@@ -282,8 +246,7 @@ def test_funding_standard_and_what_if():
 
 
 def test_data_page_long_wide_and_exact_download_frame():
-    at = start({"indicator": "funding_per_capita", "years": "2020..2022", "district": "330203~330205"},
-               page="data")
+    at = make_app("data", indicator="funding_per_capita", years="2020..2022", district="330203~330205")
     long = at.dataframe[0].value
     assert len(long) == 6
     assert {"单位", "数据性质", "来源"} <= set(long.columns)
@@ -297,7 +260,7 @@ def test_data_page_long_wide_and_exact_download_frame():
 
 
 def test_overview_metrics_follow_the_year():
-    at = start({"year": "2014"})
+    at = make_app(year="2014")
     low = [m.value for m in at.metric]
     at.select_slider(key="_w_year").set_value(2024).run()
     high = [m.value for m in at.metric]
@@ -308,8 +271,7 @@ def test_overview_metrics_follow_the_year():
 @pytest.mark.parametrize("view", ["plotly", "leaflet"])
 @pytest.mark.parametrize("classes", ["quantiles", "continuous"])
 def test_map_of_a_year_without_data_draws_no_data(view, classes):
-    at = start({"indicator": "online_platform_users", "year": "2012", "view": view, "classes": classes},
-               page="map")
+    at = make_app("map", indicator="online_platform_users", year="2012", view=view, classes=classes)
     assert any("2012" in i.value for i in at.info)
     if view == "plotly":
         spec = map_spec(at)
@@ -317,7 +279,7 @@ def test_map_of_a_year_without_data_draws_no_data(view, classes):
 
 
 def test_leaflet_view_runs():
-    at = start({"view": "leaflet", "indicator": "participation_rate"}, page="map")
+    at = make_app("map", view="leaflet", indicator="participation_rate")
     assert at.query_params["view"] == "leaflet"
     assert at.checkbox(key="map_basemap").value is False
     at.checkbox(key="map_basemap").check().run()
@@ -325,7 +287,7 @@ def test_leaflet_view_runs():
 
 
 def test_uploaded_overlay_banner_reset_and_escaping():
-    at = start(page="map")
+    at = make_app("map")
     uploaded = pd.DataFrame([{
         "adcode": "330203", "year": 2024, "indicator": "funding_community_edu", "value": 99_000_000.0,
         "unit": "yuan", "status": "official", "source": EVIL, "note": "",

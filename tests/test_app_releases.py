@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_harness import go, make_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.uploads import publish_view
@@ -19,7 +20,6 @@ from lcity_data.store import open_store
 from lcity_data.validation import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PAGES = ["overview", "map", "trends", "funding", "data", "import_data", "index", "briefing", "about"]
 CELL = {"adcode": "330203", "year": 2024, "indicator": "funding_community_edu"}
 RELEASE_VALUES = {2: 12_000_000.0, 3: 13_000_000.0}
@@ -67,23 +67,6 @@ def three_releases(store_url, monkeypatch) -> str:
     return store_url
 
 
-def start(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page and page != "overview":
-        go(at, page)
-    return at
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def release_line(at: AppTest) -> str:
     lines = [c.value for c in at.sidebar.caption if "数据版本" in c.value or "Data release" in c.value]
     assert len(lines) == 1, [c.value for c in at.sidebar.caption]
@@ -104,7 +87,7 @@ CELL_PARAMS = {"lang": "en", "indicator": CELL["indicator"], "years": "2024..202
 
 
 def test_release_line_on_every_page(app_store):
-    at = start()
+    at = make_app()
     for page in PAGES:
         go(at, page)
         line = release_line(at)
@@ -117,7 +100,7 @@ def test_release_line_on_every_page(app_store):
 
 
 def test_pinned_release_keeps_its_figures_after_a_newer_publish(three_releases):
-    pinned = start({**CELL_PARAMS, "release": "2"}, page="data")
+    pinned = make_app("data", **CELL_PARAMS, release="2")
     rows = cell_rows(pinned)
     assert rows["Value"].tolist() == [RELEASE_VALUES[2]]
     assert rows["Release"].tolist() == [2]
@@ -135,7 +118,7 @@ def test_pinned_release_keeps_its_figures_after_a_newer_publish(three_releases):
     go(pinned, "map")  # the pin holds across pages
     assert release_line(pinned).startswith("Data release 2 · ")
 
-    latest = start(CELL_PARAMS, page="data")
+    latest = make_app("data", **CELL_PARAMS)
     assert cell_rows(latest)["Value"].tolist() == [RELEASE_VALUES[3]]
     assert release_line(latest).startswith("Data release 3 · ")
     assert newer_notices(latest) == []
@@ -143,7 +126,7 @@ def test_pinned_release_keeps_its_figures_after_a_newer_publish(three_releases):
 
 
 def test_newer_data_link_unpins(three_releases):
-    at = start({**CELL_PARAMS, "release": "2"}, page="data")
+    at = make_app("data", **CELL_PARAMS, release="2")
     links = at.get("page_link")
     target = next(link for link in links if "latest" in link.proto.label.lower())
     assert "release=latest" in target.proto.page or target.proto.query_string.endswith("release=latest")
@@ -156,7 +139,7 @@ def test_newer_data_link_unpins(three_releases):
 
 @pytest.mark.parametrize("bad", ["99", "abc"])
 def test_invalid_release_is_a_notice_and_the_latest(three_releases, bad):
-    at = start({**CELL_PARAMS, "release": bad})
+    at = make_app(**CELL_PARAMS, release=bad)
     assert any(f"release={bad}" in c.value for c in at.caption)
     go(at, "data")
     assert cell_rows(at)["Value"].tolist() == [RELEASE_VALUES[3]]
@@ -165,7 +148,7 @@ def test_invalid_release_is_a_notice_and_the_latest(three_releases, bad):
 
 
 def test_release_history_with_notes_files_and_reports(three_releases):
-    at = start({"lang": "en"}, page="about")
+    at = make_app("about", lang="en")
     history = next(d.value for d in at.dataframe if "Release" in d.value.columns)
     assert history["Release"].tolist() == [3, 2, 1]
     assert history["Published by"].tolist()[:2] == [PUBLISHER, PUBLISHER]
@@ -180,9 +163,7 @@ def test_release_history_with_notes_files_and_reports(three_releases):
 
 def test_unreachable_store_is_a_clear_message_without_traceback(monkeypatch):
     monkeypatch.setenv("LCITY_DATABASE_URL", "postgresql+psycopg://lcity:s3cret@127.0.0.1:1/lcity?connect_timeout=2")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.run()
+    at = make_app(lang="en")
     assert not at.exception
     assert at.error[0].value.startswith("The data store cannot be read")
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
@@ -197,8 +178,7 @@ def test_corrupt_store_is_a_clear_message(tmp_path, monkeypatch):
     bad = tmp_path / "corrupt.db"
     bad.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("LCITY_DATABASE_URL", f"sqlite:///{bad}")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+    at = make_app()
     assert not at.exception
     assert at.error[0].value.startswith("无法读取数据库")
     assert at.code[0].value.endswith("corrupt.db")
@@ -209,24 +189,14 @@ def test_corrupt_store_is_a_clear_message(tmp_path, monkeypatch):
 
 
 def import_page(secrets: dict | None = None, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if secrets:
-        for key, value in secrets.items():
-            at.secrets[key] = value
-    at.query_params["lang"] = lang
-    at.run()
-    go(at, "import_data")
-    at.file_uploader(key="import_file").set_value(("haishu.csv", RETURN_CSV, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    at = make_app("import_data", secrets=secrets, lang=lang)
+    return at.file_uploader(key="import_file").set_value(("haishu.csv", RETURN_CSV, "text/csv")).run()
 
 
 def sign_in(at: AppTest, name: str, password: str) -> AppTest:
     at.text_input(key="editor_name").input(name)
     at.text_input(key="editor_password").input(password)
-    at.button(key="FormSubmitter:editor_sign_in-Sign in").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return at.button(key="FormSubmitter:editor_sign_in-Sign in").click().run()
 
 
 def test_without_editors_the_import_page_says_how_to_turn_publishing_on(app_store):
@@ -282,11 +252,8 @@ def test_the_editor_sees_the_same_diff_as_the_cli_dry_run(app_store, capsys):
                      "--db", app_store]) == 0
     dry = json.loads(capsys.readouterr().out)
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["editors"] = {"Chen": editors.hash_password("right pass", **FAST)}
-    at.query_params["lang"] = "en"
-    at.run()
-    go(at, "import_data")
+    at = make_app("import_data", secrets={"editors": {"Chen": editors.hash_password("right pass", **FAST)}},
+                  lang="en")
     at.file_uploader(key="import_file").set_value((messy.name, messy.read_bytes(), "text/csv")).run()
     sign_in(at, "Chen", "right pass")
     assert any("rejected" in w.value for w in at.warning)  # rejected rows: nothing published by default

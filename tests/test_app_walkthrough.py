@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
+from app_harness import make_app
 from streamlit.testing.v1 import AppTest
 
 from lcity_data.registry import load_registry
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 ALL = list(load_registry().adcodes)
-
-
-def start(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_language_switch_relabels_the_selected_districts():
     """The browser keeps a multiselect's chips as the labels it was last sent: after a language switch
     the app must send the selection again in the new labels, or the next rerun reads it as empty."""
     reg = load_registry()
-    at = start({"district": "330203~330212"})
+    at = make_app(district="330203~330212")
     for lang in ("en", "zh"):
         at.radio(key="_w_lang").set_value(lang).run()
         widget = at.multiselect(key="_w_districts")
@@ -51,7 +37,7 @@ def test_tied_leaders_share_rank_one_in_the_sentence_chart_and_table():
     dots = next(tr for tr in ranking.figure.data if tr.type == "scatter" and tr.mode == "markers")
     rank_of = dict(zip(dots.y, dots.x, strict=True))
     assert rank_of["北仑区"] == rank_of["象山县"] == 1
-    at = start({"year": "2024"}, page="index")
+    at = make_app("index", year="2024")
     table = at.dataframe[0].value
     ranks = dict(zip(table.iloc[:, 1], table.iloc[:, 0], strict=True))
     assert ranks["北仑区"] == ranks["象山县"] == "1"
@@ -78,14 +64,14 @@ def _trend_lines(at: AppTest) -> list[dict]:
 
 
 def test_trends_start_at_the_first_year_with_data_for_the_indicator():
-    at = start(page="trends")
+    at = make_app("trends")
     lines = _trend_lines(at)
     assert min(lines[0]["x"]) == 2012  # funding has no value before 2012: no empty 2010–2011
     assert all(y is not None for tr in lines for y in tr["y"][:1])
 
 
 def test_indexed_mode_defaults_to_the_first_year_with_data_and_explains_above_the_chart():
-    at = start(page="trends")
+    at = make_app("trends")
     at.segmented_control(key="_w_mode").set_value("indexed").run()
     assert at.selectbox(key="_w_base").value == 2012
     lines = _trend_lines(at)
@@ -97,7 +83,7 @@ def test_indexed_mode_defaults_to_the_first_year_with_data_and_explains_above_th
 def test_staffing_standard_has_its_own_source_units_and_no_target_legend():
     import json
 
-    at = start({"standard": "teachers_per_10k"}, page="funding")
+    at = make_app("funding", standard="teachers_per_10k")
     text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header])
     assert "4 yuan" not in text  # the funding quote is not this standard's source
     assert "人均值" not in text
@@ -150,27 +136,27 @@ def test_downloads_are_at_reporting_precision_with_units_and_sources():
 
 def test_ranking_table_writes_missing_values_as_words_not_none():
     """Streamlit draws a missing cell as 'None' whatever a Styler says: the table carries the words."""
-    at = start({"year": "2010"}, page="index")
+    at = make_app("index", year="2010")
     table = at.dataframe[0].value
     assert not table.isna().any().any(), table.head(2)
     assert set(table["综合指数"]) == {"数据不足"}
     assert set(table["排名"]) == {"—"}
-    at = start({"year": "2024"}, page="index")
+    at = make_app("index", year="2024")
     table = at.dataframe[0].value
     assert list(table["排名"][:3]) == ["1", "1", "3"]
     assert table["综合指数"].iloc[0] == "75.5"
 
 
 def test_what_if_thresholds_live_in_the_url_and_chips_say_what_changed():
-    at = start(page="funding")
+    at = make_app("funding")
     assert all(m.delta not in ("0", 0) for m in at.metric), [m.delta for m in at.metric]
     at.number_input(key="_w_whatif_min_ningbo_household").set_value(6.5).run()
     assert at.query_params["wmin"] == "6.5"
-    shared = start({"wmin": "6.5", "wtarget": "12"}, page="funding")
+    shared = make_app("funding", wmin="6.5", wtarget="12")
     assert shared.number_input(key="_w_whatif_min_ningbo_household").value == 6.5
     assert shared.number_input(key="_w_whatif_target_ningbo_household").value == 12.0
     assert shared.query_params["wtarget"] == "12"
-    bad = start({"wmin": "-3"})
+    bad = make_app(wmin="-3")
     assert any("wmin" in c.value for c in bad.caption)
     bad.switch_page("pages/funding.py").run()
     assert bad.number_input(key="_w_whatif_min_ningbo_household").value == 4.0
@@ -193,7 +179,7 @@ def test_overview_cards_name_the_districts_below_the_minimum():
     check = funding_check(load_shipped(), 2022, "ningbo_household")
     below = [load_registry().name(a, "zh") for a in check.loc[check["status"] == "below_minimum", "adcode"]]
     assert below, "the shipped 2022 data has districts below the minimum"
-    at = start({"year": "2022"})
+    at = make_app(year="2022")
     text = " ".join(c.value for c in at.caption)
     assert all(name in text for name in below), text
 
@@ -220,7 +206,7 @@ def test_trend_lines_are_distinguishable_and_labelled_at_their_end():
 
     from plotly.colors import hex_to_rgb, unlabel_rgb
 
-    at = start(page="trends")
+    at = make_app("trends")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     lines = [tr for tr in spec["data"] if tr.get("mode") == "lines+markers" and tr["name"] != "全市"]
     colours = [hex_to_rgb(c) if c.startswith("#") else unlabel_rgb(c) for c in (tr["line"]["color"] for tr in lines)]
@@ -240,7 +226,7 @@ def test_trend_lines_are_distinguishable_and_labelled_at_their_end():
 
 
 def test_funding_history_is_a_full_width_table_with_every_year():
-    at = start(page="funding")
+    at = make_app("funding")
     html = next(h.proto.body for h in at.get("html") if "lc-matrix" in h.proto.body)
     assert all(f">{y}<" in html for y in range(2012, 2025))
     assert "海曙区" in html
@@ -279,7 +265,7 @@ def test_chinese_ui_sets_the_widget_texts_streamlit_lets_us_set():
     import re
 
     cjk = re.compile(r"[\u4e00-\u9fff]")
-    at = start()
+    at = make_app()
     for page in ("overview", "map", "trends", "funding", "data", "import_data", "index", "briefing"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_harness import make_app
 
 from dashboard.charts import chart_tools
 from dashboard.charts.export_footer import issuer
@@ -98,10 +98,7 @@ def test_plotly_js_is_served_from_the_app(tmp_path):
 @pytest.mark.parametrize(("page", "charts", "maps"), [("trends", 1, 0), ("funding", 1, 1), ("index", 2, 0),
                                                       ("overview", 1, 1), ("map", 0, 1)])
 def test_pages_show_the_presenting_row_with_sources(page, charts, maps):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-    at.run()
+    at = make_app(page, deep_link=True)
     assert not at.exception
     toolbars = [el for el in at.get("iframe") if "st-key-" in el.proto.srcdoc]
     # a map draws its own PNG/SVG (with the footer): its row holds the link and the sources only

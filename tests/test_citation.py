@@ -116,12 +116,9 @@ def test_excel_download_prints_the_issuing_unit_and_date_in_its_footer():
 
 
 def test_about_page_lists_every_source_with_both_grades_and_no_path():
-    from pathlib import Path
+    from app_harness import make_app
 
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
-    at.switch_page("pages/about.py").run()
+    at = make_app("about", deep_link=True)
     assert not at.exception
     table = next(d.value for d in at.dataframe if "副本等级" in d.value.columns)
     assert len(table) == len(load_catalog().sources)

@@ -34,8 +34,10 @@ from hostile_files import (
     xls_far_column_rows,
 )
 
-from lcity_data import cli, importer, table_reader
-from lcity_data.importer import UnreadableFileError, import_file
+from lcity_data import cli
+from lcity_data.importer import import_file
+from lcity_data.importing import bounds
+from lcity_data.importing.bounds import UnreadableFileError
 
 OUTSIDE = "is outside what can be read (at most 50 columns and 20,000 rows)"
 TOO_COMPLEX = "the worksheet holds too much or is too complex to read in bounded time"
@@ -114,7 +116,7 @@ class Trickle(io.RawIOBase):
 def test_streams_are_read_in_full_but_never_beyond_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     report = import_file(Trickle(RETURN_CSV.encode()), filename="trickle.csv")
     assert report.values == 3
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr(bounds, "MAX_BYTES", 100)
     endless = Trickle(b"x" * 10_000, step=30)
     with pytest.raises(UnreadableFileError, match="larger than the"):
         import_file(endless, filename="endless.csv")
@@ -124,9 +126,9 @@ def test_streams_are_read_in_full_but_never_beyond_the_limit(monkeypatch: pytest
 def test_upload_limit_is_one_number_in_browser_and_importer() -> None:
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     mb = config["server"]["maxUploadSize"]
-    assert mb * 1024 * 1024 == importer.MAX_BYTES
+    assert mb * 1024 * 1024 == bounds.MAX_BYTES
     with pytest.raises(UnreadableFileError) as err:
-        import_file(b"x" * (importer.MAX_BYTES + 1), filename="big.csv")
+        import_file(b"x" * (bounds.MAX_BYTES + 1), filename="big.csv")
     assert f"{mb} MB" in err.value.reason_zh
     assert f"{mb} MB" in err.value.reason_en
 
@@ -351,9 +353,9 @@ def test_simplified_chinese_in_gbk_still_reads(encoding: str) -> None:
 
 
 def test_import_page_reads_a_legacy_xls_and_names_the_cell_outside_a_bomb() -> None:
-    from test_app_import import start, upload
+    from app_harness import make_app, upload
 
-    at = upload(start(), "return.xls", legacy_return())
+    at = upload(make_app("import_data"), "return.xls", legacy_return())
     assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xls", ".csv"]
     assert [m.value for m in at.metric][1:] == ["2", "0", "0", "4"]  # accepted, skipped, rejected, values
     at = upload(at, "bomb.xlsx", xfd_rows())
@@ -372,13 +374,14 @@ def test_sheets_read_one_per_year_share_one_budget(monkeypatch: pytest.MonkeyPat
         ws.append(["江北区", 380 + year % 10])
     data = _bytes(wb)
     assert import_file(data, filename="years.xlsx").values == 6  # 3 sheets x 2 values, 18 cells
-    monkeypatch.setattr(table_reader, "MAX_FILE_CELLS", 14)
+    monkeypatch.setattr(bounds, "MAX_FILE_CELLS", 14)
     with pytest.raises(UnreadableFileError, match="the sheets read hold too much together"):
         import_file(data, filename="years.xlsx")
 
 
 def test_publishing_a_device_file_is_refused_without_reading_it(tmp_path: Path) -> None:
-    script = ("from lcity_data.returns import read_returns\nfrom lcity_data.importer import UnreadableFileError\n"
+    script = ("from lcity_data.returns import read_returns\n"
+              "from lcity_data.importing.bounds import UnreadableFileError\n"
               "try:\n    read_returns(['/dev/zero'])\nexcept UnreadableFileError as err:\n    print(err.reason_en)\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120,
                           check=False)

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 
 from dashboard.uploads import import_view, import_worker
-from lcity_data import importer
+from lcity_data.importing.report import ImportReport
 
 RETURN = "年份,地区,指标,数值,单位\n2024,海曙区,社区教育经费,1250.5,万元\n".encode()
 
@@ -29,7 +29,7 @@ def test_the_import_runs_in_another_process_once_per_content(caplog):
     caplog.set_level(logging.INFO, logger=import_worker.log.name)
     first = import_worker.import_once(RETURN, "a.csv", None, None)
     again = import_worker.import_once(RETURN, "a.csv", None, None)  # re-uploaded: same bytes
-    assert isinstance(first, importer.ImportReport)
+    assert isinstance(first, ImportReport)
     assert first.accepted == 1
     assert again.table.equals(first.table)
     runs = [r for r in caplog.records if r.getMessage().startswith("import of")]
@@ -57,7 +57,7 @@ def test_the_server_thread_is_free_while_a_worker_imports(monkeypatch):
     finally:
         done.set()
         thread.join()
-    assert isinstance(result, importer.ImportReport)
+    assert isinstance(result, ImportReport)
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20
     assert max(gaps) < 0.5, max(gaps)

@@ -10,8 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lcity_data import importer
-from lcity_data.importer import UnreadableFileError, import_file, template_bytes, template_frame
+from lcity_data.importer import import_file, template_bytes, template_frame
+from lcity_data.importing import bounds
+from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.report import ImportReport
 from lcity_data.loading import load_shipped, overlay
 from lcity_data.registry import UnknownDistrictError, load_registry
 from lcity_data.validation import COLUMNS, last_year, validate_table
@@ -34,11 +36,11 @@ def skip(row: int, reason: tuple[str, str]) -> dict:
     return {"row": row, "reason_en": reason[1], "reason_zh": reason[0]}
 
 
-def values(report: importer.ImportReport) -> dict[tuple[str, int, str], float]:
+def values(report: ImportReport) -> dict[tuple[str, int, str], float]:
     return {(r.adcode, r.year, r.indicator): r.value for r in report.table.itertuples()}
 
 
-def assert_covered(report: importer.ImportReport) -> None:
+def assert_covered(report: ImportReport) -> None:
     """Every input row has exactly one outcome."""
     accepted, skipped, rejected = set(report.accepted_rows), report.skipped_rows, report.rejected_rows
     assert not (accepted & skipped)
@@ -463,7 +465,7 @@ def test_unreadable_files_raise_one_clear_error(tmp_path: Path, name: str, data:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr(bounds, "MAX_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_bytes(b"x" * 101)
     for source in (path, path.read_bytes()):
@@ -472,7 +474,7 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unpacked_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(bounds, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(UnreadableFileError, match="unpacks to more than"):
         import_file(wide_workbook(tmp_path))
 

@@ -14,7 +14,9 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lcity_data.importer import ImportReport, UnreadableFileError, import_file
+from lcity_data.importer import import_file
+from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.report import ImportReport
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,7 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lcity_data.importer import UnreadableFileError, import_file
+from lcity_data.importer import import_file
+from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.returns import COLUMNS_OUT, read_returns
 from lcity_data.store.merge import merge
 from lcity_data.validation import COLUMNS

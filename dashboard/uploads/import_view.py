@@ -19,10 +19,12 @@ from dashboard.charts import tables
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from lcity_data import importer
+from lcity_data.importing import bounds, grid
+from lcity_data.importing.report import MISSING_YEAR_COLUMN, ImportReport, RowNote
 from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
-MAX_MB = importer.MAX_BYTES // (1024 * 1024)
+MAX_MB = bounds.MAX_BYTES // (1024 * 1024)
 T = TypeVar("T")
 
 
@@ -62,7 +64,7 @@ def sheet_names(data: bytes) -> list[str]:
     importer says why). Hidden sheets are not offered: they are read only when named explicitly (CLI
     --sheet). Opened through the importer's bounded reader: part sizes first, no warnings on stderr."""
     try:
-        return importer.sheet_names(data)
+        return grid.sheet_names(data)
     except Exception:  # any malformed workbook: import_file reports it in both languages
         return []
 
@@ -80,7 +82,7 @@ def sheet_label(choice: str | None, names: list[str], lang: str) -> str:
     return t("import_returns.all_year_sheets", lang, sheets=years)
 
 
-def year_placeholder(auto: importer.ImportReport | Failure, lang: str) -> str:
+def year_placeholder(auto: ImportReport | Failure, lang: str) -> str:
     """What the year box will use when left empty, from the import run without a year."""
     if isinstance(auto, Failure):
         return t("import.year_placeholder", lang)
@@ -89,18 +91,18 @@ def year_placeholder(auto: importer.ImportReport | Failure, lang: str) -> str:
     if auto.year_from == "sheet":
         return t("import_returns.year_from_sheets" if auto.by_sheet else "import_returns.year_from_sheet", lang,
                  year=auto.year)
-    if any(r.column == importer.MISSING_YEAR_COLUMN for r in auto.rejected):
+    if any(r.column == MISSING_YEAR_COLUMN for r in auto.rejected):
         return t("import_returns.year_missing", lang)
     return t("import.year_placeholder", lang)
 
 
 def run_import(data: bytes, filename: str, sheet: str | None = None, year: int | None = None,
-               base: pd.DataFrame | None = None) -> importer.ImportReport | Failure:
+               base: pd.DataFrame | None = None) -> ImportReport | Failure:
     """The importer's report (plausibility checked against `base`), or a Failure with a friendly
     reason (never an exception)."""
     try:
         return importer.import_file(data, filename=filename, sheet=sheet, year=year, base=base)
-    except importer.UnreadableFileError as err:
+    except bounds.UnreadableFileError as err:
         return Failure(err.reason_zh, err.reason_en)
     except MemoryError:
         raise  # the import worker (dashboard/uploads/import_worker.py) says the file needed too much memory
@@ -123,7 +125,7 @@ def memo(store: MutableMapping[str, Any], slot: str, key: tuple, compute: Callab
     return held[1]
 
 
-def _where(items: list, report: importer.ImportReport, lang: str) -> dict[str, list]:
+def _where(items: list, report: ImportReport, lang: str) -> dict[str, list]:
     """The leading columns of a row-by-row table: the sheet (when read sheet by sheet), then the row
     ("—" for a note on the whole workbook or table)."""
     out: dict[str, list] = {}
@@ -133,7 +135,7 @@ def _where(items: list, report: importer.ImportReport, lang: str) -> dict[str, l
     return out
 
 
-def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
+def rejected_table(report: ImportReport, lang: str) -> pd.DataFrame:
     """Rejected cells: row, column, value as given, reason (also what the rejected-rows download holds)."""
     return pd.DataFrame(_where(report.rejected, report, lang) | {
         t("import.col_column", lang): [r.column for r in report.rejected],
@@ -142,7 +144,7 @@ def rejected_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
     })
 
 
-def warnings_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
+def warnings_table(report: ImportReport, lang: str) -> pd.DataFrame:
     """Values accepted but worth a second look (possible typos): row, column, value, reason."""
     return pd.DataFrame(_where(report.warnings, report, lang) | {
         t("import.col_column", lang): [w.column for w in report.warnings],
@@ -151,10 +153,10 @@ def warnings_table(report: importer.ImportReport, lang: str) -> pd.DataFrame:
     })
 
 
-def summarise(report: importer.ImportReport, lang: str) -> Summary:
+def summarise(report: ImportReport, lang: str) -> Summary:
     """Counts first, then the row-by-row outcomes and the long table that would be used."""
     reason = t("import.col_reason", lang)
-    notes = [importer.RowNote(None, n.note_zh, n.note_en) for n in report.file_notes] + report.notes
+    notes = [RowNote(None, n.note_zh, n.note_en) for n in report.file_notes] + report.notes
     return Summary(
         counts=[
             (t("import.count_rows", lang), report.rows_total),
@@ -165,7 +167,7 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
         ],
         rejected=rejected_table(report, lang),
         partial_rows=[f"{r[0]} {r[1]}" if isinstance(r, tuple) else r for r in report.partial_rows],
-        needs_year=any(r.column == importer.MISSING_YEAR_COLUMN for r in report.rejected),
+        needs_year=any(r.column == MISSING_YEAR_COLUMN for r in report.rejected),
         skipped=pd.DataFrame(_where(report.skipped, report, lang)
                              | {reason: [_in_lang(s, "reason", lang) for s in report.skipped]}),
         notes=pd.DataFrame(_where(notes, report, lang)
@@ -177,7 +179,7 @@ def summarise(report: importer.ImportReport, lang: str) -> Summary:
     )
 
 
-def details(report: importer.ImportReport, lang: str) -> str:
+def details(report: ImportReport, lang: str) -> str:
     """One caption line: file, sheet, layout, header row, encoding (data text escaped)."""
     parts = [t("import.detail_file", lang, file=plain(report.file))]
     if report.sheets:
@@ -196,4 +198,4 @@ def limit_note(lang: str) -> str:
     Why spelled out: the browser refuses a bigger file before sending it, with Streamlit's own
     message in English only; this line says the same in the user's language.
     """
-    return t("app_harden.upload_limit", lang, mb=importer.MAX_BYTES // (1024 * 1024), bytes=f"{importer.MAX_BYTES:,}")
+    return t("app_harden.upload_limit", lang, mb=bounds.MAX_BYTES // (1024 * 1024), bytes=f"{bounds.MAX_BYTES:,}")

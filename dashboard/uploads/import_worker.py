@@ -28,14 +28,14 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.uploads import import_view
-from lcity_data import importer
+from lcity_data.importing.report import ImportReport
 
 log = logging.getLogger(__name__)
 TIME_LIMIT_S = 60.0  # generous: the importer's own budget is far lower; this stops a runaway
 MEMORY_HEADROOM_BYTES = 1024 ** 3
 _TARGET = "dashboard.uploads.import_view:run_import"  # "module:function" run in the worker
 _PRELOAD = ["dashboard.uploads.import_worker"]
-Result = importer.ImportReport | import_view.Failure
+Result = ImportReport | import_view.Failure
 
 
 class _Stopped(Exception):

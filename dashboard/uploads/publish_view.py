@@ -24,8 +24,10 @@ from dashboard import data_access
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from dashboard.uploads.import_view import memo
-from lcity_data import editors, importer, returns
+from lcity_data import editors, returns
 from lcity_data.catalog import load_catalog
+from lcity_data.importing.bounds import UnreadableFileError
+from lcity_data.importing.report import ImportReport
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
 
@@ -100,7 +102,7 @@ def read_returns(data: bytes, name: str, sheet: str | None, year: int | None) ->
     """The upload as the CLI's `publish` reads it (values with file, sheet, row; blank cells); None if unreadable."""
     try:
         return returns.read_returns([(name, data)], sheet=sheet, year=year)
-    except importer.UnreadableFileError:
+    except UnreadableFileError:
         return None
     except Exception:  # a bug, not the user's file: the report above already showed what the file holds
         log.exception("reading %r for publishing failed unexpectedly", name)
@@ -121,7 +123,7 @@ def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
                 _t("col_old", lang), _t("col_new", lang)])
 
 
-def show_publish(report: importer.ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
+def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
                  lang: str) -> None:
     """The Publish section under an import report: off / sign in / diff and confirm / published."""
     st.header(_t("publish_heading", lang))

@@ -1,13 +1,12 @@
-"""Reading an upload's bytes into rows of cells within fixed bounds of memory and time.
+"""Reading an upload's bytes into rows of cells, per format, within fixed bounds of memory and time.
 
 Why a module of its own: a return comes from a stranger, and a few kilobytes can declare a million
 rows, a cell in column XFD, a merge over the whole sheet or a zip that unpacks to gigabytes. Every
 reader here bounds its work by what the file really holds (its used range, not its declared size)
-and by a cell budget, and refuses beyond it with one bilingual reason. What the cells *mean* is the
-importer's business (lcity_data.importer); this module only says what they hold.
+and by a cell budget (the limits are lcity_data.importing.bounds), and refuses beyond it with one
+bilingual reason. What the cells *mean* is the importer's business (lcity_data.importer); this module
+only says what they hold.
 
-- Files: regular files only (a device or FIFO would never end or block), at most `max_bytes` + 1
-  bytes read from any stream.
 - .xlsx: part sizes checked in the zip directory before anything is unpacked; the chosen sheet's
   tags are counted before it is parsed, then it is streamed (lxml, entities not resolved) and freed
   row by row; other sheets are never parsed; merged ranges are clipped to the used range; a formula
@@ -23,9 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
-import stat
 import threading
 import warnings
 import zipfile
@@ -33,8 +30,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import BinaryIO
 
 import openpyxl
 import xlrd
@@ -43,7 +38,7 @@ from lxml import etree
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -58,39 +53,31 @@ from openpyxl.xml.constants import (
     WORKSHEET_TYPE,
 )
 
+from lcity_data.importing.bounds import (
+    MAX_COLUMNS,
+    MAX_MERGES,
+    MAX_PART_BYTES,
+    MAX_ROW_BYTES,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS_BYTES,
+    Budget,
+    UnreadableFileError,
+    cell_error,
+    too_complex,
+)
 from lcity_data.return_layout import shows_only_year
 from lcity_data.units import as_decimal
 
-MAX_COLUMNS = 50
-MAX_ROWS = 20_000
-# Counted in the sheet XML before it is parsed (a byte count, at C speed): every tag, empty cells and
-# formatting included: four per value cell (<c><v></v></c>) over the full 50 x 20,000 area, and room.
-MAX_MARKUP = 5 * MAX_COLUMNS * MAX_ROWS
-MAX_ROW_BYTES = 4 * 1024 * 1024  # a row's XML is held in memory until the row ends
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # parsed whole on open: ~0.5 M tiny strings, ~3 s CPU
-MAX_PART_BYTES = 4 * 1024 * 1024  # styles, workbook, theme ...: parsed whole by openpyxl on open
-MAX_FILE_CELLS = MAX_COLUMNS * MAX_ROWS  # cells with content in all the sheets read from one file
-MAX_MERGES = 100_000
 MAX_NOTES = 5
 
 # warnings.catch_warnings swaps process-wide state: two Streamlit sessions reading at once would
 # garble it, so workbook reads take turns (each is bounded; this also caps the server's peak memory
 # at one workbook being parsed at a time).
 _WARNINGS_LOCK = threading.Lock()
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to block on open
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _MERGE = f"{_NS}row", f"{_NS}c", f"{_NS}mergeCell"
 _VALUE, _FORMULA = f"{_NS}v", f"{_NS}f"
-
-
-class UnreadableFileError(ValueError):
-    """The upload is not a table this importer can read (the whole file is refused, not a row)."""
-
-    def __init__(self, reason_zh: str, reason_en: str) -> None:
-        super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
 
 
 @dataclass(frozen=True)
@@ -104,23 +91,6 @@ class UncachedFormula:
 
 
 @dataclass
-class Budget:
-    """What one file may still cost across the sheets read from it (a workbook with one sheet per year
-    is read sheet by sheet: each within the bounds, and all of them together within the same ones)."""
-
-    cells: int = field(default_factory=lambda: MAX_FILE_CELLS)
-    markup: int = field(default_factory=lambda: MAX_MARKUP)
-
-    def spend_cell(self) -> None:
-        self.cells -= 1
-        if self.cells < 0:
-            raise UnreadableFileError(
-                f"所读取的工作表合计内容过多：一份文件最多{MAX_FILE_CELLS:,}个有内容的单元格；请拆分后分别上传",
-                f"the sheets read hold too much together: at most {MAX_FILE_CELLS:,} cells with content per "
-                "file; split it and upload the parts")
-
-
-@dataclass
 class Sheet:
     """Rows of cell values by the row number a person sees (blank rows left out, every row as wide as
     the used range), merged cells -> their range's top-left, and what the reader noticed."""
@@ -128,87 +98,6 @@ class Sheet:
     rows: list[tuple[int, list[object]]]
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _cell_error(row: int, col: int) -> UnreadableFileError:
-    """A value outside the readable area: say which cell, so that it can be found and deleted."""
-    ref = f"{get_column_letter(col)}{row}" if 1 <= col <= 16_384 else f"R{row}C{col}"
-    return UnreadableFileError(
-        f"单元格 {ref} 超出可读取范围（最多{MAX_COLUMNS}列、{MAX_ROWS:,}行）。请删除表格以外的内容，"
-        "或把表格复制到新工作表后再上传",
-        f"cell {ref} is outside what can be read (at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows). "
-        "Delete what lies outside the table, or copy the table to a new sheet, and upload again",
-    )
-
-
-def _too_complex() -> UnreadableFileError:
-    return UnreadableFileError(
-        f"工作表的内容过多或过于复杂，无法在限定时间内读取（最多{MAX_COLUMNS}列、{MAX_ROWS:,}行）",
-        f"the worksheet holds too much or is too complex to read in bounded time "
-        f"(at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows)",
-    )
-
-
-# ---------------------------------------------------------------------------------------------------
-# Bytes
-
-
-def read_limited(source: str | Path | bytes | BinaryIO, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
-    """The upload's bytes and its name; more than `max_bytes`, or a file that is not a regular file
-    (a device or FIFO could block or never end), is refused without reading it all."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        data, name = bytes(source[: max_bytes + 1]), filename or "upload"
-    elif isinstance(source, str | Path):
-        path = Path(source)
-        name = filename or path.name
-        data = _read_path(path, max_bytes)
-    else:
-        data = _read_stream(source, max_bytes)
-        name = filename or getattr(source, "name", None) or "upload"
-    if len(data) > max_bytes:
-        raise too_big(max_bytes)
-    return data, str(name)
-
-
-def _read_path(path: Path, max_bytes: int) -> bytes:
-    try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what was opened.
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))  # O_BINARY: Windows
-    except FileNotFoundError:
-        raise UnreadableFileError(f"文件不存在：{path}", f"file not found: {path}") from None
-    except OSError as exc:
-        raise UnreadableFileError(f"无法打开文件：{path}", f"cannot open file: {path} ({exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFileError(f"无法打开文件：{path} 不是普通文件（目录、设备或管道）",
-                                      f"cannot open file: {path} is not a regular file (a directory, device or pipe)")
-        if info.st_size > max_bytes:
-            raise too_big(max_bytes)
-        if _NONBLOCK:
-            os.set_blocking(fd, True)
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return _read_stream(handle, max_bytes)
-    finally:
-        os.close(fd)
-
-
-def _read_stream(stream: BinaryIO, max_bytes: int) -> bytes:
-    """At most max_bytes + 1 bytes, however the stream hands them out."""
-    chunks, size = [], 0
-    while size <= max_bytes:
-        chunk = stream.read(max_bytes + 1 - size)
-        if not chunk:
-            break
-        chunks.append(bytes(chunk))
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def too_big(max_bytes: int) -> UnreadableFileError:
-    """The one message for the upload limit (the page's uploader is set to the same number)."""
-    mb = max_bytes // (1024 * 1024)
-    return UnreadableFileError(f"文件超过{mb} MB上限", f"file is larger than the {mb} MB limit")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -323,7 +212,7 @@ class _Cells:
         if value is None or (isinstance(value, str) and not value.strip()):
             return  # blank: neither content nor part of the used range
         if row > MAX_ROWS or col > MAX_COLUMNS or row < 1 or col < 1:
-            raise _cell_error(row, col)
+            raise cell_error(row, col)
         self.budget.spend_cell()
         cells = self.by_row.setdefault(row, [])
         if len(cells) < col:
@@ -346,7 +235,7 @@ class _Cells:
                     if (r, c) != (min_row, min_col):
                         merged[(r, c - 1)] = (min_row, min_col - 1)
                 if len(merged) > MAX_ROWS * MAX_COLUMNS:
-                    raise _too_complex()
+                    raise too_complex()
         return Sheet(rows, merged, notes)
 
 
@@ -366,7 +255,7 @@ def read_xlsx_sheet(ws: object, notes: list[tuple[str, str]], budget: Budget | N
             if el.tag == _ROW:
                 _read_row(parser, percent, el, cells)
             elif len(merges) >= MAX_MERGES:
-                raise _too_complex()
+                raise too_complex()
             else:
                 with suppress(ValueError, TypeError):  # a malformed merge reference merges nothing
                     merges.append(range_boundaries(el.get("ref") or ""))
@@ -382,15 +271,15 @@ def _check_markup(ws: object, budget: Budget) -> None:
         while chunk := src.read(1 << 20):
             budget.markup -= chunk.count(b"<")
             if budget.markup < 0:
-                raise _too_complex()
+                raise too_complex()
             last = 0
             for match in _ROW_START.finditer(chunk):
                 if since_row + match.start() - last > MAX_ROW_BYTES:
-                    raise _too_complex()
+                    raise too_complex()
                 since_row, last = 0, match.start()
             since_row += len(chunk) - last
             if since_row > MAX_ROW_BYTES:
-                raise _too_complex()
+                raise too_complex()
 
 
 def _free(el: etree._Element) -> None:
@@ -521,7 +410,7 @@ class _BoundedXlsSheet(xlrd.sheet.Sheet):
         if rowx < MAX_ROWS and colx < MAX_COLUMNS:
             super().put_cell_ragged(rowx, colx, ctype, value, xf_index)
         elif ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "":
-            raise _cell_error(rowx + 1, colx + 1)
+            raise cell_error(rowx + 1, colx + 1)
 
 
 def _load_xls_sheet(book: xlrd.book.Book, index: int) -> xlrd.sheet.Sheet:
@@ -651,9 +540,9 @@ def read_csv_rows(text: str) -> Sheet:
                 record.pop()
             if record:
                 if line > MAX_ROWS:
-                    raise _cell_error(line, 1)
+                    raise cell_error(line, 1)
                 if len(record) > MAX_COLUMNS:
-                    raise _cell_error(line, len(record))
+                    raise cell_error(line, len(record))
                 rows.append((line, list(record)))
             line = reader.line_num + 1
     except csv.Error:
