@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -150,3 +151,12 @@ def page_link(page_key: str, label: str, icon: str | None = None) -> None:
     target = spec(page_key)
     st.page_link(target.path, label=label, icon=icon or target.icon,
                  query_params=view_state.to_params(get(), target.params))
+
+
+def page_href(page_key: str, **changes: Any) -> str:
+    """A relative link (for HTML tables) to another page with the current state, changed by `changes`,
+    in its query string: e.g. a district's profile from the map's ranking table."""
+    from dashboard.navigation import spec
+
+    state = get().with_(**changes)
+    return f"./{page_key}?" + urlencode(view_state.to_params(state, spec(page_key).params))
