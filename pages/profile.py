@@ -65,19 +65,17 @@ chart_tools.show_link_and_sources(chart_tools.chart_meta(
     label("profile.indicators", lang), lang, key=f"profile-{adcode}", years=[state.year], source_values=sources),
     key="profile_table_tools", lang=lang)
 
-dims, ranks = st.columns(2, gap="large")
-with dims:
-    st.header(label("profile.dimensions", lang))
-    chart_tools.show_chart(profile_view.dimension_figure(profile, lang), chart_tools.chart_meta(
-        f"{name} · {label('profile.dimensions', lang)}", lang, key=f"profile-dims-{adcode}",
-        unit=label("profile.dimension_score", lang), years=[state.year], source_values=sources),
-        key="profile_dims", lang=lang)
-with ranks:
-    st.header(label("profile.rank_trend", lang))
-    chart_tools.show_chart(profile_view.rank_figure(profile, lang), chart_tools.chart_meta(
-        f"{name} · {label('profile.rank_trend', lang)}", lang, key=f"profile-rank-{adcode}",
-        unit=label("profile.rank_axis", lang), years=[y for y, _ in profile.rank_trend],
-        source_values=table[(table["adcode"] == adcode)]["source"]), key="profile_rank", lang=lang)
+# one under the other: side by side, each chart got half of 1024 px and its heading wrapped to three lines
+st.header(label("profile.dimensions", lang))
+chart_tools.show_chart(profile_view.dimension_figure(profile, lang), chart_tools.chart_meta(
+    f"{name} · {label('profile.dimensions', lang)}", lang, key=f"profile-dims-{adcode}",
+    unit=label("profile.dimension_score", lang), years=[state.year], source_values=sources),
+    key="profile_dims", lang=lang)
+st.header(label("profile.rank_trend", lang))
+chart_tools.show_chart(profile_view.rank_figure(profile, lang), chart_tools.chart_meta(
+    f"{name} · {label('profile.rank_trend', lang)}", lang, key=f"profile-rank-{adcode}",
+    unit=label("profile.rank_axis", lang), years=[y for y, _ in profile.rank_trend],
+    source_values=table[(table["adcode"] == adcode)]["source"]), key="profile_rank", lang=lang)
 
 st.header(label("profile.data_status", lang))
 status_line, origins = status_text(profile, lang)
