@@ -63,3 +63,33 @@ def test_status_counts_and_origins_cover_every_value(table):
     assert sum(count for _, _, count in profile.origins) == n
     assert profile.status_counts["official"] >= 1
     assert profile.illustrative
+
+
+def test_profile_command_prints_json_and_writes_a_printable_page(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "lcity_data", "profile", *args], cwd=root, capture_output=True,
+                              text=True, timeout=300, check=False)
+
+    done = cli("--district", "330212", "--year", str(YEAR))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["district_zh"], data["funding"]["per_capita"], data["funding"]["status"]) == ("鄞州区", 3.7,
+                                                                                              "below_minimum")
+    assert data["release"] >= 1
+    out = tmp_path / "p.html"
+    assert cli("--district", "鄞州区", "--format", "html", "--lang", "en", "-o", str(out)).returncode == 0
+    page = out.read_text("utf-8")
+    assert "@page { size: A4 portrait" in page
+    assert "Yinzhou District profile" in page
+    assert "<script" not in page
+    bad = cli("--district", "高新区")
+    assert bad.returncode == 2
+    assert "功能区" in bad.stderr
+    assert "Traceback" not in bad.stderr
