@@ -25,6 +25,29 @@ def _read(name: str) -> dict[str, Any]:
 
 # The data statuses, strongest first (catalog/statuses.toml; how they combine: lcity_data.provenance).
 STATUSES = tuple(_read("statuses.toml")["status"])
+MISSING = "missing"  # the coverage table's mark for a value with no row (not a status)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How a status is marked in tables and charts: a colour and an icon readable without colour."""
+
+    color: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """A data status: its names, how it combines (lcity_data.provenance) and how it is marked."""
+
+    id: str
+    zh: str
+    en: str
+    strength: int
+    as_derived: str
+    origin: str  # "real" or "sample"
+    aliases: tuple[str, ...]
+    mark: Mark
 
 
 @dataclass(frozen=True)
@@ -140,6 +163,8 @@ class Catalog:
     sources: dict[str, Source]
     basis_names: dict[str, dict[str, str]]
     status_styles: dict[str, dict[str, str]]
+    statuses: dict[str, Status]
+    missing: Mark
     kflc: dict[str, dict[str, str]] = field(default_factory=dict)
     zhejiang: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -154,6 +179,10 @@ class Catalog:
 
     def unit_label(self, base_unit: str, lang: str) -> str:
         return self.unit_display[base_unit][lang]
+
+    def status_marks(self) -> dict[str, Mark]:
+        """Each status's mark in legend order, then the mark for a missing value."""
+        return {**{sid: s.mark for sid, s in self.statuses.items()}, MISSING: self.missing}
 
 
 @cache
@@ -184,6 +213,12 @@ def load_catalog() -> Catalog:
                     s.get("retrieved_from", ""), s.get("copy_grade", s["grade"]), tuple(s.get("aliases", ())))
         for sid, s in _read("sources.toml")["source"].items()
     }
+    status_raw = _read("statuses.toml")
+    statuses = {
+        sid: Status(sid, s["zh"], s["en"], int(s["strength"]), s["as_derived"], s["origin"], tuple(s["aliases"]),
+                    Mark(s["color"], s["icon"]))
+        for sid, s in status_raw["status"].items()
+    }
     return Catalog(
         units=units,
         unit_display=units_raw["display"],
@@ -192,6 +227,8 @@ def load_catalog() -> Catalog:
         sources=sources,
         basis_names=std_raw["basis"],
         status_styles=std_raw["status"],
+        statuses=statuses,
+        missing=Mark(**status_raw[MISSING]),
         kflc=ind_raw["kflc"],
         zhejiang=ind_raw["zhejiang"],
     )

@@ -15,6 +15,7 @@ from collections import Counter
 from functools import cache
 
 from lcity_data.catalog import Source, _read, load_catalog
+from lcity_data.provenance import is_official
 
 RATIO_SEP = " ÷ "
 UNVERIFIED_GRADES = frozenset({"C"})
@@ -116,7 +117,7 @@ def is_unverified(value: object) -> bool:
 
 def status_suffix(status: object, source: object, lang: str) -> str:
     """'（待核实）' after 官方 when the official figure rests on a C-grade document or copy, else ''."""
-    if status == "official" and is_unverified(source):
+    if is_official(status) and is_unverified(source):
         return _read("citations.toml")[lang]["unverified_note"]
     return ""
 

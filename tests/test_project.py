@@ -1,5 +1,6 @@
 """Project hygiene: lint, and the README's test command is what CI runs."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -26,3 +27,34 @@ def test_test_modules_have_unique_basenames():
     # files with the same name stop a full run at collection (running either folder alone hides it).
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def _status_literals(node: ast.AST, statuses: set[str]) -> bool:
+    """Whether `node` is a status name written as a string (or a tuple/list/set of them holds one)."""
+    if isinstance(node, ast.Constant):
+        return node.value in statuses
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_status_literals(e, statuses) for e in node.elts)
+    return False
+
+
+def test_pages_and_dashboard_ask_provenance_about_statuses():
+    # status rules live in lcity_data.provenance (and the catalog): a page that writes `== "illustrative"`,
+    # `.eq("official")`, `in ("official", ...)` or `counts["illustrative"]` keeps its own copy of a rule
+    from lcity_data.catalog import STATUSES
+
+    statuses = set(STATUSES)
+    found = []
+    for path in sorted([*(ROOT / "pages").rglob("*.py"), *(ROOT / "dashboard").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                hit = any(_status_literals(n, statuses) for n in (node.left, *node.comparators))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                hit = node.func.attr in ("eq", "ne", "isin") and any(_status_literals(a, statuses) for a in node.args)
+            elif isinstance(node, ast.Subscript):
+                hit = _status_literals(node.slice, statuses)
+            else:
+                continue
+            if hit:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], "compare statuses through lcity_data.provenance, not by name"
