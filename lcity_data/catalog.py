@@ -171,6 +171,15 @@ class Catalog:
     def indicator(self, indicator_id: str) -> Indicator:
         return self.indicators[indicator_id]
 
+    def derived_indicators(self) -> tuple[Indicator, ...]:
+        """The indicators computed from two others (per-capita ratios), in catalog order: always
+        recomputed from their inputs, so never published, seeded, exported or taken from an upload."""
+        return tuple(i for i in self.indicators.values() if i.derived)
+
+    def derived_ids(self) -> tuple[str, ...]:
+        """The ids of `derived_indicators`."""
+        return tuple(i.id for i in self.derived_indicators())
+
     def standard(self, standard_id: str | None = None) -> Standard:
         """The named standard, or the default one (Ningbo's household-basis rule)."""
         if standard_id is None:
