@@ -7,6 +7,7 @@ a domain expert can correct them without touching code; this module only reads a
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -48,6 +49,14 @@ class Status:
     origin: str  # "real" or "sample"
     aliases: tuple[str, ...]
     mark: Mark
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """When an imported value is listed for a second look (lcity_data.plausibility)."""
+
+    factor: float     # this many times above, or at this fraction or less of, the comparison value
+    min_others: int   # how many other districts a median needs
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,43 @@ class Catalog:
 
     def unit_label(self, base_unit: str, lang: str) -> str:
         return self.unit_display[base_unit][lang]
+
+    # The text and rule files below are read when first asked for (most pages need none of them); the
+    # module that owns each one types its inside (lcity_data.registry the districts, lcity_data.importer
+    # and return_layout the import vocabulary, composite and progress their rules).
+
+    def sentences(self, lang: str) -> Mapping[str, str]:
+        """The briefing's sentence templates in `lang` (catalog/sentences.toml)."""
+        return _read("sentences.toml")[lang]
+
+    def citation_texts(self, lang: str) -> Mapping[str, str]:
+        """How sources are cited in `lang`: templates and notes (catalog/citations.toml)."""
+        return _read("citations.toml")[lang]
+
+    def index_rules(self) -> Mapping[str, Any]:
+        """The composite index's weights, missing-input share, sensitivity and source (evaluation.toml)."""
+        return _read("evaluation.toml")["index"]
+
+    def progress_rules(self) -> Mapping[str, Any]:
+        """The progress rule: base year, minimum points, thresholds and labels (evaluation.toml)."""
+        return _read("evaluation.toml")["progress"]
+
+    def import_headers(self) -> Mapping[str, Any]:
+        """What returns may call their columns, rows and tables, and the template (import_headers.toml)."""
+        return _read("import_headers.toml")
+
+    def plausibility(self) -> Plausibility:
+        """When an imported value is listed for a second look (import_headers.toml [plausibility])."""
+        spec = _read("import_headers.toml")["plausibility"]
+        return Plausibility(float(spec["factor"]), int(spec["min_others"]))
+
+    def districts(self) -> Mapping[str, Any]:
+        """The districts, historical units, zones and city (districts.toml; typed by lcity_data.registry)."""
+        return _read("districts.toml")
+
+    def issuer(self, lang: str) -> str:
+        """The unit issuing exported briefings and pictures (制表单位, catalog/briefing.toml)."""
+        return _read("briefing.toml")["issuer"][lang]
 
     def status_marks(self) -> dict[str, Mark]:
         """Each status's mark in legend order, then the mark for a missing value."""

@@ -71,7 +71,7 @@ from typing import BinaryIO, Literal
 import pandas as pd
 
 from lcity_data import table_reader
-from lcity_data.catalog import Indicator, _read, load_catalog
+from lcity_data.catalog import Indicator, load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.plausibility import Implausible
 from lcity_data.plausibility import check as plausibility_check
@@ -263,7 +263,7 @@ class _Headers:
 
 @cache
 def _headers() -> _Headers:
-    raw = _read("import_headers.toml")
+    raw = load_catalog().import_headers()
     city = load_registry().city
     return _Headers(
         fields={normalise(a): name for name, col in raw["column"].items() for a in col["aliases"]},
@@ -540,8 +540,8 @@ def _status(raw: object) -> str:
     try:
         return _headers().statuses[normalise(raw)]
     except KeyError:
-        styles = _read("statuses.toml")["status"]
-        raise _CellError(f"未知数据状态“{_text(raw)}”（可用：{'、'.join(s['zh'] for s in styles.values())}）",
+        styles = load_catalog().statuses
+        raise _CellError(f"未知数据状态“{_text(raw)}”（可用：{'、'.join(s.zh for s in styles.values())}）",
                          f"unknown status '{_text(raw)}' (use {', '.join(styles)})") from None
 
 

@@ -58,3 +58,17 @@ def test_pages_and_dashboard_ask_provenance_about_statuses():
             if hit:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == [], "compare statuses through lcity_data.provenance, not by name"
+
+
+def test_catalogs_are_read_through_the_typed_catalog_only():
+    # lcity_data.catalog._read is the one way into the TOML files; everyone else asks load_catalog()
+    found = []
+    for path in sorted(p for d in ("lcity_data", "dashboard", "pages", "bench", "scripts")
+                       for p in (ROOT / d).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "lcity_data.catalog"
+                    and any(a.name == "_read" for a in node.names)) or (
+                    isinstance(node, ast.Attribute) and node.attr == "_read"
+                    and isinstance(node.value, ast.Name) and node.value.id == "catalog"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
