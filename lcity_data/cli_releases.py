@@ -192,9 +192,8 @@ def _revert(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     table, _info = load_release(args.release, url=args.db)
-    derived = [i.id for i in load_catalog().indicators.values() if i.derived]
     sys.stdout.flush()
-    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(derived)]))
+    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(load_catalog().derived_ids())]))
     sys.stdout.buffer.flush()
     return EXIT_OK
 

@@ -99,8 +99,7 @@ def _incoming(table: pd.DataFrame) -> pd.DataFrame:
     except (SchemaErrors, SchemaError) as exc:
         first = str(exc).strip().splitlines()[:6]
         raise PublishInputError("the table does not pass the data checks: " + " ".join(first)) from None
-    derived = {i.id for i in load_catalog().indicators.values() if i.derived}
-    if valid["indicator"].isin(derived).any():
+    if valid["indicator"].isin(load_catalog().derived_ids()).any():
         raise PublishInputError("derived indicators (e.g. per-capita funding) are computed, never published")
     out = valid[COLUMNS].copy()
     out.loc[blank, "value"] = float("nan")
