@@ -37,6 +37,8 @@ What it reads
 - Values three-fold off their district's previous year or the other districts' median are listed in
   `ImportReport.warnings` (lcity_data.plausibility), accepted all the same. Values are `reported`
   unless the status column says otherwise.
+- A round template (lcity_data.collection) names its data sheet, year, round and unit in hidden document
+  properties (`ImportReport.template`): it is read with no options.
 
 Row outcomes (the coverage rule)
 Every non-blank row below the header is one *input row* and ends in exactly one outcome:
@@ -72,6 +74,7 @@ import pandas as pd
 
 from lcity_data import table_reader
 from lcity_data.catalog import Indicator, _read, load_catalog
+from lcity_data.collection.meta import TemplateMeta, read_template_meta
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.plausibility import Implausible
 from lcity_data.plausibility import check as plausibility_check
@@ -194,6 +197,7 @@ class ImportReport:
     blanks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*COLUMNS, *PROVENANCE]))
     cells: pd.DataFrame | None = field(default=None, repr=False)  # accepted values with row/column
     file_notes: list[FileNote] = field(default_factory=list)
+    template: TemplateMeta | None = None  # a round template's own round, unit, year and data sheet
 
     @property
     def by_sheet(self) -> bool:
@@ -239,6 +243,7 @@ class ImportReport:
             "ignored_columns": [asdict(c) for c in self.ignored_columns],
             "warnings": [_json(w) for w in self.warnings],
             "blank_cells": len(self.blanks),
+            "template": None if self.template is None else asdict(self.template),
         }
 
     def rejected_frame(self) -> pd.DataFrame:
@@ -1084,6 +1089,10 @@ def import_file(
     whatever its cells hold.
     """
     data, name = table_reader.read_limited(path_or_bytes, filename, MAX_BYTES)
+    template = read_template_meta(data)  # a round template names its own data sheet and year
+    if template is not None:
+        sheet = template.sheet if sheet is None else sheet
+        year = template.year if year is None else year
     grids = _read_grid(data, name, sheet)
     if len(grids) == 1:
         report = _import_grid(grids[0], year, name)
@@ -1106,6 +1115,7 @@ def import_file(
                                     f"sheets read: {', '.join(report.sheets)}; not read: {names} "
                                     "(name a sheet to read it)"))
     report.warnings = plausibility_check(report.cells, base)
+    report.template = template
     return report
 
 
