@@ -97,9 +97,9 @@ def _units(choice: str | list[str] | None) -> dict[str, dict[str, list[str]]]:
         codes = [c.strip() for c in (choice.split(",") if isinstance(choice, str) else choice) if c.strip()]
         unknown = [c for c in codes if c not in catalog]
         if unknown or not codes:
-            known = "、".join(catalog)
-            raise RoundError(f"未知的填报单位：{'、'.join(unknown) or '（空）'}（可选：all 或 {known}）",
-                             f"unknown reporting units: {', '.join(unknown) or '(none)'} (choose all or {known})")
+            raise RoundError(f"未知的填报单位：{'、'.join(unknown) or '（空）'}（可选：all 或 {'、'.join(catalog)}）",
+                             f"unknown reporting units: {', '.join(unknown) or '(none)'} "
+                             f"(choose all or {', '.join(catalog)})")
         empty = [c for c in codes if not catalog[c].indicators]
         if empty:
             raise RoundError(f"这些单位在指标目录中没有需要填报的指标：{'、'.join(empty)}",
