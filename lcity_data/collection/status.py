@@ -125,13 +125,16 @@ def diff(current: pd.DataFrame, sub: Submission) -> pd.DataFrame:
         key = (v["adcode"], int(v["year"]), v["indicator"])
         old = now.loc[key] if key in now.index else None
         rows.append({"adcode": v["adcode"], "district": reg.district(v["adcode"]).name_zh,
-                     "indicator": cat.indicator(v["indicator"]).name_zh, "unit": v["unit"], "year": key[1],
+                     "indicator": cat.indicator(v["indicator"]).name_zh, "indicator_id": v["indicator"],
+                     "unit": v["unit"], "year": key[1],
                      "current": None if old is None or pd.isna(old["value"]) else float(old["value"]),
                      "current_status": None if old is None else old["status"], "submitted": v["value"],
                      "earlier": earlier.get((v["adcode"], v["indicator"]), (None, None, None))[0],
                      "earlier_year": earlier.get((v["adcode"], v["indicator"]), (None, None, None))[1]})
-    frame = pd.DataFrame(rows, columns=["adcode", "district", "indicator", "unit", "year", "current",
+    frame = pd.DataFrame(rows, columns=["adcode", "district", "indicator", "indicator_id", "unit", "year", "current",
                                         "current_status", "submitted", "earlier", "earlier_year"])
+    for col in ("current", "submitted", "earlier"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["change"] = frame["submitted"] - frame["current"]
     return frame
 
