@@ -31,7 +31,7 @@ from lcity_data.collection.status import (
 from lcity_data.collection.submissions import history_of, submission_file
 from lcity_data.store import Store
 
-DONE_SLOT = "_returns_reviewed"
+DONE_SLOT, ERROR_SLOT = "_returns_reviewed", "_returns_review_refused"
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -48,9 +48,11 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
     rnd, board = status_board(store, rnd.id)
     st.caption(_t("round_line", lang, year=rnd.year, deadline=rnd.deadline or _t("no_deadline", lang),
                   unit=len(board)))
-    done = st.session_state.pop(DONE_SLOT, None)
+    done, refused = st.session_state.pop(DONE_SLOT, None), st.session_state.pop(ERROR_SLOT, None)
     if done:
         st.success(done, icon=":material/task_alt:")
+    if refused:
+        st.error(refused, icon=":material/block:")
     st.subheader(_t("board", lang))
     counts = {s: sum(u.status == s for u in board) for s in STATUSES}
     st.caption(_t("board_counts", lang, **counts))
@@ -100,15 +102,22 @@ def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], name: str, la
     st.dataframe(tables.history_frame(history, lang), hide_index=True, key="returns_review_history")
     if row.status != "submitted":
         return
-    comment = st.text_area(_t("comment", lang), key=f"returns_comment_{sub.id}", max_chars=2000)
+    comment_key = f"returns_comment_{sub.id}"
+    st.text_area(_t("comment", lang), key=comment_key, max_chars=2000)
     b1, b2, _ = st.columns([1, 1, 3])
+    unit = row.name_zh if lang == "zh" else row.name_en
     for column, approve, label in ((b1, True, "approve"), (b2, False, "send_back")):
-        if column.button(_t(label, lang), key=f"returns_{label}", type="primary" if approve else "secondary"):
-            try:
-                review(store, rnd.id, code, approve=approve, by=name, comment=comment, expected_submission=sub.id)
-            except RoundError as exc:
-                st.error(exc.message(lang), icon=":material/block:")
-            else:
-                unit = row.name_zh if lang == "zh" else row.name_en
-                st.session_state[DONE_SLOT] = _t("done_approved" if approve else "done_returned", lang, unit=unit)
-                st.rerun()
+        # a callback keeps the submission this run showed: the store checks the decision against it
+        column.button(_t(label, lang), key=f"returns_{label}", type="primary" if approve else "secondary",
+                      on_click=_decide, args=(store, rnd.id, code, unit, approve, name, lang, sub.id, comment_key))
+
+
+def _decide(store: Store, round_id: int, code: str, unit: str, approve: bool, name: str, lang: str, seen: int,
+            comment_key: str) -> None:
+    try:
+        review(store, round_id, code, approve=approve, by=name, comment=st.session_state.get(comment_key, ""),
+               expected_submission=seen)
+    except RoundError as exc:
+        st.session_state[ERROR_SLOT] = exc.message(lang)
+    else:
+        st.session_state[DONE_SLOT] = _t("done_approved" if approve else "done_returned", lang, unit=unit)
