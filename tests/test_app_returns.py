@@ -108,6 +108,7 @@ def test_the_reviewer_approves_returns_and_publishes(app_store):
     at.button(key="returns_publish").click().run()
     assert f"Published as release {len(store.releases())}" in _text(at)
     assert rnd.title in store.latest_release().note
+    assert _frame(at, "what")["what"].tolist()[:2] == ["published", "returned"]
 
 
 def test_a_second_reviewer_gets_a_clear_message(app_store):

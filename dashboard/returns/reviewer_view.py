@@ -18,7 +18,7 @@ from dashboard.safe_text import plain
 from lcity_data.collection.errors import RoundError
 from lcity_data.collection.publish import publish_round
 from lcity_data.collection.review import review
-from lcity_data.collection.rounds import Round, list_rounds
+from lcity_data.collection.rounds import Round, history, list_rounds
 from lcity_data.collection.status import (
     STATUSES,
     UnitStatus,
@@ -60,6 +60,8 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
     st.download_button(_t("board_download", lang), board_xlsx(rnd, board, lang), mime=XLSX_MIME,
                        file_name=f"round{rnd.id}_status.xlsx", icon=":material/download:", key="returns_board_xlsx")
     _drill_down(store, rnd, board, name, lang)
+    with st.expander(_t("events", lang)):
+        st.dataframe(tables.events_frame(history(store, rnd.id), lang), hide_index=True, key="returns_events")
     if may_publish:
         st.subheader(_t("publish", lang))
         st.caption(_t("publish_note", lang))

@@ -5,10 +5,13 @@ Text from files and the store only ever reaches the page as table cells (shown a
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.collection.rounds import Event
 from lcity_data.collection.status import status_label
 from lcity_data.collection.submissions import Review, Submission
 from lcity_data.registry import load_registry
@@ -59,3 +62,11 @@ def diff_frame(diff: pd.DataFrame, lang: str) -> pd.DataFrame:
         _c("submitted", lang): diff["submitted"], _c("current", lang): diff["current"],
         _c("earlier", lang): diff["earlier"],
     })
+
+
+def events_frame(events: list[Event], lang: str) -> pd.DataFrame:
+    """The round's history, newest first: when, who, what, which unit, and the details as JSON text."""
+    rows = [{_c("event_at", lang): f"{e.at:%Y-%m-%d %H:%M:%S} UTC", _c("event_by", lang): e.by,
+             _c("event_action", lang): t(f"returns.action_{e.action}", lang), _c("event_unit", lang): e.unit or "",
+             _c("event_detail", lang): json.dumps(e.detail, ensure_ascii=False)} for e in reversed(events)]
+    return pd.DataFrame(rows)
