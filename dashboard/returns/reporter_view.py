@@ -23,7 +23,7 @@ from lcity_data.importer import MAX_BYTES, UnreadableFileError
 from lcity_data.store import Store
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DONE_SLOT = "_returns_submitted"
+DONE_SLOT, UPLOADS_SLOT = "_returns_submitted", "_returns_uploads"
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -70,7 +70,8 @@ def render(store: Store, unit: str, name: str, lang: str) -> None:
 
 
 def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
-    upload = st.file_uploader(_t("upload", lang), type=["xlsx"], key=f"returns_upload_{rnd.id}",
+    done_count = st.session_state.get(UPLOADS_SLOT, 0)  # a new key after each submit empties the uploader
+    upload = st.file_uploader(_t("upload", lang), type=["xlsx"], key=f"returns_upload_{rnd.id}_{done_count}",
                               max_upload_size=MAX_BYTES // (1024 * 1024))
     if not st.button(_t("submit", lang), type="primary", disabled=upload is None, key="returns_submit"):
         done = st.session_state.get(DONE_SLOT)
@@ -90,6 +91,7 @@ def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
             exc.reason_zh if lang == "zh" else exc.reason_en)
         st.error(_t("rejected", lang) + message, icon=":material/block:")
         return
+    st.session_state[UPLOADS_SLOT] = done_count + 1
     st.session_state[DONE_SLOT] = _t("submitted", lang, version=sub.version, values=len(sub.values),
                                      missing=len(sub.missing))
     st.rerun()

@@ -46,8 +46,8 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
         return
     rnd = choose_round(found, lang, key="returns_reviewer_round")
     rnd, board = status_board(store, rnd.id)
-    st.caption(_t("round_line", lang, year=rnd.year, deadline=rnd.deadline or _t("no_deadline", lang),
-                  unit=len(board)))
+    st.caption(_t("round_units", lang, year=rnd.year, deadline=rnd.deadline or _t("no_deadline", lang),
+                  n=len(board)))
     done, refused = st.session_state.pop(DONE_SLOT, None), st.session_state.pop(ERROR_SLOT, None)
     if done:
         st.success(done, icon=":material/task_alt:")

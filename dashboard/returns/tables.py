@@ -53,12 +53,13 @@ def cells_frame(cells: list[dict], lang: str) -> pd.DataFrame:
 
 
 def diff_frame(diff: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """lcity_data.collection.status.diff for people: names in `lang`, values in base units."""
+    """lcity_data.collection.status.diff for people: names in `lang`, values in base units (named)."""
     cat, reg = load_catalog(), load_registry()
     return pd.DataFrame({
         _c("district", lang): [reg.district(a).name(lang) for a in diff["adcode"]],
         _c("indicator", lang): [cat.indicator(i).name(lang) if i in cat.indicators else i
                                 for i in diff["indicator_id"]],
+        _c("unit", lang): [cat.unit_label(u, lang) for u in diff["unit"]],
         _c("submitted", lang): diff["submitted"], _c("current", lang): diff["current"],
         _c("earlier", lang): diff["earlier"],
     })
