@@ -165,3 +165,17 @@ def test_done_when_three_districts_one_typo_one_wrong_district(store, store_url)
     missing = [u.unit for u in board.values() if u.status == "not_submitted"]
     assert len(missing) == len(rnd.units) - 3
     assert reported_count(store)[1:] == (3, len(rnd.units))
+
+
+def test_a_department_reports_its_indicator_for_every_district(store):
+    rnd = open_round(store, year=2025, by="office", units="civil_affairs,330203")
+    data = fill(_template(store, rnd, "civil_affairs"), {(HAISHU, "elderly_university_enrolment"): 5120,
+                                                         (JIANGBEI, "elderly_university_enrolment"): 3300})
+    sub = submit(store, rnd.id, "civil_affairs", data, by="民政 王", filename="民政.xlsx")
+    assert {v["adcode"] for v in sub.values} == {HAISHU, JIANGBEI}
+    assert len(sub.missing) == 8  # the other eight districts: missing, not zero
+    other = "年份,地区,指标,数值,单位\n2025,海曙区,老年大学在校学员,5000,人\n2025,海曙区,社区教育经费,600,万元\n"
+    with pytest.raises(SubmissionRejected) as err:  # a plain return (no template) is held to the same rule
+        submit(store, rnd.id, "civil_affairs", other.encode(), by="民政 王", filename="民政.csv")
+    assert [r["reason_en"] for r in err.value.rejections] == [
+        "indicator funding_community_edu is not reported by unit civil_affairs"]
