@@ -61,7 +61,7 @@ class Indicator:
     per: int = 1
     precision: int = 2
     max: float | None = None
-    reported_by: str | None = None  # "district" or a department id (reporting_units.toml); None: derived
+    reported_by: str | None = None  # "district" or a department code (reporting_units.toml); None: derived
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -209,7 +209,7 @@ class ReportingUnit:
     rows x indicators; anything else in its return is not its to send.
     """
 
-    code: str  # a district's adcode, or a department id
+    code: str  # a district's adcode, or a department code
     kind: str  # "district" or "department"
     name_zh: str
     name_en: str
@@ -231,7 +231,7 @@ def reporting_units() -> dict[str, ReportingUnit]:
     indicators = list(load_catalog().indicators.values())
     districts = _read("districts.toml")["district"]
     adcodes = tuple(d["adcode"] for d in districts)
-    known = {DISTRICT_UNIT} | {d["id"] for d in raw["department"]}
+    known = {DISTRICT_UNIT} | {d["code"] for d in raw["department"]}
     unknown = sorted({i.reported_by for i in indicators if i.reported_by} - known)
     if unknown:
         raise ValueError(f"indicators.toml: reported_by names unknown units {unknown} (see reporting_units.toml)")
@@ -242,8 +242,8 @@ def reporting_units() -> dict[str, ReportingUnit]:
     units = {d["adcode"]: ReportingUnit(d["adcode"], "district", d["name_zh"], d["name_en"], (d["adcode"],),
                                         reported_by(DISTRICT_UNIT)) for d in districts}
     for d in raw["department"]:
-        units[d["id"]] = ReportingUnit(d["id"], "department", d["name_zh"], d["name_en"], adcodes,
-                                       reported_by(d["id"]))
+        units[d["code"]] = ReportingUnit(d["code"], "department", d["name_zh"], d["name_en"], adcodes,
+                                       reported_by(d["code"]))
     return units
 
 
