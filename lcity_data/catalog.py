@@ -93,6 +93,7 @@ class Indicator:
     per: int = 1
     precision: int = 2
     max: float | None = None
+    reported_by: str | None = None  # "district" or a department code (reporting_units.toml); None: derived
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -287,3 +288,68 @@ def load_catalog() -> Catalog:
         kflc=ind_raw["kflc"],
         zhejiang=ind_raw["zhejiang"],
     )
+
+
+DISTRICT_UNIT = "district"  # `Indicator.reported_by` for what each district reports of itself
+
+
+@dataclass(frozen=True)
+class ReportingUnit:
+    """Who sends figures in a collection round: a district (its own row) or a department (every district).
+
+    `rows` are the adcodes it reports and `indicators` the indicator ids, so its cells are exactly
+    rows x indicators; anything else in its return is not its to send.
+    """
+
+    code: str  # a district's adcode, or a department code
+    kind: str  # "district" or "department"
+    name_zh: str
+    name_en: str
+    rows: tuple[str, ...]
+    indicators: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    @property
+    def cells(self) -> int:
+        return len(self.rows) * len(self.indicators)
+
+
+@cache
+def reporting_units() -> dict[str, ReportingUnit]:
+    """Every reporting unit by code, districts first (catalog order), then departments."""
+    raw = _read("reporting_units.toml")
+    indicators = list(load_catalog().indicators.values())
+    districts = _read("districts.toml")["district"]
+    adcodes = tuple(d["adcode"] for d in districts)
+    known = {DISTRICT_UNIT} | {d["code"] for d in raw["department"]}
+    unknown = sorted({i.reported_by for i in indicators if i.reported_by} - known)
+    if unknown:
+        raise ValueError(f"indicators.toml: reported_by names unknown units {unknown} (see reporting_units.toml)")
+
+    def reported_by(who: str) -> tuple[str, ...]:
+        return tuple(i.id for i in indicators if i.reported_by == who and not i.derived)
+
+    units = {d["adcode"]: ReportingUnit(d["adcode"], "district", d["name_zh"], d["name_en"], (d["adcode"],),
+                                        reported_by(DISTRICT_UNIT)) for d in districts}
+    for d in raw["department"]:
+        units[d["code"]] = ReportingUnit(d["code"], "department", d["name_zh"], d["name_en"], adcodes,
+                                       reported_by(d["code"]))
+    return units
+
+
+def round_status_labels() -> dict[str, dict[str, str]]:
+    """A collection round's unit statuses (not_submitted, submitted, returned, approved) in zh and en."""
+    return {k: dict(v) for k, v in _read("reporting_units.toml")["status"].items()}
+
+
+def template_units() -> tuple[dict[str, str], dict[str, str]]:
+    """The unit a template asks for per indicator (e.g. 万元) and English labels of those units."""
+    raw = _read("reporting_units.toml")
+    return dict(raw["template_unit"]), dict(raw["template_unit_en"])
+
+
+def reporting_office() -> dict[str, str]:
+    """The office that runs the rounds (name and contact, zh and en): named on every template."""
+    return dict(_read("reporting_units.toml")["office"])
