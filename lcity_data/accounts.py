@@ -207,10 +207,9 @@ def _row(conn: Connection, name: str):
     return conn.execute(select(accounts).where(accounts.c.name == name)).first()
 
 
-def add_user(name: str, password: str, role: str, unit: str | None = None, *, by: str,
-             url: str | None = None) -> Account:
-    """Create an account (AccountError for a taken name, unknown role, or a unit the role cannot have)."""
-    name, by = editors.check_name(name), _check_by(by)
+def check_account(name: str, role: str, unit: str | None) -> tuple[str, str | None]:
+    """The name and unit of a new account as stored, or AccountError (checked before asking for a password)."""
+    name = editors.check_name(name)
     spec = roles().get(role)
     if spec is None:
         raise AccountError(f"未知角色“{role}”（可用：{'、'.join(roles())}）",
@@ -222,6 +221,14 @@ def add_user(name: str, password: str, role: str, unit: str | None = None, *, by
                            f"'{unit or ''}' is not one")
     if spec.unit == "none" and unit is not None:
         raise AccountError(f"{spec.zh}不绑定填报单位", f"a {spec.en} is not bound to a reporting unit")
+    return name, unit
+
+
+def add_user(name: str, password: str, role: str, unit: str | None = None, *, by: str,
+             url: str | None = None) -> Account:
+    """Create an account (AccountError for a taken name, unknown role, or a unit the role cannot have)."""
+    name, unit = check_account(name, role, unit)
+    by = _check_by(by)
     encoded = editors.hash_password(password, **HASH_COST)
     with _connection(url, write=True) as conn:
         if _row(conn, name) is not None:
@@ -232,16 +239,35 @@ def add_user(name: str, password: str, role: str, unit: str | None = None, *, by
     return Account(name, role, unit, False)
 
 
+def import_editors(legacy: Mapping[str, str], *, by: str, url: str | None = None) -> list[str]:
+    """Move secrets.toml editors into the store as reviewers, keeping their hashes (so their passwords);
+    names the store already has are left as they are. The names moved."""
+    by = _check_by(by)
+    moved = []
+    with _connection(url, write=True) as conn:
+        for name, encoded in legacy.items():
+            if _row(conn, name) is not None:
+                continue
+            conn.execute(insert(accounts).values(name=editors.check_name(name), role=LEGACY_ROLE, unit=None,
+                                                 password_hash=encoded, disabled=False,
+                                                 created_at=datetime.now(UTC), created_by=by))
+            _record(conn, by=by, account=name, action="import", role=LEGACY_ROLE, source="secrets.toml")
+            moved.append(name)
+    return moved
+
+
 def list_users(url: str | None = None) -> list[Account]:
     """The store's accounts by name (secrets.toml editors are not in the store: see legacy_editors)."""
-    return [_account(r) for r in users(url)]
+    return [Account(u["name"], u["role"], u["unit"], u["disabled"]) for u in users(url)]
 
 
-def users(url: str | None = None) -> list:
-    """The store's account rows (name, role, unit, disabled, created_at, created_by), by name; no hashes."""
+def users(url: str | None = None) -> list[dict]:
+    """The store's accounts as records (name, role, unit, disabled, created_at in UTC, created_by), by name;
+    never the hashes."""
     cols = [c for c in accounts.c if c.name != "password_hash"]
     with _connection(url, write=False) as conn:
-        return list(conn.execute(select(*cols).order_by(accounts.c.name)).all())
+        rows = conn.execute(select(*cols).order_by(accounts.c.name)).all()
+    return [{**r._asdict(), "disabled": bool(r.disabled), "created_at": _utc(r.created_at)} for r in rows]
 
 
 def disable_user(name: str, *, by: str, url: str | None = None) -> None:

@@ -138,7 +138,7 @@ def test_names_and_by_are_checked_and_names_are_unique(store_url: str) -> None:
 
 def test_password_hashes_never_leave_the_module(store_url: str) -> None:
     accounts.add_user("chen", "pw", "reviewer", by="admin", url=store_url)
-    assert not any("password_hash" in row._fields for row in accounts.users(store_url))
+    assert not any("password_hash" in row for row in accounts.users(store_url))
 
 
 # ------------------------------------------------------------------------------------ legacy editors
