@@ -44,6 +44,7 @@ HASH_COST = {"n": editors.DEFAULT_N, "r": editors.DEFAULT_R, "p": editors.DEFAUL
 MAX_BY_CHARS = 200
 REPORTING_UNITS = CATALOG_DIR / "reporting_units.toml"
 _BY = re.compile(r"^[^\x00-\x1f\x7f]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,8 @@ def disable_user(name: str, *, by: str, url: str | None = None) -> None:
 def unlock(name: str, client: str | None = None, *, by: str, url: str | None = None) -> int:
     """Lift the sign-in waits at `name` (for one client, or every client); how many were lifted."""
     by = _check_by(by)
-    name = name.strip()[:editors.MAX_NAME_CHARS]
+    name = _attempted(name)
+    client = None if client is None else throttle.client_key(_CONTROL.sub("\ufffd", client))
     with _connection(url, write=True) as conn:
         cleared = throttle.clear(conn, name, client)
         _record(conn, by=by, account=name, action="unlock", client=client, cleared=cleared)
@@ -316,6 +318,12 @@ def legacy_editors(root: Path | None = None) -> dict[str, str]:
 # -- signing in ----------------------------------------------------------------------------------
 
 
+def _attempted(name: object) -> str:
+    """A name as typed, fit to count failures under: bounded, control characters replaced (no account has
+    them, and PostgreSQL refuses NUL in text)."""
+    return _CONTROL.sub("\ufffd", str(name or "").strip()[:editors.MAX_NAME_CHARS])
+
+
 def _refused_wrong(retry_after: float) -> SignInRefused:
     return SignInRefused("名称或密码错误", "wrong name or password", retry_after or None)
 
@@ -338,8 +346,8 @@ def authenticate(name: str, password: str, client: str, *, url: str | None = Non
     A client that must wait is refused before any password work; every failure is logged.
     """
     now = time.time() if now is None else now
-    name = str(name or "").strip()[:editors.MAX_NAME_CHARS]
-    client = throttle.client_key(str(client or "unknown"))
+    name = _attempted(name)
+    client = throttle.client_key(_CONTROL.sub("\ufffd", str(client or "unknown")))
     legacy = legacy_editors() if legacy is None else legacy
     with _connection(url, write=False) as conn:
         wait = throttle.wait(conn, name, client, now)

@@ -194,6 +194,21 @@ def test_a_waiting_client_costs_no_password_work(store_url: str, monkeypatch: py
     assert refused(store_url, "chen", "right", now=T0 + 4).retry_after == pytest.approx(1)
 
 
+def test_an_unknown_name_costs_the_same_scrypt_work(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timing does not tell an account from an unknown name."""
+    accounts.add_user("chen", "right", "reviewer", by="admin", url=store_url)
+    seen, real = [], editors._scrypt
+
+    def spy(password, salt, n, r, p):
+        seen.append((n, r, p))
+        return real(password, salt, n, r, p)
+
+    monkeypatch.setattr(editors, "_scrypt", spy)
+    refused(store_url, "chen", "nope")
+    refused(store_url, "mallory", "nope")
+    assert seen[-2:] == [(16, 8, 1), (16, 8, 1)]  # (before them: the dummy hash, made once)
+
+
 def test_only_the_guessing_client_waits_never_the_name(store_url: str) -> None:
     accounts.add_user("chen", "right", "reviewer", by="admin", url=store_url)
     now = lock_out(store_url, "chen", "attacker")
@@ -255,6 +270,15 @@ def test_every_failure_is_logged_without_the_password(store_url: str, caplog: py
     assert "at=2027-01-15T" in lines[0]
     assert "name='nobody'" in lines[1]
     assert not any("hunter" in line for line in caplog.text.splitlines())
+
+
+def test_control_characters_in_name_and_client_are_a_plain_refusal(store_url: str) -> None:
+    """PostgreSQL refuses NUL in text: a crafted name or client must still be a wrong-password refusal."""
+    accounts.add_user("chen", "right", "reviewer", by="admin", url=store_url)
+    for _ in range(2):
+        assert refused(store_url, "\x00chen\n", "right\x00", client="\x00evil\r\n").retry_after is None
+    assert refused(store_url, "\x00chen\n", "x", client="\x00evil\r\n").message_en == "wrong name or password"
+    assert accounts.unlock("\x00chen", "\x00evil\r\n", by="admin", url=store_url) == 1  # the same pair
 
 
 def test_a_long_client_string_is_stored_as_a_digest(store_url: str) -> None:
