@@ -116,7 +116,7 @@ def show_publish(report: importer.ImportReport, data: bytes, name: str, sheet: s
     except accounts.PermissionDenied as exc:
         st.error(plain(getattr(exc, f"message_{lang}", exc.message_zh)), icon=":material/block:")
         return
-    except (StoreError, PublishInputError, SQLAlchemyError) as exc:
+    except (StoreError, data_access.StoreUnavailable, PublishInputError, SQLAlchemyError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
     st.session_state[PUBLISHED_KEY] = (key, result.release)
