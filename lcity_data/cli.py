@@ -25,7 +25,7 @@ from typing import NoReturn
 
 import pandas as pd
 
-from lcity_data import cli_releases, cli_rounds, editors
+from lcity_data import cli_accounts, cli_releases, cli_rounds, editors
 from lcity_data.catalog import Standard, load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
@@ -92,6 +92,7 @@ def _build_parser() -> _Parser:
     cli_releases.add_commands(subparsers, common)
     cli_rounds.add_commands(subparsers, common)
     editors.add_subparser(subparsers)
+    cli_accounts.add_commands(subparsers, common)
 
     from dashboard.briefing.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
 
