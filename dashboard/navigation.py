@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("data", "pages/data.py", ":material/table_view:",
              controls=("indicator", "years", "districts"), params=("indicator", "years", "district", "layout")),
     PageSpec("import_data", "pages/import_data.py", ":material/upload_file:", optional=True),
+    PageSpec("returns", "pages/returns.py", ":material/assignment:"),
     PageSpec("index", "pages/index.py", ":material/leaderboard:",
              controls=("year", "districts"), params=("year", "district", "norm", "w", "wi")),
     PageSpec("profile", "pages/profile.py", ":material/location_city:",

@@ -21,16 +21,20 @@ URL vocabulary (OWID-style, schema version `v=1`):
                                     absent or "latest" = the newest release; kept on every page)
     wmin=6.5, wtarget=12            funding check: what-if minimum and target (absent = the standard's own)
 
-`parse_params` never raises: a bad or stale value falls back to the default for that field and is
-reported as a `Notice`. `to_params` writes the fields a page uses (plus v, lang, district). Weights
-are written only where they differ from the catalog, so a default view keeps a short link.
+Each parameter is one row of `FIELDS` (parameter, field, type, parse, valid, clamp, default, text),
+and everything below loops over that table: a new parameter is one new row (OWID's grapher keeps its
+URL schema the same way). `parse_params` never raises: a bad or stale value falls back to the
+default for that field and is reported as a `Notice`. `to_params` writes the fields a page uses (plus
+v, lang, district). Weights are written only where they differ from the catalog, so a default view
+keeps a short link.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from lcity_data.composite import NORMALISATIONS
 
@@ -48,33 +52,9 @@ MAX_NOTICE_VALUE = 40
 WEIGHT_RANGE = (0, 100)
 WEIGHT_SEP, WEIGHT_KV = ",", ":"
 MAX_WEIGHTS_TEXT = 2000
-WEIGHT_FIELDS = ("weights", "indicator_weights")
-THRESHOLD_FIELDS = ("whatif_min", "whatif_target")
 MAX_THRESHOLD = Decimal(10) ** 9
 Weights = tuple[tuple[str, int], ...]  # (key, raw weight) pairs in catalog order; only non-default ones
 
-# URL parameter -> ViewState field
-PARAM_FIELDS = {
-    "lang": "lang",
-    "indicator": "indicator",
-    "year": "year",
-    "years": "years",
-    "district": "districts",
-    "standard": "standard",
-    "classes": "classes",
-    "k": "k",
-    "view": "view",
-    "mode": "mode",
-    "base": "base",
-    "layout": "layout",
-    "slide": "slide",
-    "norm": "normalisation",
-    "w": "weights",
-    "wi": "indicator_weights",
-    "release": "release",
-    "wmin": "whatif_min",
-    "wtarget": "whatif_target",
-}
 ALWAYS_WRITTEN = ("lang", "release")
 LATEST = 0  # ViewState.release when no release is pinned
 LATEST_TEXT = "latest"
@@ -101,53 +81,12 @@ class Options:
 
 
 @dataclass(frozen=True)
-class ViewState:
-    lang: str
-    indicator: str
-    year: int
-    years: tuple[int, int]
-    districts: tuple[str, ...]
-    standard: str
-    classes: str = "quantiles"
-    k: int = 5
-    view: str = "plotly"
-    mode: str = "absolute"
-    base: int | None = None
-    layout: str = "long"
-    slide: int = 1
-    normalisation: str = NORMALISATIONS[0]
-    weights: Weights = ()
-    indicator_weights: Weights = ()
-    release: int = LATEST
-    whatif_min: str | None = None  # a what-if threshold as decimal text ("6.5"); None = the standard's own
-    whatif_target: str | None = None
-
-    def with_(self, **changes: object) -> ViewState:
-        return replace(self, **changes)
-
-
-@dataclass(frozen=True)
 class Notice:
     """A URL parameter that was ignored: its name, the (shortened) value, and why."""
 
     param: str
     value: str
     reason: str  # "invalid" | "unknown_version" | "partly_invalid" | "clamped"
-
-
-def defaults(options: Options) -> ViewState:
-    years = options.years
-    return ViewState(
-        lang=LANGS[0],
-        indicator=options.default_indicator if options.default_indicator in options.indicators
-        else options.indicators[0],
-        year=max(years),
-        years=(min(years), max(years)),
-        districts=tuple(options.adcodes),
-        standard=options.default_standard if options.default_standard in options.standards
-        else options.standards[0],
-        normalisation=options.default_normalisation,
-    )
 
 
 def _first(value: str | Sequence[str]) -> str:
@@ -286,47 +225,176 @@ def _parse_choice(raw: str, choices: Iterable[str]) -> str | None:
     return raw if raw in tuple(choices) else None
 
 
-def parse_field(name: str, raw: str, options: Options) -> tuple[object | None, list[str]]:
-    """Parse one field from its raw URL text: (value or None if invalid, rejected district parts)."""
-    if name == "lang":
-        return _parse_choice(raw, LANGS), []
-    if name == "indicator":
-        return _parse_choice(raw, options.indicators), []
-    if name == "year":
-        return parse_year(raw, options), []
-    if name == "years":
-        return parse_year_range(raw, options), []
-    if name == "districts":
-        return parse_districts(raw, options)
-    if name == "standard":
-        return _parse_choice(raw, options.standards), []
-    if name == "classes":
-        return _parse_choice(raw, CLASS_METHODS), []
-    if name == "k":
-        k = _parse_int(raw)
-        return (k if k is not None and K_RANGE[0] <= k <= K_RANGE[1] else None), []
-    if name == "view":
-        return _parse_choice(raw, MAP_VIEWS), []
-    if name == "mode":
-        return _parse_choice(raw, TREND_MODES), []
-    if name == "base":
-        return parse_year(raw, options), []
-    if name == "layout":
-        return _parse_choice(raw, LAYOUTS), []
-    if name == "slide":
-        n = _parse_int(raw)
-        return (None if n is None else min(max(n, SLIDE_RANGE[0]), SLIDE_RANGE[1])), []
-    if name == "normalisation":
-        return _parse_choice(raw, NORMALISATIONS), []
-    if name == "weights":
-        return parse_weights(raw, options.dimensions), []
-    if name == "indicator_weights":
-        return parse_weights(raw, options.index_indicators), []
-    if name == "release":
-        return parse_release(raw, options), []
-    if name in THRESHOLD_FIELDS:
-        return parse_threshold(raw), []
-    raise KeyError(name)
+def _parse_k(raw: str, _options: Options) -> int | None:
+    k = _parse_int(raw)
+    return k if k is not None and K_RANGE[0] <= k <= K_RANGE[1] else None
+
+
+def _clamped_slide(n: int) -> int:
+    return min(max(n, SLIDE_RANGE[0]), SLIDE_RANGE[1])
+
+
+def _parse_slide(raw: str, _options: Options) -> int | None:
+    n = _parse_int(raw)
+    return None if n is None else _clamped_slide(n)
+
+
+def _slide_note(raw: str, value: int, _options: Options) -> tuple[str, str] | None:
+    # a presenter's "slide=9" of 6 shows the nearest slide, and says so
+    return ("clamped", raw) if value != _parse_int(raw) else None
+
+
+def _district_note(raw: str, _value: object, options: Options) -> tuple[str, str] | None:
+    rejected = parse_districts(raw, options)[1]
+    return ("partly_invalid", DISTRICT_SEP.join(rejected)) if rejected else None
+
+
+def _clamp_years(years: tuple[int, int], options: Options, dflt: ViewState) -> tuple[int, int]:
+    inside = [y for y in options.years if years[0] <= y <= years[1]]
+    return (inside[0], inside[-1]) if inside else dflt.years
+
+
+def _valid_years(value: object, _options: Options) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and all(isinstance(y, int) for y in value)
+            and value[0] <= value[1])
+
+
+def _clamp_districts(districts: tuple[str, ...], options: Options, _dflt: ViewState) -> tuple[str, ...]:
+    if all(d in options.adcodes for d in districts):
+        return districts
+    return tuple(d for d in options.adcodes if d in districts)
+
+
+def _is_year(value: object, options: Options) -> bool:
+    return isinstance(value, int) and value in options.years
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def _one_of(choices: Callable[[Options], Sequence[str]]) -> Callable[[str, Options], str | None]:
+    return lambda raw, options: _parse_choice(raw, choices(options))
+
+
+def _in(choices: Callable[[Options], Sequence[object]]) -> Callable[[object, Options], bool]:
+    return lambda value, options: value in choices(options)
+
+
+def _kept(keys: Callable[[Options], Sequence[str]]) -> Callable[[Weights, Options, ViewState], Weights]:
+    """Weights for keys the catalog no longer has are dropped."""
+    return lambda weights, options, _dflt: tuple(pair for pair in weights if pair[0] in keys(options))
+
+
+def _valid_threshold(value: object, _options: Options) -> bool:
+    return value is None or (isinstance(value, str) and parse_threshold(value) == value)
+
+
+REQUIRED: Any = object()  # a field without a dataclass default: `start` gives it for each Options
+
+
+@dataclass(frozen=True)
+class UrlField:
+    """Everything the module knows about one URL parameter and the ViewState field it sets.
+
+    `parse` reads the URL text (None: invalid, so the field falls back to its default with a notice);
+    `note` says why a value that was read differs from its text, as (reason, text shown); `valid` vets
+    a widget's value; `clamp` brings a stale value back inside the options, e.g. after an upload
+    changed the years; `text` writes the value and `omit` leaves an unset one out of the link.
+    `default` is the dataclass default and `start` the value a fresh view has for these options.
+    """
+
+    param: str
+    name: str
+    type: object
+    parse: Callable[[str, Options], Any]
+    valid: Callable[[object, Options], bool]
+    default: object = REQUIRED
+    start: Callable[[Options], object] | None = None
+    clamp: Callable[[Any, Options, Any], object] | None = None  # (value, options, defaults) -> value
+    note: Callable[[str, Any, Options], tuple[str, str] | None] | None = None
+    text: Callable[[Any], str] = str
+    omit: Callable[[Any], bool] = _is_none
+
+
+def _default_indicator(options: Options) -> str:
+    return options.default_indicator if options.default_indicator in options.indicators else options.indicators[0]
+
+
+def _default_standard(options: Options) -> str:
+    return options.default_standard if options.default_standard in options.standards else options.standards[0]
+
+
+def _choice_field(param: str, name: str, choices: Callable[[Options], Sequence[str]], **spec: Any) -> UrlField:
+    return UrlField(param, name, str, _one_of(choices), _in(choices), **spec)
+
+
+def _weights_field(param: str, name: str, keys: Callable[[Options], Sequence[str]]) -> UrlField:
+    return UrlField(param, name, Weights, lambda raw, options: parse_weights(raw, keys(options)),
+                    lambda value, options: _valid_weights(value, keys(options)), default=(), clamp=_kept(keys),
+                    text=format_weights, omit=lambda weights: not weights)
+
+
+def _threshold_field(param: str, name: str) -> UrlField:
+    # a what-if threshold as decimal text ("6.5"); None = the standard's own
+    return UrlField(param, name, str | None, lambda raw, _options: parse_threshold(raw), _valid_threshold,
+                    default=None)
+
+
+# The URL schema, in the order parameters are read: the ViewState dataclass is made from this table.
+FIELDS: tuple[UrlField, ...] = (
+    _choice_field("lang", "lang", lambda _o: LANGS, start=lambda _o: LANGS[0]),
+    _choice_field("indicator", "indicator", lambda o: o.indicators, start=_default_indicator,
+                  clamp=lambda v, o, d: v if v in o.indicators else d.indicator),
+    UrlField("year", "year", int, parse_year, _is_year, start=lambda o: max(o.years),
+             clamp=lambda v, o, d: v if v in o.years else d.year),
+    UrlField("years", "years", tuple[int, int], parse_year_range, _valid_years,
+             start=lambda o: (min(o.years), max(o.years)), clamp=_clamp_years, text=format_year_range),
+    UrlField("district", "districts", tuple[str, ...], lambda raw, o: parse_districts(raw, o)[0],
+             lambda v, o: isinstance(v, tuple) and all(d in o.adcodes for d in v),
+             start=lambda o: tuple(o.adcodes), clamp=_clamp_districts, note=_district_note, text=format_districts),
+    _choice_field("standard", "standard", lambda o: o.standards, start=_default_standard,
+                  clamp=lambda v, o, d: v if v in o.standards else d.standard),
+    _choice_field("classes", "classes", lambda _o: CLASS_METHODS, default="quantiles"),
+    UrlField("k", "k", int, _parse_k, lambda v, _o: isinstance(v, int) and K_RANGE[0] <= v <= K_RANGE[1], default=5),
+    _choice_field("view", "view", lambda _o: MAP_VIEWS, default="plotly"),
+    _choice_field("mode", "mode", lambda _o: TREND_MODES, default="absolute"),
+    UrlField("base", "base", int | None, parse_year, _is_year, default=None,
+             clamp=lambda v, o, _d: None if v is not None and v not in o.years else v),
+    _choice_field("layout", "layout", lambda _o: LAYOUTS, default="long"),
+    UrlField("slide", "slide", int, _parse_slide,
+             lambda v, _o: isinstance(v, int) and SLIDE_RANGE[0] <= v <= SLIDE_RANGE[1], default=1,
+             clamp=lambda v, _o, _d: _clamped_slide(v), note=_slide_note),
+    _choice_field("norm", "normalisation", lambda _o: NORMALISATIONS, default=NORMALISATIONS[0],
+                  start=lambda o: o.default_normalisation),
+    _weights_field("w", "weights", lambda o: o.dimensions),
+    _weights_field("wi", "indicator_weights", lambda o: o.index_indicators),
+    UrlField("release", "release", int, parse_release,
+             lambda v, o: isinstance(v, int) and (v == LATEST or v in o.releases), default=LATEST,
+             clamp=lambda v, o, _d: LATEST if v != LATEST and v not in o.releases else v,
+             omit=lambda v: v is None or v == LATEST),
+    _threshold_field("wmin", "whatif_min"),
+    _threshold_field("wtarget", "whatif_target"),
+)
+PARAM_FIELDS = {f.param: f.name for f in FIELDS}  # URL parameter -> ViewState field
+_BY_PARAM = {f.param: f for f in FIELDS}
+_BY_NAME = {f.name: f for f in FIELDS}
+
+
+def _with(self: ViewState, **changes: object) -> ViewState:
+    return replace(self, **changes)
+
+
+ViewState = make_dataclass(
+    "ViewState",
+    [(f.name, f.type) if f.default is REQUIRED else (f.name, f.type, field(default=f.default)) for f in FIELDS],
+    frozen=True, namespace={"with_": _with, "__module__": __name__,
+                            "__doc__": "What a page shows, one field per URL parameter (FIELDS)."})
+
+
+def defaults(options: Options) -> ViewState:
+    """A fresh view for these options: Chinese, the latest year, every district, the default standard."""
+    return ViewState(**{f.name: f.default if f.start is None else f.start(options) for f in FIELDS})
 
 
 def parse_params(params: Mapping[str, str | Sequence[str]], options: Options,
@@ -346,21 +414,18 @@ def parse_params(params: Mapping[str, str | Sequence[str]], options: Options,
     if version is not None and "v" in wanted and _first(version).strip() != SCHEMA_VERSION:
         notices.append(Notice("v", _short(_first(version)), "unknown_version"))
     changes: dict[str, object] = {}
-    for param, name in PARAM_FIELDS.items():
-        if param not in params or param not in wanted:
+    for spec in FIELDS:
+        if spec.param not in params or spec.param not in wanted:
             continue
-        raw = _first(params[param])
-        value, rejected = parse_field(name, raw, options)
+        raw = _first(params[spec.param])
+        value = spec.parse(raw, options)
         if value is None:
-            changes[name] = getattr(dflt, name)
-            notices.append(Notice(param, _short(raw), "invalid"))
+            changes[spec.name] = getattr(dflt, spec.name)
+            notices.append(Notice(spec.param, _short(raw), "invalid"))
             continue
-        if rejected:
-            notices.append(Notice(param, _short(DISTRICT_SEP.join(rejected)), "partly_invalid"))
-        elif name == "slide" and value != _parse_int(raw):
-            # a presenter's "slide=9" of 6 shows the nearest slide, and says so
-            notices.append(Notice(param, _short(raw), "clamped"))
-        changes[name] = value
+        if spec.note is not None and (note := spec.note(raw, value, options)) is not None:
+            notices.append(Notice(spec.param, _short(note[1]), note[0]))
+        changes[spec.name] = value
     state = replace(state, **changes)
     return clamp(state, options), notices
 
@@ -369,81 +434,20 @@ def clamp(state: ViewState, options: Options) -> ViewState:
     """Bring a (possibly stale) state back inside the options, e.g. after an upload changed the years."""
     dflt = defaults(options)
     changes: dict[str, object] = {}
-    if state.indicator not in options.indicators:
-        changes["indicator"] = dflt.indicator
-    if state.year not in options.years:
-        changes["year"] = dflt.year
-    start, end = state.years
-    inside = [y for y in options.years if start <= y <= end]
-    if not inside:
-        changes["years"] = dflt.years
-    elif (inside[0], inside[-1]) != (start, end):
-        changes["years"] = (inside[0], inside[-1])
-    if any(d not in options.adcodes for d in state.districts):
-        changes["districts"] = tuple(d for d in options.adcodes if d in state.districts)
-    if state.standard not in options.standards:
-        changes["standard"] = dflt.standard
-    if state.base is not None and state.base not in options.years:
-        changes["base"] = None
-    if not SLIDE_RANGE[0] <= state.slide <= SLIDE_RANGE[1]:
-        changes["slide"] = min(max(state.slide, SLIDE_RANGE[0]), SLIDE_RANGE[1])
-    if state.release != LATEST and state.release not in options.releases:
-        changes["release"] = LATEST
-    for name, keys in (("weights", options.dimensions), ("indicator_weights", options.index_indicators)):
-        kept = tuple(pair for pair in getattr(state, name) if pair[0] in keys)
-        if kept != getattr(state, name):
-            changes[name] = kept
+    for spec in FIELDS:
+        if spec.clamp is None:
+            continue
+        value = getattr(state, spec.name)
+        fixed = spec.clamp(value, options, dflt)
+        if fixed != value:
+            changes[spec.name] = fixed
     return replace(state, **changes) if changes else state
 
 
 def valid_value(name: str, value: object, options: Options) -> bool:
     """Whether `value` is an acceptable value for field `name` (used to vet widget callbacks)."""
-    if name == "lang":
-        return value in LANGS
-    if name == "indicator":
-        return value in options.indicators
-    if name in ("year", "base"):
-        return isinstance(value, int) and value in options.years
-    if name == "years":
-        return (isinstance(value, tuple) and len(value) == 2 and all(isinstance(y, int) for y in value)
-                and value[0] <= value[1])
-    if name == "districts":
-        return isinstance(value, tuple) and all(v in options.adcodes for v in value)
-    if name == "standard":
-        return value in options.standards
-    if name == "classes":
-        return value in CLASS_METHODS
-    if name == "k":
-        return isinstance(value, int) and K_RANGE[0] <= value <= K_RANGE[1]
-    if name == "view":
-        return value in MAP_VIEWS
-    if name == "mode":
-        return value in TREND_MODES
-    if name == "layout":
-        return value in LAYOUTS
-    if name == "slide":
-        return isinstance(value, int) and SLIDE_RANGE[0] <= value <= SLIDE_RANGE[1]
-    if name == "normalisation":
-        return value in NORMALISATIONS
-    if name == "weights":
-        return _valid_weights(value, options.dimensions)
-    if name == "indicator_weights":
-        return _valid_weights(value, options.index_indicators)
-    if name == "release":
-        return isinstance(value, int) and (value == LATEST or value in options.releases)
-    if name in THRESHOLD_FIELDS:
-        return value is None or (isinstance(value, str) and parse_threshold(value) == value)
-    return False
-
-
-def field_to_text(name: str, value: object) -> str:
-    if name == "years":
-        return format_year_range(value)  # type: ignore[arg-type]
-    if name == "districts":
-        return format_districts(value)  # type: ignore[arg-type]
-    if name in WEIGHT_FIELDS:
-        return format_weights(value)  # type: ignore[arg-type]
-    return str(value)
+    spec = _BY_NAME.get(name)
+    return spec is not None and spec.valid(value, options)
 
 
 def to_params(state: ViewState, params: Iterable[str] = ()) -> dict[str, str]:
@@ -454,11 +458,10 @@ def to_params(state: ViewState, params: Iterable[str] = ()) -> dict[str, str]:
     """
     out = {"v": SCHEMA_VERSION}
     for param in (*ALWAYS_WRITTEN, *params):
-        name = PARAM_FIELDS[param]
-        value = getattr(state, name)
-        if value is None or (name in WEIGHT_FIELDS and not value) or (name == "release" and value == LATEST):
-            continue
-        out[param] = field_to_text(name, value)
+        spec = _BY_PARAM[param]
+        value = getattr(state, spec.name)
+        if not spec.omit(value):
+            out[param] = spec.text(value)
     return out
 
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from lcity_data.aggregate import city_series
-from lcity_data.catalog import _read, load_catalog
+from lcity_data.catalog import load_catalog
 from lcity_data.composite import score_decimals, settings
 from lcity_data.funding import funding_check
 from lcity_data.numbers import decimals, shown_text
@@ -85,21 +85,21 @@ def _signed(delta: Decimal) -> str:
 
 def _names(adcodes: tuple[str, ...], lang: str) -> str:
     reg = load_registry()
-    return _read("sentences.toml")[lang]["list_sep"].join(reg.district(a).name(lang) for a in adcodes)
+    return load_catalog().sentences(lang)["list_sep"].join(reg.district(a).name(lang) for a in adcodes)
 
 
 def _largest(adcodes: tuple[str, ...], delta: Decimal | None, lang: str) -> str:
     """'；北仑区增幅最大（+7元）', or the tied wording when several share the largest rise."""
     if not adcodes or delta is None:
         return ""
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     template = t["largest_tied"] if len(adcodes) > 1 else t["largest"]
     return template.format(names=_names(adcodes, lang), delta=_signed(delta))
 
 
 def funding_sentence(f: FundingFindings, lang: str) -> str:
     """One sentence with the year's key funding finding, e.g. '2024年，10个区（县、市）中有8个…'."""
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     if f.n_missing == f.n_total:
         return t["no_data"].format(year=f.year)
     key = "funding" if f.target is not None else "funding_no_target"
@@ -120,7 +120,7 @@ def funding_sentence(f: FundingFindings, lang: str) -> str:
 def crossing_sentence(f: FundingFindings, lang: str) -> str:
     """Who crossed the minimum or target line since the previous year, who fell back below the minimum,
     and the largest rise — the 'what changed' slide, without repeating the year's counts."""
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     fmt = {"year": f.year, "previous": f.year - 1, "minimum": _number(f.minimum),
            "target": _number(f.target) if f.target is not None else ""}
     if f.n_missing == f.n_total:
@@ -224,7 +224,7 @@ def trend_lead(f: TrendFindings) -> Change | None:
 
 def trend_sentence(f: TrendFindings, lang: str) -> str:
     """'全市2014–2024年人均经费从3.92元增至7.66元；北仑区增幅最大（+5.2元）。' (one district: its own change)."""
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     window = {"start_year": f.start_year, "end_year": f.end_year}
     single = f.n_total == 1
     lead = trend_lead(f)
@@ -279,7 +279,7 @@ def ranking_findings(index: pd.DataFrame, year: int, adcodes: list[str] | None =
 
 def ranking_sentence(f: RankingFindings, lang: str) -> str:
     """'2024年综合指数中，宁海县、北仑区并列第一（75.5分，共10个区（县、市）参与排名）。'"""
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     if not f.top or f.top_score is None:
         return t["ranking_no_data"].format(year=f.year)
     key = "ranking_single" if f.n_ranked == 1 else "ranking_tied" if len(f.top) > 1 else "ranking_top"
@@ -298,7 +298,7 @@ def standing_sentence(name: str, value: float, unit: str, rank: int, n_ranked: i
 
     The comparison is made at the precision the value is shown at; an illustrative value says so.
     """
-    t = _read("sentences.toml")[lang]
+    t = load_catalog().sentences(lang)
     places = decimals(unit)
     text = t["standing"].format(name=name, value=shown_text(shown(value, places), unit, lang), rank=rank, n=n_ranked)
     if city is not None:

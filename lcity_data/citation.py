@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from lcity_data.catalog import Source, _read, load_catalog
+from lcity_data.catalog import Source, load_catalog
+from lcity_data.provenance import is_official
 
 RATIO_SEP = " ÷ "
 UNVERIFIED_GRADES = frozenset({"C"})
@@ -44,7 +45,7 @@ def parts(value: object) -> list[str]:
 
 def cite(src: Source, lang: str) -> str:
     """One catalog source: '〔A级〕宁波市统计局《…》，2021-05-17；转引自 …（C级副本）'."""
-    t = _read("citations.toml")[lang]
+    t = load_catalog().citation_texts(lang)
     issuer = src.issuer_en if lang == "en" and src.issuer_en else src.issuer
     title = src.title_en if lang == "en" and src.title_en else src.title
     if not title:
@@ -66,7 +67,7 @@ def format_part(part: str, lang: str) -> str:
     src = lookup(part)
     if src is not None:
         return cite(src, lang)
-    return part + _read("citations.toml")[lang]["ungraded"]
+    return part + load_catalog().citation_texts(lang)["ungraded"]
 
 
 def format_source(value: object, lang: str) -> str:
@@ -85,7 +86,7 @@ def format_sources(values: object, lang: str) -> list[str]:
 
 def short_cite(part: str, lang: str, width: int = 48) -> str:
     """A source in a few words for a picture's footer: grade, issuer and title, no date or address."""
-    t = _read("citations.toml")[lang]
+    t = load_catalog().citation_texts(lang)
     src = lookup(part)
     if src is None:
         text = part + t["ungraded"]
@@ -103,7 +104,7 @@ def source_line(values: object, lang: str, limit: int = 2) -> str:
     counts = Counter(short_cite(p, lang) for value in (values if not isinstance(values, str) else [values])
                      for p in parts(value))
     names = [name for name, _ in counts.most_common()]
-    t = _read("citations.toml")[lang]
+    t = load_catalog().citation_texts(lang)
     text = t["list_sep"].join(names[:limit])
     return text + (t["more"].format(n=len(names) - limit) if len(names) > limit else "")
 
@@ -116,11 +117,11 @@ def is_unverified(value: object) -> bool:
 
 def status_suffix(status: object, source: object, lang: str) -> str:
     """'（待核实）' after 官方 when the official figure rests on a C-grade document or copy, else ''."""
-    if status == "official" and is_unverified(source):
-        return _read("citations.toml")[lang]["unverified_note"]
+    if is_official(status) and is_unverified(source):
+        return load_catalog().citation_texts(lang)["unverified_note"]
     return ""
 
 
 def grade_note(lang: str) -> str:
     """What A/B/C mean, for a caption under a sources list."""
-    return _read("citations.toml")[lang]["grade_note"]
+    return load_catalog().citation_texts(lang)["grade_note"]

@@ -1,5 +1,6 @@
 """The command line: `python -m lcity_data funding ...`, `check FILE`, `index ...` and the release
-commands (`publish`, `releases`, `revert`, `export`, `db upgrade`, in cli_releases.py).
+commands (`publish`, `releases`, `revert`, `export`, `db upgrade`, in cli_releases.py) and the collection-round
+commands (`round …`, `submit`, `review`, in cli_rounds.py).
 
 Why: the same checks the dashboard shows, scriptable by a statistics office (check a return before
 sending it; print the funding table; publish the year's returns). Output is bilingual; errors are one
@@ -24,7 +25,7 @@ from typing import NoReturn
 
 import pandas as pd
 
-from lcity_data import cli_releases, cli_report, editors
+from lcity_data import cli_accounts, cli_releases, cli_report, cli_rounds, editors
 from lcity_data.catalog import Standard, load_catalog
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
@@ -90,7 +91,9 @@ def _build_parser() -> _Parser:
     index.set_defaults(handler=_index)
     cli_releases.add_commands(subparsers, common)
     cli_report.add_commands(subparsers, common)
+    cli_rounds.add_commands(subparsers, common)
     editors.add_subparser(subparsers)
+    cli_accounts.add_commands(subparsers, common)
 
     from dashboard.briefing.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from lcity_data.backup import backup_csv_bytes
 from lcity_data.catalog import load_catalog
+from lcity_data.cli_accounts import upgrade_hint
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
 from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
@@ -192,9 +193,8 @@ def _revert(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     table, _info = load_release(args.release, url=args.db)
-    derived = [i.id for i in load_catalog().indicators.values() if i.derived]
     sys.stdout.flush()
-    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(derived)]))
+    sys.stdout.buffer.write(backup_csv_bytes(table[~table["indicator"].isin(load_catalog().derived_ids())]))
     sys.stdout.buffer.flush()
     return EXIT_OK
 
@@ -202,4 +202,7 @@ def _export(args: argparse.Namespace) -> int:
 def _db_upgrade(args: argparse.Namespace) -> int:
     url, revision = upgrade_store(args.db)
     print(f"数据库已是最新结构 / store is at schema revision {revision}: {url}")
+    hint = upgrade_hint()
+    if hint:
+        print(hint, file=sys.stderr)
     return EXIT_OK

@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from lcity_data.catalog import _read, load_catalog
+from lcity_data.catalog import load_catalog
 from lcity_data.ranking import competition_rank
 
 NORMALISATIONS = ("minmax", "zscore", "target")
@@ -28,7 +28,7 @@ NORMALISATIONS = ("minmax", "zscore", "target")
 @cache
 def settings() -> dict:
     """The index rules (weights, missing-input share, sensitivity, source text) from the catalog."""
-    return _read("evaluation.toml")["index"]
+    return load_catalog().index_rules()
 
 
 def score_decimals(normalisation: str) -> int:

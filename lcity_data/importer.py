@@ -39,6 +39,8 @@ What it reads
 - Values three-fold off their district's previous year or the other districts' median are listed in
   `ImportReport.warnings` (lcity_data.plausibility), accepted all the same. Values are `reported`
   unless the status column says otherwise.
+- A round template (lcity_data.collection) names its data sheet, year, round and unit in hidden document
+  properties (`ImportReport.template`): it is read with no options.
 
 Row outcomes (the coverage rule)
 Every non-blank row below the header is one *input row* and ends in exactly one outcome:
@@ -68,6 +70,7 @@ from typing import BinaryIO, Literal
 import pandas as pd
 
 from lcity_data.catalog import load_catalog
+from lcity_data.collection.meta import read_template_meta
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.importing import bounds
 from lcity_data.importing.bounds import UnreadableFileError
@@ -256,6 +259,10 @@ def import_file(
     whatever its cells hold.
     """
     data, name = bounds.read_limited(path_or_bytes, filename, bounds.MAX_BYTES)
+    template = read_template_meta(data)  # a round template names its own data sheet and year
+    if template is not None:
+        sheet = template.sheet if sheet is None else sheet
+        year = template.year if year is None else year
     grids = read_grids(data, name, sheet)
     if len(grids) == 1:
         report = _import_grid(grids[0], year, name)
@@ -278,6 +285,7 @@ def import_file(
                                     f"sheets read: {', '.join(report.sheets)}; not read: {names} "
                                     "(name a sheet to read it)"))
     report.warnings = plausibility_check(report.cells, base)
+    report.template = template
     return report
 
 

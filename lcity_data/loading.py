@@ -56,7 +56,7 @@ def load_release(release: int | None = None, *, url: str | None = None) -> tuple
     info = store.latest_release() if release is None else store.release(release)
     base = store.read(info.release)
     full = with_derived(base[COLUMNS])
-    derived = full[full["indicator"].isin([i.id for i in load_catalog().indicators.values() if i.derived])]
+    derived = full[full["indicator"].isin(load_catalog().derived_ids())]
     derived = derived.merge(_input_releases(base), on=["adcode", "year", "indicator"], how="left")
     derived = derived.assign(file=None, sheet=None, row=pd.array([pd.NA] * len(derived), dtype="Int64"))
     table = pd.concat([base, derived[base.columns]], ignore_index=True)
@@ -66,11 +66,8 @@ def load_release(release: int | None = None, *, url: str | None = None) -> tuple
 
 def _input_releases(base: pd.DataFrame) -> pd.DataFrame:
     """(adcode, year, derived indicator) -> the newest release among that derived value's inputs."""
-    cat = load_catalog()
     frames = []
-    for ind in cat.indicators.values():
-        if not ind.derived:
-            continue
+    for ind in load_catalog().derived_indicators():
         inputs = base[base["indicator"].isin([ind.numerator, ind.denominator])]
         newest = inputs.groupby(["adcode", "year"], as_index=False)["release"].max()
         frames.append(newest.assign(indicator=ind.id))
@@ -89,16 +86,14 @@ def with_derived(df: pd.DataFrame) -> pd.DataFrame:
     input is: made-up inputs never yield an official-looking number. When the inputs mix real and
     sample data the row's note says so (MIXED_NOTE), and `mixed_sources` lists those rows.
     """
-    cat = load_catalog()
-    derived_ids = [i.id for i in cat.indicators.values() if i.derived]
-    out = [df[~df["indicator"].isin(derived_ids)]]
-    for ind_id in derived_ids:
-        ind = cat.indicator(ind_id)
+    derived = load_catalog().derived_indicators()
+    out = [df[~df["indicator"].isin([ind.id for ind in derived])]]
+    for ind in derived:
         pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision).dropna(subset=["per_capita"])
         if pc.empty:
             continue
         out.append(pd.DataFrame({
-            "adcode": pc["adcode"], "year": pc["year"], "indicator": ind_id,
+            "adcode": pc["adcode"], "year": pc["year"], "indicator": ind.id,
             "value": pc["per_capita"].astype(float), "unit": ind.unit, "status": pc["status_of_inputs"],
             "source": pc["source"],
             "note": [f"{note}；{MIXED_NOTE}" if mix else note for note, mix in zip(pc["formula_note"], pc["mixed"],
@@ -115,9 +110,8 @@ def mixed_sources(df: pd.DataFrame, indicator_id: str | None = None) -> set[tupl
     Why: a per-capita figure from a reported funding and a sample population is shown as a sample, and
     the map and tables also say that it mixes sources, so nobody mistakes half-real for all-real.
     """
-    cat = load_catalog()
     out: set[tuple[str, int, str]] = set()
-    for ind in (i for i in cat.indicators.values() if i.derived and indicator_id in (None, i.id)):
+    for ind in (i for i in load_catalog().derived_indicators() if indicator_id in (None, i.id)):
         pc = ratio_table(df, ind.numerator, ind.denominator, ind.per, ind.precision)
         out |= {(str(a), int(y), ind.id) for a, y in pc.loc[pc["mixed"], ["adcode", "year"]].itertuples(index=False)}
     return out
@@ -133,7 +127,7 @@ def overlay(base: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
     published.
     """
     key = ["adcode", "year", "indicator"]
-    derived_ids = [i.id for i in load_catalog().indicators.values() if i.derived]
+    derived_ids = load_catalog().derived_ids()
     base = base[~base["indicator"].isin(derived_ids)]
     replaced = pd.MultiIndex.from_frame(uploaded[key])
     kept = base[~pd.MultiIndex.from_frame(base[key]).isin(replaced)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lcity_data.catalog import _read
+from lcity_data.catalog import load_catalog
 
 KEY = ["adcode", "year", "indicator"]
 
@@ -43,8 +43,8 @@ def check(values: pd.DataFrame, base: pd.DataFrame | None = None) -> list[Implau
     Each value is compared with its district's previous year and with the median of the other
     districts in its year, taken from `values` and `base` together (values win on the same key).
     """
-    spec = _read("import_headers.toml")["plausibility"]
-    factor, min_others = float(spec["factor"]), int(spec["min_others"])
+    spec = load_catalog().plausibility()
+    factor, min_others = spec.factor, spec.min_others
     own = values[[*KEY, "value"]].dropna(subset=["value"])
     pool = own if base is None else pd.concat([base[[*KEY, "value"]], own], ignore_index=True)
     pool = pool.dropna(subset=["value"]).drop_duplicates(KEY, keep="last")

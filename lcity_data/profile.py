@@ -19,7 +19,7 @@ import pandas as pd
 
 from lcity_data.aggregate import city_series
 from lcity_data.briefing import standing_sentence
-from lcity_data.catalog import STATUSES, _read, load_catalog
+from lcity_data.catalog import STATUSES, load_catalog
 from lcity_data.composite import compute_index, default_config
 from lcity_data.funding import city_per_capita, funding_check
 from lcity_data.numbers import decimals
@@ -30,7 +30,7 @@ from lcity_data.registry import load_registry
 @cache
 def rules() -> dict:
     """How many strengths and gaps a profile names (catalog/evaluation.toml [profile])."""
-    return _read("evaluation.toml")["profile"]
+    return dict(load_catalog().profile_rules())
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from functools import cache
 
 import pandas as pd
 
-from lcity_data.catalog import _read, load_catalog
+from lcity_data.catalog import load_catalog
 from lcity_data.registry import load_registry
 
 
 @cache
 def rules() -> dict:
     """The progress rule (base year, minimum points, thresholds, labels) from the catalog."""
-    return _read("evaluation.toml")["progress"]
+    return load_catalog().progress_rules()
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lcity_data.catalog import _read
+from lcity_data.catalog import Status, load_catalog
+
+OFFICIAL = "official"  # published statistics: the status whose sources are graded (see lcity_data.citation)
+SAMPLE = "sample"  # the `origin` of made-up values
 
 
-def _statuses() -> dict[str, dict]:
-    return _read("statuses.toml")["status"]
+def _statuses() -> dict[str, Status]:
+    return load_catalog().statuses
 
 
 def strength(status: str) -> int:
     """Higher is stronger (official/derived > reported > illustrative)."""
-    return int(_statuses()[status]["strength"])
+    return _statuses()[status].strength
+
+
+def is_illustrative(status: object) -> bool:
+    """Whether a value with this status is made-up sample data (示例), which must never pass as real."""
+    found = _statuses().get(status) if isinstance(status, str) else None
+    return found is not None and found.origin == SAMPLE
+
+
+def any_illustrative(statuses: Iterable[object]) -> bool:
+    """Whether any of these statuses (e.g. a table's status column) is illustrative."""
+    return any(is_illustrative(s) for s in set(statuses))
+
+
+def all_illustrative(statuses: Iterable[object]) -> bool:
+    """Whether every one of these statuses is illustrative (True when there are none)."""
+    return all(is_illustrative(s) for s in set(statuses))
+
+
+def is_official(status: object) -> bool:
+    """Whether a value is a published statistic (the status a C-grade source makes 'to be verified')."""
+    return status == OFFICIAL
 
 
 def _present(statuses: Iterable[object]) -> list[str]:
@@ -35,12 +59,12 @@ def weakest(statuses: Iterable[object]) -> str | None:
 def derived_status(statuses: Iterable[object]) -> str | None:
     """The status of a value computed from inputs with these statuses (None without inputs)."""
     low = weakest(statuses)
-    return None if low is None else _statuses()[low]["as_derived"]
+    return None if low is None else _statuses()[low].as_derived
 
 
 def mixed(statuses: Iterable[object]) -> bool:
     """Whether the inputs come from both real data and sample (illustrative) data."""
-    return len({_statuses()[s]["origin"] for s in _present(statuses)}) > 1
+    return len({_statuses()[s].origin for s in _present(statuses)}) > 1
 
 
 def ratio_provenance(numerator: object, denominator: object) -> tuple[str | None, bool]:
@@ -52,4 +76,4 @@ def ratio_provenance(numerator: object, denominator: object) -> tuple[str | None
 
 def status_aliases() -> dict[str, str]:
     """What a return's status column may say -> status id (aliases as written in the catalog)."""
-    return {alias: sid for sid, spec in _statuses().items() for alias in spec["aliases"]}
+    return {alias: sid for sid, spec in _statuses().items() for alias in spec.aliases}

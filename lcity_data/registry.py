@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 
-from lcity_data.catalog import _read
+from lcity_data.catalog import load_catalog
 from lcity_data.textnorm import normalise
 
 
@@ -147,7 +147,7 @@ class Registry:
 
 @cache
 def load_registry() -> Registry:
-    raw = _read("districts.toml")
+    raw = load_catalog().districts()
     districts = {
         d["adcode"]: District(
             d["adcode"], d["name_zh"], d["name_en"], d["pinyin"], d["short_zh"], d["kind"], tuple(d["aliases"])

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from lcity_data.catalog import _read, load_catalog
+from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite, grade_note
 from lcity_data.composite import default_config, settings
 from lcity_data.profile import Profile, rules, sentences
@@ -225,9 +225,9 @@ def _appendix(w: _Writer, report: Report) -> None:
                  share=f"{settings()['max_missing_share'] * 100:g}", missing_source=settings()[f"source_{lang}"]))
     w.para(label("report.method_city", lang))
     w.heading(label("report.statuses", lang), 2)
-    statuses = _read("statuses.toml")["status"]
+    meanings = tuple((getattr(spec, lang), label(f"report.status_{sid}", lang)) for sid, spec in cat.statuses.items())
     w.table(Table(label("report.statuses", lang), (label("report.col_status", lang), label("report.col_meaning", lang)),
-                  tuple((spec[lang], label(f"report.status_{sid}", lang)) for sid, spec in statuses.items())),
+                  meanings),
             (40, 120))
     w.heading(label("report.sources", lang), 2)
     for i, source in enumerate(report.sources, 1):

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from lcity_data.catalog import _read
+from lcity_data.catalog import load_catalog
 from lcity_data.numbers import shown_text
 
 
 def label(key: str, lang: str, **fmt: object) -> str:
     """The text `section.name` from report.toml in `lang`, formatted with `fmt`."""
     section, _, name = key.partition(".")
-    text = _read("report.toml")[section][name][lang]
+    text = load_catalog().report_texts()[section][name][lang]
     return text.format(**fmt) if fmt else text
 
 
 def issuer(lang: str) -> str:
     """The issuing unit (制表单位), the one the briefing's slides name (catalog/briefing.toml)."""
-    return _read("briefing.toml")["issuer"][lang]
+    return load_catalog().issuer(lang)
 
 
 def value(amount: object, unit: str, lang: str) -> str:
@@ -35,8 +35,8 @@ def value(amount: object, unit: str, lang: str) -> str:
 
 def status(status_id: object, lang: str) -> str:
     """A data status as people read it (官方 / official …), '' when there is none."""
-    statuses = _read("statuses.toml")["status"]
-    return statuses[status_id][lang] if isinstance(status_id, str) and status_id in statuses else ""
+    statuses = load_catalog().statuses
+    return getattr(statuses[status_id], lang) if isinstance(status_id, str) and status_id in statuses else ""
 
 
 def arrow(trend: str) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from lcity_data.catalog import _read
+from lcity_data.catalog import load_catalog
 from lcity_data.textnorm import normalise
 from lcity_data.units import UnknownUnitError, unit_id_for
 
@@ -28,7 +28,7 @@ class _Words:
 
 @cache
 def _words() -> _Words:
-    raw = _read("import_headers.toml")["table"]
+    raw = load_catalog().import_headers()["table"]
     suffixes = "|".join(re.escape(normalise(s)) for s in sorted(raw["year_suffixes"], key=len, reverse=True))
     return _Words(
         unit_prefixes=tuple(normalise(p) for p in raw["unit_line_prefixes"]),

@@ -12,6 +12,7 @@ from dashboard.formatting import column_format, indicator_label, unit_label
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
+from lcity_data.provenance import any_illustrative
 
 state = frame.page_state()
 lang = state.lang
@@ -50,7 +51,7 @@ d2.download_button(t("data.download_xlsx", lang), to_xlsx_bytes(shown, sheet_nam
                    file_name=f"{stem}.xlsx", icon=":material/download:", key="dl_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.caption(t("data.download_note", lang) + " " + t("store_app.provenance_note", lang))
-if (rows["status"] == "illustrative").any():
+if any_illustrative(rows["status"]):
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
 
 st.header(t("data.change", lang, indicator=indicator_label(state.indicator, lang)))

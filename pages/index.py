@@ -9,6 +9,7 @@ from dashboard.charts import chart_tools, figures, index_view
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import NORMALISATIONS, default_config, score_decimals, settings
+from lcity_data.provenance import any_illustrative
 
 state = frame.page_state()
 lang = state.lang
@@ -89,7 +90,7 @@ results = index_view.results(index, ranges, provenance, dims, lang)
 shown = results[results["adcode"].isin(state.districts)].reset_index(drop=True)
 used_dims = [d for d in dims if any(config.dimension_of(i) == d for i in config.indicators)]
 value_format = f".{score_decimals(state.normalisation)}f"
-illustrative = bool((shown["input_status"] == "illustrative").any())
+illustrative = any_illustrative(shown["input_status"])
 if shown["index"].isna().all():
     st.info(t("index.nothing", lang, year=state.year))
 

@@ -11,6 +11,7 @@ from dashboard.map.map_component import presenting
 from dashboard.map.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
+from lcity_data.provenance import any_illustrative
 
 state = frame.page_state()
 lang = state.lang
@@ -49,7 +50,7 @@ classes = None if scheme == "continuous" else [maps.MapClass(e.key, e.label, e.c
 shown = frame[frame["selected"]]
 if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
     st.caption(t("map.fewer_classes", lang, n=len(classes)))
-illustrative = bool((shown["status"] == "illustrative").any())
+illustrative = any_illustrative(shown["status"])
 
 sources = map_view.indicator_sources(table, state.indicator, state.districts, lang)
 if state.view == "plotly":  # the URL keeps its old name for the default view: shared links stay valid

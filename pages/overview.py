@@ -9,8 +9,10 @@ from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component import view as map_view
+from dashboard.returns.round_line import round_line
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
+from lcity_data.provenance import any_illustrative
 
 state = frame.page_state()
 lang = state.lang
@@ -85,5 +87,7 @@ with right:
         hide_index=True, column_config={t("col.share", lang): st.column_config.NumberColumn(format="%.1f%%")},
     )
     st.caption(t("defects.overview_provenance", lang, year=state.year, total=f"{len(shown):,}"))
-    if illustrative or (shown["status"] == "illustrative").any():
+    if collection := round_line(lang):
+        st.caption(collection)
+    if illustrative or any_illustrative(shown["status"]):
         st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -12,6 +12,7 @@ from lcity_data.aggregate import city_series, indexed
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source
 from lcity_data.classify import standard_for_indicator
+from lcity_data.provenance import any_illustrative
 from lcity_data.registry import load_registry
 
 state = frame.page_state()
@@ -112,7 +113,7 @@ notes = [t("trends.marker_note", lang), t("trends.gaps_note", lang)]
 if ind.aggregate != "none":
     notes.append(t(f"trends.city_rule_{ind.aggregate}", lang) + " " + t("trends.city_complete", lang))
 st.caption(" · ".join(notes))
-if (rows["status"] == "illustrative").any():
+if any_illustrative(rows["status"]):
     st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
 if missing_base:
     st.info(t("trends.no_base", lang, base=state.base, districts=join_names(missing_base, lang)))

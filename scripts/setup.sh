@@ -18,6 +18,8 @@ if [ "$mode" = "test" ]; then
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v soffice >/dev/null || missing+=(libreoffice-impress-nogui)  # opens the exported PowerPoint file
+  [ -d /usr/lib/libreoffice/program ] && ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 \
+    || missing+=(libreoffice-calc-nogui)  # opens the round templates (.xlsx)
   # Writer converts the annual report (.docx) to PDF; the Impress package alone cannot open a .docx
   dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
   command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdffonts/pdftotext check the report's PDF

@@ -47,3 +47,48 @@ def test_only_the_harness_constructs_an_apptest():
              if p.name != "app_harness.py" and _constructs_an_apptest(p)]
     assert found == []
     assert _constructs_an_apptest(ROOT / "tests" / "app_harness.py")  # the check sees a construction
+
+
+def _status_literals(node: ast.AST, statuses: set[str]) -> bool:
+    """Whether `node` is a status name written as a string (or a tuple/list/set of them holds one)."""
+    if isinstance(node, ast.Constant):
+        return node.value in statuses
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_status_literals(e, statuses) for e in node.elts)
+    return False
+
+
+def test_pages_and_dashboard_ask_provenance_about_statuses():
+    # status rules live in lcity_data.provenance (and the catalog): a page that writes `== "illustrative"`,
+    # `.eq("official")`, `in ("official", ...)` or `counts["illustrative"]` keeps its own copy of a rule
+    from lcity_data.catalog import STATUSES
+
+    statuses = set(STATUSES)
+    found = []
+    for path in sorted([*(ROOT / "pages").rglob("*.py"), *(ROOT / "dashboard").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                hit = any(_status_literals(n, statuses) for n in (node.left, *node.comparators))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                hit = node.func.attr in ("eq", "ne", "isin") and any(_status_literals(a, statuses) for a in node.args)
+            elif isinstance(node, ast.Subscript):
+                hit = _status_literals(node.slice, statuses)
+            else:
+                continue
+            if hit:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], "compare statuses through lcity_data.provenance, not by name"
+
+
+def test_catalogs_are_read_through_the_typed_catalog_only():
+    # lcity_data.catalog._read is the one way into the TOML files; everyone else asks load_catalog()
+    found = []
+    for path in sorted(p for d in ("lcity_data", "dashboard", "pages", "bench", "scripts")
+                       for p in (ROOT / d).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "lcity_data.catalog"
+                    and any(a.name == "_read" for a in node.names)) or (
+                    isinstance(node, ast.Attribute) and node.attr == "_read"
+                    and isinstance(node.value, ast.Name) and node.value.id == "catalog"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []

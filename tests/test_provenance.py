@@ -87,3 +87,24 @@ def test_a_ratio_has_a_status_only_when_both_inputs_have_one() -> None:
     assert provenance.ratio_provenance("official", "reported") == ("reported", False)
     assert provenance.ratio_provenance("official", None) == (None, False)
     assert provenance.ratio_provenance(float("nan"), "official") == (None, False)
+
+
+def test_status_questions() -> None:
+    assert provenance.is_illustrative("illustrative")
+    assert not any(provenance.is_illustrative(s) for s in ("official", "derived", "reported", None, float("nan")))
+    assert provenance.is_official("official")
+    assert not provenance.is_official("derived")
+    assert provenance.any_illustrative(pd.Series(["official", "illustrative"]))
+    assert not provenance.any_illustrative(pd.Series(["official", None]))
+    assert provenance.all_illustrative(["illustrative", "illustrative"])
+    assert provenance.all_illustrative([])
+    assert not provenance.all_illustrative(["illustrative", "reported"])
+
+
+def test_every_status_has_a_colour_and_an_icon_in_the_catalog() -> None:
+    from lcity_data.catalog import MISSING, load_catalog
+
+    marks = load_catalog().status_marks()
+    assert list(marks) == [*STATUSES, MISSING]
+    assert all(m.color.startswith("#") and m.icon for m in marks.values())
+    assert len({m.icon for m in marks.values()}) == len(marks)  # readable without colour

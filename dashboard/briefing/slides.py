@@ -24,11 +24,12 @@ from dashboard.map.map_component import frames as map_frames
 from dashboard.map.map_component import payload as map_payload
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
-from lcity_data.catalog import Standard, load_catalog
+from lcity_data.catalog import STATUSES, Standard, load_catalog
 from lcity_data.citation import format_source, format_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
+from lcity_data.provenance import any_illustrative
 from lcity_data.registry import load_registry
 
 SLIDE_KEYS = ("title", "status_map", "crossed", "trends", "ranking", "notes")
@@ -97,15 +98,18 @@ def _lines(std: Standard, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------ slides
 
+def _status_counts(counts: pd.Series) -> dict[str, int]:
+    """How many values have each status, as the status-count sentences' fields (one per status)."""
+    return {s: int(counts[s]) for s in STATUSES}
+
+
 def _title_slide(rows: pd.DataFrame, year: int, n: int, lang: str) -> Slide:
     shares = tables.provenance_counts(rows, lang)
     counts = shares.set_index("status")["count"]
-    notes = [t("defects.briefing_status_note", lang, total=f"{len(rows):,}", official=int(counts["official"]),
-               derived=int(counts["derived"]), reported=int(counts["reported"]),
-               illustrative=int(counts["illustrative"]))]
+    notes = [t("defects.briefing_status_note", lang, total=f"{len(rows):,}", **_status_counts(counts))]
     if unverified := int(shares["unverified"].sum()):
         notes.append(t("present.unverified_note", lang, n=unverified))
-    if counts["illustrative"]:
+    if any_illustrative(rows["status"]):
         notes.append(t("briefing.illustrative", lang))
     return Slide("title", t("briefing.title", lang), t("briefing.title_scope", lang, year=year, n=n),
                  kicker=f"{t('briefing.event', lang)} · {t('briefing.title', other_lang(lang))}", notes=tuple(notes))
@@ -266,7 +270,7 @@ def _ranking_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str) -
     results = index_view.results(index, sensitivity(df, config, year),
                                  index_view.input_status(df, list(config.indicators), year), dims, lang)
     shown = results[results["adcode"].isin(adcodes)].reset_index(drop=True)
-    illustrative = bool((shown["input_status"] == "illustrative").any())
+    illustrative = any_illustrative(shown["input_status"])
     fig = figures.index_ranking(
         shown, ranked=int(results["rank"].notna().sum()),
         note=t("common.illustrative_note", lang) if illustrative else None,
@@ -306,8 +310,7 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
         notes += (t("present.unverified_note", lang, n=unverified),)
     return Slide("notes", t("briefing.notes_headline", lang),
                  t("import_returns.briefing_notes_sentence", lang, total=f"{len(rows):,}",
-                   official=int(counts["official"]), derived=int(counts["derived"]), reported=int(counts["reported"]),
-                   illustrative=int(counts["illustrative"])),
+                   **_status_counts(counts)),
                  projector(fig, height=260), kicker=t("briefing.notes_kicker", lang), notes=notes,
                  sources=_sources(rows, std, lang))
 

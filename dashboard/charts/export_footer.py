@@ -10,12 +10,12 @@ from datetime import date
 
 from dashboard.i18n import t
 from lcity_data import __version__
-from lcity_data.catalog import _read
+from lcity_data.catalog import load_catalog
 
 
 def issuer(lang: str) -> str:
     """The issuing unit (制表单位) from catalog/briefing.toml."""
-    return _read("briefing.toml")["issuer"][lang]
+    return load_catalog().issuer(lang)
 
 
 def release_text(lang: str, release: str | None = None) -> str:

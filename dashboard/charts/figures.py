@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from dashboard.safe_text import html_text
+from lcity_data.provenance import is_illustrative
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -167,7 +168,7 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
                        wrap_keys=(labels["source"],)) if pd.notna(row.y) else ""
             for y, row in zip(years, grp.itertuples(), strict=True)
         ]
-        symbols = ["circle-open" if s == "illustrative" else "circle" for s in grp["status"]]
+        symbols = ["circle-open" if is_illustrative(s) else "circle" for s in grp["status"]]
         last = grp["y"].dropna()
         if len(last):
             ends.append((name, color, float(last.iloc[-1])))
@@ -187,7 +188,7 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
                        wrap_keys=(labels["source"],)) if pd.notna(row.y) else ""
             for y, row in zip(years, c.itertuples(), strict=True)
         ]
-        symbols = ["diamond-open" if s == "illustrative" else "diamond" for s in c["status"]]
+        symbols = ["diamond-open" if is_illustrative(s) else "diamond" for s in c["status"]]
         last = c["y"].dropna()
         if len(last) and not city_secondary:
             ends.append((city_label, CITY_COLOR, float(last.iloc[-1])))

@@ -16,17 +16,17 @@ import pandas as pd
 from dashboard.formatting import DECIMALS, unit_label
 from dashboard.i18n import t
 from dashboard.map.maps import status_text
-from lcity_data.catalog import STATUSES, load_catalog
+from lcity_data.catalog import MISSING, STATUSES, load_catalog
 from lcity_data.citation import format_source, is_unverified
-from lcity_data.provenance import derived_status, ratio_provenance
+from lcity_data.provenance import derived_status, is_official, ratio_provenance
 from lcity_data.ranking import at_precision
 from lcity_data.registry import load_registry
 
 PROVENANCE = STATUSES
-PROVENANCE_COLORS = {"official": "#009E73", "derived": "#56B4E9", "reported": "#CC79A7", "illustrative": "#E69F00",
-                     "missing": "#DDDDDD"}
+# each status's colour and icon (catalog/statuses.toml), then those of a missing value
+PROVENANCE_COLORS = {s: mark.color for s, mark in load_catalog().status_marks().items()}
+PROVENANCE_ICONS = {s: mark.icon for s, mark in load_catalog().status_marks().items()}
 SOURCE_SEP = " | "  # between the distinct sources of one table row (a citation itself may hold "；")
-PROVENANCE_ICONS = {"official": "■", "derived": "◆", "reported": "▲", "illustrative": "◇", "missing": "·"}
 
 
 def col(key: str, lang: str) -> str:
@@ -207,13 +207,13 @@ def coverage_matrix(table: pd.DataFrame, indicator_id: str, adcodes: Sequence[st
     status, source = sub["status"], sub["source"]
     codes = [a for a in reg.adcodes if a in set(adcodes)]
     keys = pd.DataFrame(
-        [[status.get((a, y), "missing") if (a, y) in status.index else "missing" for y in years] for a in codes],
+        [[status.get((a, y), MISSING) if (a, y) in status.index else MISSING for y in years] for a in codes],
         index=pd.Index([reg.name(a, lang) for a in codes], name=t("col.district", lang)),
         columns=[str(y) for y in years],
     )
     labels = pd.DataFrame(
         [[f"{PROVENANCE_ICONS[keys.iloc[i, j]]} "
-          f"{status_text(None if keys.iloc[i, j] == 'missing' else keys.iloc[i, j], lang, source.get((a, y)))}"
+          f"{status_text(None if keys.iloc[i, j] == MISSING else keys.iloc[i, j], lang, source.get((a, y)))}"
           for j, y in enumerate(years)] for i, a in enumerate(codes)],
         index=keys.index, columns=keys.columns)
     return labels, keys
@@ -224,13 +224,13 @@ def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     and `unverified`: how many of them rest on a C-grade document or copy (official ones only)."""
     total = len(rows)
     counts = rows["status"].value_counts()
-    official = rows[rows["status"] == "official"]
-    flagged = int(sum(is_unverified(s) for s in official["source"])) if "source" in rows else 0
+    flagged = (sum(is_official(s) and is_unverified(src)
+                   for s, src in zip(rows["status"], rows["source"], strict=True)) if "source" in rows else 0)
     out = []
     for s in PROVENANCE:
         n = int(counts.get(s, 0))
         out.append({"status": s, "label": status_text(s, lang), "count": n, "share": n / total if total else 0.0,
-                    "unverified": flagged if s == "official" else 0})
+                    "unverified": flagged if is_official(s) else 0})
     return pd.DataFrame(out)
 
 

@@ -24,7 +24,7 @@ from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
 from lcity_data.loading import mixed_sources
-from lcity_data.provenance import ratio_provenance
+from lcity_data.provenance import any_illustrative, ratio_provenance
 from lcity_data.ranking import competition_rank
 from lcity_data.registry import load_registry
 
@@ -170,7 +170,7 @@ def hover_labels(lang: str) -> dict[str, str]:
 
 def shows_illustrative(frame: pd.DataFrame) -> bool:
     """Whether any selected district on a map frame carries illustrative (made-up) values."""
-    return bool((frame["selected"] & (frame["status"] == "illustrative")).any())
+    return any_illustrative(frame.loc[frame["selected"].astype(bool), "status"])
 
 
 def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.DataFrame:

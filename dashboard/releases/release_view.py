@@ -19,6 +19,7 @@ from dashboard import view_state
 from dashboard.data_access import RunRelease, StoreUnavailable
 from dashboard.i18n import t
 from dashboard.safe_text import plain
+from lcity_data.provenance import all_illustrative, any_illustrative
 from lcity_data.store import ReleaseInfo
 
 KEY = "store_app"
@@ -35,10 +36,9 @@ def release_date(info: ReleaseInfo) -> str:
 
 def sample_share(table: pd.DataFrame) -> str | None:
     """'all' when every value shown is illustrative sample data, 'some' when part is, else None."""
-    illustrative = table["status"].eq("illustrative")
-    if illustrative.all():
+    if all_illustrative(table["status"]):
         return "all"
-    return "some" if illustrative.any() else None
+    return "some" if any_illustrative(table["status"]) else None
 
 
 def release_line(run: RunRelease, table: pd.DataFrame, lang: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from lcity_data.catalog import _read, load_catalog
+from lcity_data.catalog import load_catalog
 from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.importing.grid import Grid, cell_text, is_blank
 from lcity_data.importing.report import CellError, IgnoredColumn, RowNote
@@ -44,7 +44,7 @@ class Headers:
 @cache
 def headers() -> Headers:
     """The vocabulary, read once per process (every row of every upload asks it)."""
-    raw = _read("import_headers.toml")
+    raw = load_catalog().import_headers()
     city = load_registry().city
     return Headers(
         fields={normalise(a): name for name, col in raw["column"].items() for a in col["aliases"]},

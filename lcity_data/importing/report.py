@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from lcity_data.collection.meta import TemplateMeta
 from lcity_data.plausibility import Implausible
 from lcity_data.validation import COLUMNS
 
@@ -110,6 +111,7 @@ class ImportReport:
     blanks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*COLUMNS, *PROVENANCE]))
     cells: pd.DataFrame | None = field(default=None, repr=False)  # accepted values with row/column
     file_notes: list[FileNote] = field(default_factory=list)
+    template: TemplateMeta | None = None  # a round template's own round, unit, year and data sheet
 
     @property
     def by_sheet(self) -> bool:
@@ -155,6 +157,7 @@ class ImportReport:
             "ignored_columns": [asdict(c) for c in self.ignored_columns],
             "warnings": [_json(w) for w in self.warnings],
             "blank_cells": len(self.blanks),
+            "template": None if self.template is None else asdict(self.template),
         }
 
     def rejected_frame(self) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from lcity_data.catalog import Indicator, _read, load_catalog
+from lcity_data.catalog import Indicator, load_catalog
 from lcity_data.importing.grid import Grid, cell_text, is_blank
 from lcity_data.importing.layout import Column, Context, Layout, headers, match_indicator
 from lcity_data.importing.report import MISSING_YEAR_COLUMN, CellError, Rejection, RowNote
@@ -135,8 +135,8 @@ def _status(raw: object) -> str:
     try:
         return headers().statuses[normalise(raw)]
     except KeyError:
-        styles = _read("statuses.toml")["status"]
-        raise CellError(f"未知数据状态“{cell_text(raw)}”（可用：{'、'.join(s['zh'] for s in styles.values())}）",
+        styles = load_catalog().statuses
+        raise CellError(f"未知数据状态“{cell_text(raw)}”（可用：{'、'.join(s.zh for s in styles.values())}）",
                         f"unknown status '{cell_text(raw)}' (use {', '.join(styles)})") from None
 
 

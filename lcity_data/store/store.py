@@ -9,6 +9,8 @@ killed publish leaves the store as before.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -99,8 +101,7 @@ def _incoming(table: pd.DataFrame) -> pd.DataFrame:
     except (SchemaErrors, SchemaError) as exc:
         first = str(exc).strip().splitlines()[:6]
         raise PublishInputError("the table does not pass the data checks: " + " ".join(first)) from None
-    derived = {i.id for i in load_catalog().indicators.values() if i.derived}
-    if valid["indicator"].isin(derived).any():
+    if valid["indicator"].isin(load_catalog().derived_ids()).any():
         raise PublishInputError("derived indicators (e.g. per-capita funding) are computed, never published")
     out = valid[COLUMNS].copy()
     out.loc[blank, "value"] = float("nan")
@@ -173,15 +174,34 @@ class Store:
             return merge(self._current(conn), incoming, replace=replace).plan
 
     def publish(self, table: pd.DataFrame, *, by: str, note: str = "", files: list[dict] | tuple = (),
-                report: dict | None = None, replace: bool = False, dry_run: bool = False) -> PublishResult:
-        """Append a release: `table` merged onto the latest one (or, with `replace`, as the whole dataset)."""
+                report: dict | None = None, replace: bool = False, dry_run: bool = False,
+                then: Callable[[Connection, int], None] | None = None) -> PublishResult:
+        """Append a release: `table` merged onto the latest one (or, with `replace`, as the whole dataset).
+
+        `then(conn, release)` runs in the same transaction, so what a caller records about the release
+        (a collection round's history) is written with it or not at all."""
         if dry_run:
             return PublishResult(None, self.plan(table, replace=replace))
         by = _publisher(by)
         incoming = _incoming(table)
         with translated(self.url), writing(self._engine) as conn:
-            return _append(conn, incoming, by=by, note=note, files=list(files), report=report or {},
-                           replace=replace)
+            result = _append(conn, incoming, by=by, note=note, files=list(files), report=report or {},
+                             replace=replace)
+            if then is not None:
+                then(conn, result.release)
+            return result
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction on the store, for the other records it keeps (collection rounds)."""
+        with translated(self.url), reading(self._engine) as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """The store's one write transaction (exclusive among writers, all or nothing), for the same."""
+        with translated(self.url), writing(self._engine) as conn:
+            yield conn
 
     def revert(self, n: int, *, by: str, note: str = "") -> PublishResult:
         """Append a release whose values are exactly release `n`'s (nothing is deleted)."""
