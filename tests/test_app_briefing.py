@@ -48,6 +48,7 @@ def test_page_runs_and_next_previous_turn_the_slide():
     assert at.query_params["slide"] == "2"
     assert [b.key for b in at.get("download_button")] == [
         "briefing_download", "briefing_download_pptx"]  # the offline HTML and the PowerPoint file
+    assert at.main.get("download_button") == at.get("download_button")  # on the page, not the sidebar
 
 
 def test_slide_in_the_url_opens_that_slide():
