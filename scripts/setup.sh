@@ -3,7 +3,8 @@
 # Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
 # Debian's chromium and fonts-noto-cjk (Chinese glyphs), and the store tests a PostgreSQL server
 # (Debian's postgresql: the tests start a throwaway cluster with its initdb/pg_ctl), and the PowerPoint export
-# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it), installed here when missing.
+# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it) and poppler-utils (pdftotext
+# reads where each word was drawn), installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
