@@ -31,7 +31,8 @@ def mask_url(url: str) -> str:
     try:
         return _mask_query(make_url(url).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):  # not parsable: hide the whole user part, whatever it holds
-        scheme, sep, rest = _mask_query(url).partition("://")
+        masked = _mask_query(url)
+        scheme, sep, rest = masked.partition("://") if "://" in masked else ("", "", masked)
         return f"{scheme}{sep}***@{rest.rsplit('@', 1)[1]}" if "@" in rest else f"{scheme}{sep}{rest}"
 
 
