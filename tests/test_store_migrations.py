@@ -107,8 +107,9 @@ def schema_of(url: str) -> dict:
 
 
 @pytest.fixture
-def fresh_url(store_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second new database next to `store_url` (same backend), for a fresh store to compare with."""
+def fresh_url(empty_store_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second new database next to `empty_store_url` (same backend), for a fresh store to compare with."""
+    store_url = empty_store_url
     if store_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
@@ -124,14 +125,15 @@ def fresh_url(store_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize(("revision", "width"), STORES)
-def test_every_released_schema_upgrades_to_the_current_one(store_url: str, fresh_url: str, revision: str,
+def test_every_released_schema_upgrades_to_the_current_one(empty_store_url: str, fresh_url: str, revision: str,
                                                            width: int) -> None:
+    store_url = empty_store_url
     _build(store_url, revision, width)
     assert schema_of(store_url)["data_values"]["columns"][2][1] == f"VARCHAR({width})"
     with pytest.raises(StoreError, match="db upgrade"):
         open_store(store_url)
     assert upgrade_store(store_url)[1] == migrate.HEAD
-    open_store(fresh_url)
+    upgrade_store(fresh_url)
     assert schema_of(store_url) == schema_of(fresh_url)
     store = open_store(store_url)
     assert [i.published_by for i in store.releases()] == ["p1", "p2"]

@@ -38,7 +38,8 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def _sqlite_engine(url: str) -> Engine:
+def sqlite_engine(url: str) -> Engine:
+    """A new (uncached) SQLite engine: WAL, foreign keys, BEGIN IMMEDIATE for writers, the busy timeout."""
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
@@ -67,7 +68,7 @@ def get_engine(url: str) -> Engine:
             if parsed.get_backend_name() == "sqlite":
                 if parsed.database and parsed.database != ":memory:":
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                engine = _sqlite_engine(url)
+                engine = sqlite_engine(url)
             else:
                 engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
