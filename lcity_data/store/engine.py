@@ -8,6 +8,7 @@ look like.
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from collections.abc import Iterator
@@ -120,6 +121,19 @@ def _hint(url: str, exc: BaseException) -> tuple[str, str]:
                 f"the store is busy: another publish (or upgrade) held it for more than {wait} s, "
                 "and nothing was written",
                 "等它完成后再试 / Wait for it to finish and try again.")
+    code = getattr(exc, "errno", None)
+    if any(w in lowered for w in ("disk is full", "no space left", "could not extend file")) or code == errno.ENOSPC:
+        return (f"磁盘已满，本次未写入任何内容 / the disk is full ({message}), and nothing was written",
+                "腾出存放数据库的磁盘空间后再试 / Free space on the disk that holds the store, then try again.")
+    if "i/o error" in lowered or "file too large" in lowered or code == errno.EFBIG:
+        return (f"无法写入数据库文件，本次未写入任何内容 / the store could not write its file ({message}): the disk "
+                "may be full, a file size limit (`ulimit -f`) may be reached, or the disk is failing; nothing was "
+                "written", "Check the free space, the file size limit of the account that runs this (`ulimit -f`) "
+                "and the disk, then try again.")
+    if "value too long" in lowered or "right truncation" in lowered:
+        return (f"一段文字超出数据库允许的长度，本次未写入任何内容 / "
+                f"a text is longer than the store allows ({message}), and nothing was written",
+                "Shorten it and try again.")
     if sqlite and ("unable to open" in lowered or "readonly" in lowered or "read-only" in lowered):
         return (f"cannot open or write the SQLite file ({message})",
                 "Check that the path exists and is writable, or pass another --db URL.")

@@ -206,6 +206,7 @@ class Store:
         self._check_file()
         by = _publisher(by)
         incoming = _incoming(table)
+        _check_lengths(note, [f.get("name") for f in files] + incoming["file"].dropna().unique().tolist())
         with translated(self.url), writing(self._engine) as conn:
             return _append(conn, incoming, by=by, note=note, files=list(files), report=report or {},
                            replace=replace)
@@ -214,6 +215,7 @@ class Store:
         """Append a release whose values are exactly release `n`'s (nothing is deleted)."""
         self._check_file()
         by = _publisher(by)
+        _check_lengths(note, [])
         self.release(n)
         with translated(self.url), writing(self._engine) as conn:
             target = _snapshot(conn, n)
@@ -233,11 +235,33 @@ class Store:
         return _snapshot(conn, _latest(conn))
 
 
+MAX_BY = 200  # releases.published_by is VARCHAR(200)
+MAX_NOTE = 2000
+MAX_FILE_NAME = 255  # a file name on common file systems
+"""Text limits of a release, checked before the write, so both back-ends refuse the same input the same way
+(PostgreSQL would refuse an over-long name mid-write, SQLite would store anything)."""
+
+
+def _too_long(what_zh: str, what_en: str, text: str, limit: int) -> PublishInputError:
+    return PublishInputError(f"{what_zh}超过 {limit} 个字符（{len(text)} 个）/ {what_en} is longer than {limit} "
+                             f"characters ({len(text)}); nothing was published")
+
+
 def _publisher(by: str) -> str:
     by = (by or "").strip()
     if not by:
         raise PublishInputError("a release needs the name of who publishes it (--by NAME)")
+    if len(by) > MAX_BY:
+        raise _too_long("发布人名称（--by）", "the publisher's name (--by)", by, MAX_BY)
     return by
+
+
+def _check_lengths(note: str, file_names: list) -> None:
+    if len(note or "") > MAX_NOTE:
+        raise _too_long("版本说明（--note）", "the release note (--note)", note, MAX_NOTE)
+    for name in file_names:
+        if isinstance(name, str) and len(name) > MAX_FILE_NAME:
+            raise _too_long("文件名", f"the file name {name[:40]}…", name, MAX_FILE_NAME)
 
 
 def _latest(conn: Connection) -> int:
