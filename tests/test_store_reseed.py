@@ -168,3 +168,20 @@ def test_the_app_notices_a_deleted_store_file(tmp_path: Path, monkeypatch: pytes
     assert not at.exception
     assert at.error[0].value.startswith("The data store cannot be read")
     assert "deleted while the app was running" in " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def test_a_failed_first_start_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new store that cannot be completed (here: the sample cannot be read) leaves neither a half-made store
+    (which the next start would refuse as empty) nor a temporary file."""
+    from lcity_data.store import store as store_module
+
+    def broken_seed() -> None:
+        raise OSError("the sample cannot be read")
+
+    monkeypatch.setattr(store_module, "seed_release", broken_seed)
+    url = f"sqlite:///{tmp_path / 'lcity.db'}"
+    with pytest.raises(StoreError, match="sample cannot be read"):
+        open_store(url)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert [i.release for i in open_store(url).releases()] == [1]

@@ -55,16 +55,17 @@ def create(url: str, path: Path, make_engine: Callable[[str], Engine], initialis
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
     engine = make_engine(make_url(url).set(database=str(tmp)).render_as_string(hide_password=False))
     try:
-        initialise(engine)
-    finally:
-        engine.dispose()  # closing the last connection checkpoints the WAL into the file and removes it
-    try:
-        os.link(tmp, path)  # atomic, and never replaces an existing file
-    except FileExistsError:
-        pass
-    except OSError:  # a file system without hard links
-        if not path.exists():
-            os.replace(tmp, path)
-    finally:
+        try:
+            initialise(engine)
+        finally:
+            engine.dispose()  # closing the last connection checkpoints the WAL into the file and removes it
+        try:
+            os.link(tmp, path)  # atomic, and never replaces an existing file
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:  # a failed or lost attempt leaves nothing behind
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
