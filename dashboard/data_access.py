@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lcity_data import composite, funding, loading
 from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
-from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
+from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url, scrub
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
@@ -57,7 +57,7 @@ class RunRelease:
 def _unavailable(url: str, exc: Exception) -> StoreUnavailable:
     if isinstance(exc, StoreError):
         return StoreUnavailable(exc.url, str(exc))
-    return StoreUnavailable(mask_url(url), f"{type(exc).__name__}: {exc}")
+    return StoreUnavailable(mask_url(url), scrub(f"{type(exc).__name__}: {exc}", url))
 
 
 def store_url() -> str:

@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from lcity_data.terminal import terminal_safe
+
 FORMATS = ("pptx", "html")
 
 
@@ -78,5 +80,5 @@ def run(args: argparse.Namespace) -> int:
         data = briefing_export.build_briefing_html(df, year, adcodes, args.lang, release=release).encode("utf-8")
     out = Path(args.output)
     _write(out, data)
-    print(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})")
+    print(terminal_safe(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})"))
     return EXIT_OK

@@ -4,7 +4,7 @@ Why in the store: every app server of a deployment must see the same accounts an
 sign-ins (the old in-memory lockout was per process and locked a name for everyone).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-10
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
