@@ -105,6 +105,11 @@ def join_names(names: list[str], lang: str) -> str:
     return t("common.list_sep", lang).join(names)
 
 
+def in_lang(lang: str, zh: str, en: str) -> str:
+    """One of a bilingual pair that comes with the data (a unit's name, a refusal's reason), in the UI language."""
+    return zh if lang == "zh" else en
+
+
 def other_lang(lang: str) -> str:
     """The other interface language (for bilingual district names in hover text)."""
     return "en" if lang == "zh" else "zh"

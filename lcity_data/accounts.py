@@ -28,10 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from lcity_data import editors
+from lcity_data import catalog, editors
 from lcity_data import sign_in_throttle as throttle
-from lcity_data.catalog import CATALOG_DIR
-from lcity_data.registry import load_registry
 from lcity_data.store import open_store
 from lcity_data.store.engine import get_engine, reading, translated
 from lcity_data.store.schema import account_events, accounts
@@ -42,7 +40,6 @@ log = logging.getLogger(__name__)
 LEGACY_ROLE = "reviewer"  # what a secrets.toml editor may do (issue 19: today's editors become reviewers)
 HASH_COST = {"n": editors.DEFAULT_N, "r": editors.DEFAULT_R, "p": editors.DEFAULT_P}
 MAX_BY_CHARS = 200
-REPORTING_UNITS = CATALOG_DIR / "reporting_units.toml"
 _BY = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -99,8 +96,7 @@ class Role:
 
 @cache
 def _roles_catalog() -> tuple[dict[str, Action], dict[str, Role]]:
-    with (CATALOG_DIR / "roles.toml").open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = catalog.roles()
     acts = {k: Action(k, v["zh"], v["en"], bool(v.get("own_unit", False))) for k, v in raw["actions"].items()}
     roles = {k: Role(k, v["zh"], v["en"], v["unit"], frozenset(v["actions"])) for k, v in raw["roles"].items()}
     for role in roles.values():
@@ -149,22 +145,9 @@ def require(account: Account, action: str, unit: str | None = None) -> None:
 
 
 def reporting_units() -> frozenset[str]:
-    """Codes a reporter may be bound to: the districts, plus any code in catalog/reporting_units.toml."""
-    codes = set(load_registry().adcodes)
-    if REPORTING_UNITS.is_file():
-        with REPORTING_UNITS.open("rb") as fh:
-            codes |= _codes(tomllib.load(fh))
-    return frozenset(codes)
-
-
-def _codes(node: object) -> set[str]:
-    """Every `code = "…"` in a TOML document, however it nests its units."""
-    if isinstance(node, list):
-        return set().union(*map(_codes, node)) if node else set()
-    if not isinstance(node, dict):
-        return set()
-    found = {str(node["code"])} if isinstance(node.get("code"), str | int) else set()
-    return found.union(*map(_codes, node.values()))
+    """Codes a reporter may be bound to: the reporting units of lcity_data/catalog/reporting_units.toml
+    (the districts, then the departments)."""
+    return frozenset(catalog.reporting_units())
 
 
 # -- the store -----------------------------------------------------------------------------------

@@ -347,6 +347,11 @@ def reporting_units() -> dict[str, ReportingUnit]:
     return units
 
 
+def roles() -> Mapping[str, Any]:
+    """Roles and the actions each may take (roles.toml): read by lcity_data.accounts."""
+    return _read("roles.toml")
+
+
 def round_status_labels() -> dict[str, dict[str, str]]:
     """A collection round's unit statuses (not_submitted, submitted, returned, approved) in zh and en."""
     return {k: dict(v) for k, v in _read("reporting_units.toml")["status"].items()}

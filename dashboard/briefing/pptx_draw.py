@@ -25,6 +25,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.briefing import text_fit
+from dashboard.formatting import in_lang
 from dashboard.map.label_layout import place
 from dashboard.map.map_image import MapPicture
 
@@ -47,8 +48,8 @@ def rgb(color: str) -> RGBColor:
 
 def declare_font(run_props: etree._Element, lang: str = "zh") -> None:
     """Microsoft YaHei for Latin and East Asian text, with what a viewer needs to substitute well."""
-    run_props.set("lang", "zh-CN" if lang == "zh" else "en-US")
-    run_props.set("altLang", "en-US" if lang == "zh" else "zh-CN")
+    run_props.set("lang", in_lang(lang, "zh-CN", "en-US"))
+    run_props.set("altLang", in_lang(lang, "en-US", "zh-CN"))
     for tag in ("a:latin", "a:ea", "a:cs"):
         node = run_props.find(qn(tag))
         if node is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.formatting import in_lang
 from dashboard.i18n import t
 from dashboard.returns import tables
 from dashboard.safe_text import plain
@@ -88,7 +89,7 @@ def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
         return
     except (RoundError, UnreadableFileError) as exc:
         message = exc.message(lang) if isinstance(exc, RoundError) else (
-            exc.reason_zh if lang == "zh" else exc.reason_en)
+            in_lang(lang, exc.reason_zh, exc.reason_en))
         st.error(_t("rejected", lang) + message, icon=":material/block:")
         return
     st.session_state[UPLOADS_SLOT] = done_count + 1

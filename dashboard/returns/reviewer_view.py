@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.formatting import in_lang
 from dashboard.i18n import t
 from dashboard.returns import tables
 from dashboard.returns.reporter_view import XLSX_MIME, choose_round
@@ -80,7 +81,7 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
 def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], name: str, lang: str) -> None:
     by_code = {u.unit: u for u in board}
     code = st.selectbox(_t("unit", lang), list(by_code), key=f"returns_unit_{rnd.id}",
-                        format_func=lambda c: f"{by_code[c].name_zh if lang == 'zh' else by_code[c].name_en} · "
+                        format_func=lambda c: f"{in_lang(lang, by_code[c].name_zh, by_code[c].name_en)} · "
                                               f"{status_label(by_code[c].status, lang)}")
     row = by_code[code]
     if row.submission_id is None:
@@ -107,7 +108,7 @@ def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], name: str, la
     comment_key = f"returns_comment_{sub.id}"
     st.text_area(_t("comment", lang), key=comment_key, max_chars=2000)
     b1, b2, _ = st.columns([1, 1, 3])
-    unit = row.name_zh if lang == "zh" else row.name_en
+    unit = in_lang(lang, row.name_zh, row.name_en)
     for column, approve, label in ((b1, True, "approve"), (b2, False, "send_back")):
         # a callback keeps the submission this run showed: the store checks the decision against it
         column.button(_t(label, lang), key=f"returns_{label}", type="primary" if approve else "secondary",
