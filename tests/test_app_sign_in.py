@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from streamlit.testing.v1 import AppTest
-from test_app_releases import APP, RETURN_CSV, go, import_page, sign_in
+from app_harness import make_app
+from test_app_releases import RETURN_CSV, go, import_page, sign_in
 
 from dashboard import auth
 from lcity_data import accounts, cli, editors
@@ -126,12 +126,8 @@ def test_crafted_sign_in_state_resets_to_signed_out(app_store, garbage):
 
 @pytest.mark.parametrize("key", [auth.NAME_KEY, auth.PASSWORD_KEY])
 def test_a_crafted_value_for_a_sign_in_widget_is_cleared(app_store, key):
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in LEGACY.items():
-        at.secrets[name] = value
-    at.session_state[key] = {"$$ID": 42}  # there from the session's start, before the form is ever drawn
-    at.query_params["lang"] = "en"
-    at.run()
+    # the crafted value is there from the session's start, before the form is ever drawn
+    at = make_app(secrets=LEGACY, state={key: {"$$ID": 42}}, lang="en")
     go(at, "import_data")
     at.file_uploader(key="import_file").set_value(("haishu.csv", RETURN_CSV, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
