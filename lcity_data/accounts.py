@@ -28,10 +28,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from lcity_data import editors
+from lcity_data import catalog, editors
 from lcity_data import sign_in_throttle as throttle
 from lcity_data.catalog import CATALOG_DIR
-from lcity_data.registry import load_registry
 from lcity_data.store import open_store
 from lcity_data.store.engine import get_engine, reading, translated
 from lcity_data.store.schema import account_events, accounts
@@ -42,7 +41,6 @@ log = logging.getLogger(__name__)
 LEGACY_ROLE = "reviewer"  # what a secrets.toml editor may do (issue 19: today's editors become reviewers)
 HASH_COST = {"n": editors.DEFAULT_N, "r": editors.DEFAULT_R, "p": editors.DEFAULT_P}
 MAX_BY_CHARS = 200
-REPORTING_UNITS = CATALOG_DIR / "reporting_units.toml"
 _BY = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -149,22 +147,9 @@ def require(account: Account, action: str, unit: str | None = None) -> None:
 
 
 def reporting_units() -> frozenset[str]:
-    """Codes a reporter may be bound to: the districts, plus any code in catalog/reporting_units.toml."""
-    codes = set(load_registry().adcodes)
-    if REPORTING_UNITS.is_file():
-        with REPORTING_UNITS.open("rb") as fh:
-            codes |= _codes(tomllib.load(fh))
-    return frozenset(codes)
-
-
-def _codes(node: object) -> set[str]:
-    """Every `code = "…"` in a TOML document, however it nests its units."""
-    if isinstance(node, list):
-        return set().union(*map(_codes, node)) if node else set()
-    if not isinstance(node, dict):
-        return set()
-    found = {str(node["code"])} if isinstance(node.get("code"), str | int) else set()
-    return found.union(*map(_codes, node.values()))
+    """Codes a reporter may be bound to: the collection rounds' reporting units (the districts and the
+    departments of catalog/reporting_units.toml), read through the typed catalog."""
+    return frozenset(catalog.reporting_units())
 
 
 # -- the store -----------------------------------------------------------------------------------
@@ -217,9 +202,10 @@ def check_account(name: str, role: str, unit: str | None) -> tuple[str, str | No
                            f"unknown role '{role}' (known: {', '.join(roles())})")
     unit = (unit or "").strip() or None
     if spec.unit == "required" and unit not in reporting_units():
-        raise AccountError(f"{spec.zh}必须绑定一个填报单位（区县代码，如 330203），“{unit or ''}”不是",
-                           f"a {spec.en} must be bound to a reporting unit (a district code such as 330203); "
-                           f"'{unit or ''}' is not one")
+        raise AccountError(f"{spec.zh}必须绑定一个填报单位（区县代码如 330203，或部门代码如 civil_affairs），"
+                           f"“{unit or ''}”不是",
+                           f"a {spec.en} must be bound to a reporting unit (a district code such as 330203, or a "
+                           f"department code such as civil_affairs); '{unit or ''}' is not one")
     if spec.unit == "none" and unit is not None:
         raise AccountError(f"{spec.zh}不绑定填报单位", f"a {spec.en} is not bound to a reporting unit")
     return name, unit
