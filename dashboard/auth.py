@@ -102,6 +102,23 @@ def current_account() -> Account | None:
     return fresh
 
 
+def authorised(action: str, unit: str | None = None) -> Account:
+    """The signed-in account as the store has it now, if it may take `action` (for `unit`); else
+    PermissionDenied. Every write on a page calls this right before writing (in a button's callback
+    too), so neither a disabled account, a stale session nor a crafted rerun can act."""
+    fresh = current_account()
+    if fresh is None:
+        raise accounts.PermissionDenied("未登录或账户已停用，请重新登录",
+                                        "not signed in, or the account was disabled: sign in again")
+    accounts.require(fresh, action, unit)
+    return fresh
+
+
+def refusal(exc: accounts.PermissionDenied, lang: str | None = None) -> str:
+    """A PermissionDenied as plain text in the page's language."""
+    return plain(exc.message_zh if _lang(lang) == "zh" else exc.message_en)
+
+
 def _lang(lang: str | None) -> str:
     return lang or session.get().lang
 

@@ -200,9 +200,10 @@ def check_account(name: str, role: str, unit: str | None) -> tuple[str, str | No
                            f"unknown role '{role}' (known: {', '.join(roles())})")
     unit = (unit or "").strip() or None
     if spec.unit == "required" and unit not in reporting_units():
-        raise AccountError(f"{spec.zh}必须绑定一个填报单位（区县代码，如 330203），“{unit or ''}”不是",
-                           f"a {spec.en} must be bound to a reporting unit (a district code such as 330203); "
-                           f"'{unit or ''}' is not one")
+        raise AccountError(f"{spec.zh}必须绑定一个填报单位（区县代码如 330203，或部门代码如 civil_affairs），"
+                           f"“{unit or ''}”不是",
+                           f"a {spec.en} must be bound to a reporting unit (a district code such as 330203, or a "
+                           f"department code such as civil_affairs); '{unit or ''}' is not one")
     if spec.unit == "none" and unit is not None:
         raise AccountError(f"{spec.zh}不绑定填报单位", f"a {spec.en} is not bound to a reporting unit")
     return name, unit

@@ -13,6 +13,8 @@ import pytest
 from lcity_data import accounts, editors
 from lcity_data import sign_in_throttle as throttle
 from lcity_data.accounts import Account, AccountError, PermissionDenied, SignInRefused
+from lcity_data.catalog import reporting_units
+from lcity_data.registry import load_registry
 from lcity_data.store import open_store
 from lcity_data.store.engine import get_engine
 
@@ -83,9 +85,14 @@ def test_a_disabled_account_may_do_nothing_and_unknown_actions_are_a_bug() -> No
         accounts.allowed(REVIEWER, "delete_everything")
 
 
-def test_reporter_units_are_the_districts_and_the_reporting_units_catalog() -> None:
-    assert {"330203", "civil_affairs"} <= accounts.reporting_units()
-    assert "330200" not in accounts.reporting_units()  # the city is no reporting unit
+def test_reporter_units_are_the_districts_and_the_departments_of_the_rounds() -> None:
+    units = accounts.reporting_units()
+    assert set(load_registry().adcodes) <= units
+    assert "civil_affairs" in units  # a department reports its indicator for every district
+    assert units == set(reporting_units())
+    assert accounts.check_account("min", "reporter", "civil_affairs") == ("min", "civil_affairs")
+    with pytest.raises(accounts.AccountError):
+        accounts.check_account("min", "reporter", "nowhere")
 
 
 # -------------------------------------------------------------------------------------- accounts

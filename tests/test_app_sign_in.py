@@ -8,7 +8,7 @@ import time
 
 import pytest
 from app_harness import make_app
-from test_app_releases import RETURN_CSV, import_page, sign_in
+from test_app_releases import RETURN_CSV, go, import_page, sign_in
 
 from dashboard import auth
 from lcity_data import accounts, cli, editors
@@ -127,7 +127,8 @@ def test_crafted_sign_in_state_resets_to_signed_out(app_store, garbage):
 @pytest.mark.parametrize("key", [auth.NAME_KEY, auth.PASSWORD_KEY])
 def test_a_crafted_value_for_a_sign_in_widget_is_cleared(app_store, key):
     # the crafted value is there from the session's start, before the form is ever drawn
-    at = make_app("import_data", secrets=LEGACY, session_state={key: {"$$ID": 42}}, lang="en")
+    at = make_app(secrets=LEGACY, state={key: {"$$ID": 42}}, lang="en")
+    go(at, "import_data")
     at.file_uploader(key="import_file").set_value(("haishu.csv", RETURN_CSV, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
