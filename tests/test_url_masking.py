@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_harness import make_app
 
 from lcity_data import cli
 from lcity_data.store import StoreError, mask_url, open_store, scrub
@@ -94,10 +94,7 @@ def test_cli_db_upgrade_names_the_store_without_its_passwords(store_url: str,
 
 def test_the_app_hides_every_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LCITY_DATABASE_URL", _unreachable())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.run()
-    assert not at.exception
+    at = make_app(lang="en")
     assert at.error[0].value.startswith("The data store cannot be read")
     shown = " ".join([*(c.value for c in at.code), *(m.value for m in at.markdown), *(e.value for e in at.error)])
     _no_secret(shown)

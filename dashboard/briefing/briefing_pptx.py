@@ -39,6 +39,7 @@ from lcity_data.citation import format_sources, grade_note, short_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
+from lcity_data.provenance import any_illustrative
 from lcity_data.registry import load_registry
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
@@ -180,7 +181,7 @@ def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str
 def illustrative_slides(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> set[str]:
     """The slides drawing any illustrative value: each carries the mark itself, so a slide copied into
     another deck keeps the caveat."""
-    return {k for k, rows in slide_rows(df, year, adcodes).items() if (rows["status"] == "illustrative").any()}
+    return {k for k, rows in slide_rows(df, year, adcodes).items() if any_illustrative(rows["status"])}
 
 
 # ------------------------------------------------------------------------------------------ drawing
