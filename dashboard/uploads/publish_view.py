@@ -23,7 +23,6 @@ from dashboard.safe_text import plain
 from dashboard.uploads.import_view import memo
 from lcity_data import accounts, returns
 from lcity_data.catalog import load_catalog
-from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.importing.report import ImportReport
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
@@ -35,17 +34,6 @@ RETURNS_SLOT = "_lc_publish_returns"
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return t(f"store_app.{key}", lang, **fmt)
-
-
-def read_returns(data: bytes, name: str, sheet: str | None, year: int | None) -> returns.Returns | None:
-    """The upload as the CLI's `publish` reads it (values with file, sheet, row; blank cells); None if unreadable."""
-    try:
-        return returns.read_returns([(name, data)], sheet=sheet, year=year)
-    except UnreadableFileError:
-        return None
-    except Exception:  # a bug, not the user's file: the report above already showed what the file holds
-        log.exception("reading %r for publishing failed unexpectedly", name)
-        return None
 
 
 def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
@@ -62,9 +50,9 @@ def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
                 _t("col_old", lang), _t("col_new", lang)])
 
 
-def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
-                 lang: str) -> None:
-    """The Publish section under an import report: off / sign in / diff and confirm / published."""
+def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int | None, lang: str) -> None:
+    """The Publish section under an import report (the worker's, of `data` read with `sheet` and `year`):
+    off / sign in / diff and confirm / published."""
     st.header(_t("publish_heading", lang))
     try:
         on = accounts.anyone_may("publish", url=data_access.store_url(), legacy=auth.legacy_editors())
@@ -87,8 +75,9 @@ def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None
     if done is not None and done[0] == key:
         st.success(_t("published", lang, release=done[1]), icon=":material/check_circle:")
         return
-    ready = memo(st.session_state, RETURNS_SLOT, key, lambda: read_returns(data, name, sheet, year))
-    if ready is None or ready.table.empty:
+    # The worker's report is what gets published: the upload is never parsed again in this process.
+    ready = memo(st.session_state, RETURNS_SLOT, key, lambda: returns.combine([(report, data)]))
+    if ready.table.empty:
         st.info(_t("nothing_to_publish", lang))
         return
     if ready.conflicts:
