@@ -1,4 +1,5 @@
-"""The layers, read from the source (ast, nothing imported): pages -> dashboard -> lcity_data -> store.
+"""The layers, read from the source (ast, nothing imported): pages -> dashboard -> lcity_data -> store, and
+SQLAlchemy only inside the store.
 
 Every import statement counts, also one inside a function: a cycle hidden in a function body is still a
 cycle for the reader. Commands of `python -m lcity_data` that need the dashboard register through the
@@ -95,3 +96,21 @@ def test_installed_commands_are_the_ones_pyproject_declares():
     installed = {ep.name: ep.value for ep in entry_points(group=cli.COMMANDS_GROUP)}
     assert installed == declared, "the installed metadata is stale: run `bash scripts/setup.sh test`"
     assert "briefing" in declared
+
+
+# SQL outside the store that arrived with the accounts and collection-rounds branches, merged after this
+# check was written: it belongs under lcity_data/store/ (issue 18). The list may only shrink.
+SQL_NOT_YET_IN_THE_STORE = ["dashboard.returns.round_line", "lcity_data.accounts", "lcity_data.collection.review",
+                            "lcity_data.collection.rounds", "lcity_data.collection.submissions",
+                            "lcity_data.sign_in_throttle"]
+
+
+def test_sqlalchemy_is_imported_only_by_the_store():
+    """Above lcity_data/store/ nobody speaks SQL or catches its errors: the store raises StoreError."""
+    sources = _sources()
+    users = sorted(name for name, path in sources.items()
+                   if any(_under(i, "sqlalchemy") for i in _imports(name, path, set(sources)))
+                   and not _under(name, "lcity_data.store"))
+    assert users == SQL_NOT_YET_IN_THE_STORE
+    assert "lcity_data.store.engine" in [n for n, p in sources.items()
+                                         if "sqlalchemy" in _imports(n, p, set(sources))]

@@ -15,7 +15,6 @@ import logging
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, data_access
 from dashboard.i18n import t
@@ -25,7 +24,7 @@ from lcity_data import accounts, returns
 from lcity_data.catalog import load_catalog
 from lcity_data.importing.report import ImportReport
 from lcity_data.registry import load_registry
-from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
+from lcity_data.store import PublishInputError, PublishPlan, StoreError
 
 log = logging.getLogger(__name__)
 PUBLISHED_KEY = "_lc_published"
@@ -88,9 +87,8 @@ def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int
         if not st.checkbox(_t("allow_rejected", lang), key="publish_allow_rejected"):
             return
     try:
-        store = open_store(data_access.run_release().url)
-        plan = store.plan(ready.table)
-    except (StoreError, PublishInputError, SQLAlchemyError) as exc:
+        plan = data_access.publish_plan(ready.table)
+    except (StoreError, PublishInputError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
     show_plan(plan, lang)
@@ -103,14 +101,15 @@ def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int
         if fresh is None:
             st.rerun()
         accounts.require(fresh, "publish")
-        result = store.publish(ready.table, by=fresh.name, note=note, files=ready.files, report=ready.report_json())
+        release = data_access.publish(ready.table, by=fresh.name, note=note, files=ready.files,
+                                      report=ready.report_json())
     except accounts.PermissionDenied as exc:
         st.error(plain(getattr(exc, f"message_{lang}", exc.message_zh)), icon=":material/block:")
         return
-    except (StoreError, data_access.StoreUnavailable, PublishInputError, SQLAlchemyError) as exc:
+    except (StoreError, data_access.StoreUnavailable, PublishInputError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
-    st.session_state[PUBLISHED_KEY] = (key, result.release)
+    st.session_state[PUBLISHED_KEY] = (key, release)
     data_access.reset_upload()
     st.rerun()
 
