@@ -1,10 +1,10 @@
 """View state in `st.session_state` and in the URL (`st.query_params`), kept in step.
 
 How state survives page changes: Streamlit clears the query string when the user switches page.
-The canonical state lives in `st.session_state[STATE_KEY]`; at the start of every run app.py calls
-`load_state`, which applies only those URL parameters that differ from what the app itself last
-wrote (a shared link, a `page_link(query_params=...)`, an edited address), then `write_url`
-re-writes the current page's parameters from the session state. So the address bar always holds a
+The canonical state lives in `st.session_state[STATE_KEY]`; at the start of every run the frame
+(dashboard/frame.py) calls `load_state`, which applies only those URL parameters that differ from
+what the app itself last wrote (a shared link, a `page_link(query_params=...)`, an edited address),
+then `write_url` re-writes the current page's parameters from the session state. So the address bar always holds a
 shareable link for what is on screen, and a cleared query string never loses the user's choices.
 
 Widgets are bound to state fields with `bind`: the widget key is seeded from the state before the

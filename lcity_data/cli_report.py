@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lcity_data.cli_error import CliError
 from lcity_data.loading import load_release
 from lcity_data.profile import build_profile, to_json
 from lcity_data.profile_html import page_html
@@ -69,8 +70,6 @@ def _release(args: argparse.Namespace) -> tuple[pd.DataFrame, ReleaseInfo]:
 
 
 def _year(df: pd.DataFrame, wanted: int | None, indicator: str | None = None) -> int:
-    from lcity_data.cli import CliError
-
     rows = df if indicator is None else df[df["indicator"] == indicator]
     years = sorted({int(y) for y in rows["year"]})
     if not years:
@@ -84,8 +83,6 @@ def _year(df: pd.DataFrame, wanted: int | None, indicator: str | None = None) ->
 
 
 def _district(text: str) -> str:
-    from lcity_data.cli import CliError
-
     reg = load_registry()
     if text in reg.adcodes:
         return text
@@ -117,7 +114,6 @@ def _profile(args: argparse.Namespace) -> int:
 
 def to_pdf(docx: bytes, soffice: str | None = None) -> bytes:
     """The Word file converted by LibreOffice (headless, in a temp dir, with its own profile)."""
-    from lcity_data.cli import CliError
     from lcity_data.report_text import label
 
     soffice = soffice or shutil.which("soffice") or shutil.which("libreoffice")

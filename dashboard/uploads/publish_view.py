@@ -15,7 +15,6 @@ import logging
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, data_access
 from dashboard.i18n import t
@@ -23,10 +22,9 @@ from dashboard.safe_text import plain
 from dashboard.uploads.import_view import memo
 from lcity_data import accounts, returns
 from lcity_data.catalog import load_catalog
-from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.importing.report import ImportReport
 from lcity_data.registry import load_registry
-from lcity_data.store import PublishInputError, PublishPlan, StoreError, open_store
+from lcity_data.store import PublishInputError, PublishPlan, StoreError
 
 log = logging.getLogger(__name__)
 PUBLISHED_KEY = "_lc_published"
@@ -35,17 +33,6 @@ RETURNS_SLOT = "_lc_publish_returns"
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return t(f"store_app.{key}", lang, **fmt)
-
-
-def read_returns(data: bytes, name: str, sheet: str | None, year: int | None) -> returns.Returns | None:
-    """The upload as the CLI's `publish` reads it (values with file, sheet, row; blank cells); None if unreadable."""
-    try:
-        return returns.read_returns([(name, data)], sheet=sheet, year=year)
-    except UnreadableFileError:
-        return None
-    except Exception:  # a bug, not the user's file: the report above already showed what the file holds
-        log.exception("reading %r for publishing failed unexpectedly", name)
-        return None
 
 
 def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
@@ -62,9 +49,9 @@ def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
                 _t("col_old", lang), _t("col_new", lang)])
 
 
-def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None, year: int | None,
-                 lang: str) -> None:
-    """The Publish section under an import report: off / sign in / diff and confirm / published."""
+def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int | None, lang: str) -> None:
+    """The Publish section under an import report (the worker's, of `data` read with `sheet` and `year`):
+    off / sign in / diff and confirm / published."""
     st.header(_t("publish_heading", lang))
     try:
         on = accounts.anyone_may("publish", url=data_access.store_url(), legacy=auth.legacy_editors())
@@ -87,8 +74,9 @@ def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None
     if done is not None and done[0] == key:
         st.success(_t("published", lang, release=done[1]), icon=":material/check_circle:")
         return
-    ready = memo(st.session_state, RETURNS_SLOT, key, lambda: read_returns(data, name, sheet, year))
-    if ready is None or ready.table.empty:
+    # The worker's report is what gets published: the upload is never parsed again in this process.
+    ready = memo(st.session_state, RETURNS_SLOT, key, lambda: returns.combine([(report, data)]))
+    if ready.table.empty:
         st.info(_t("nothing_to_publish", lang))
         return
     if ready.conflicts:
@@ -99,9 +87,8 @@ def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None
         if not st.checkbox(_t("allow_rejected", lang), key="publish_allow_rejected"):
             return
     try:
-        store = open_store(data_access.run_release().url)
-        plan = store.plan(ready.table)
-    except (StoreError, PublishInputError, SQLAlchemyError) as exc:
+        plan = data_access.publish_plan(ready.table)
+    except (StoreError, PublishInputError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
     show_plan(plan, lang)
@@ -114,14 +101,15 @@ def show_publish(report: ImportReport, data: bytes, name: str, sheet: str | None
         if fresh is None:
             st.rerun()
         accounts.require(fresh, "publish")
-        result = store.publish(ready.table, by=fresh.name, note=note, files=ready.files, report=ready.report_json())
+        release = data_access.publish(ready.table, by=fresh.name, note=note, files=ready.files,
+                                      report=ready.report_json())
     except accounts.PermissionDenied as exc:
         st.error(plain(getattr(exc, f"message_{lang}", exc.message_zh)), icon=":material/block:")
         return
-    except (StoreError, data_access.StoreUnavailable, PublishInputError, SQLAlchemyError) as exc:
+    except (StoreError, data_access.StoreUnavailable, PublishInputError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
-    st.session_state[PUBLISHED_KEY] = (key, result.release)
+    st.session_state[PUBLISHED_KEY] = (key, release)
     data_access.reset_upload()
     st.rerun()
 

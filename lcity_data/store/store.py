@@ -160,6 +160,11 @@ class Store:
         with translated(self.url), reading(self._engine) as conn:
             return [_info(r) for r in conn.execute(select(releases).order_by(releases.c.id))]
 
+    def release_ids(self) -> list[int]:
+        """Every release id, oldest first (one column: cheaper than `releases()`, which carries the reports)."""
+        with translated(self.url), reading(self._engine) as conn:
+            return list(conn.execute(select(releases.c.id).order_by(releases.c.id)).scalars())
+
     def release(self, n: int) -> ReleaseInfo:
         """Release `n` (StoreError when there is none)."""
         self._check_file()
