@@ -52,15 +52,19 @@ def test_the_server_thread_is_free_while_a_worker_imports(monkeypatch):
 
     thread = threading.Thread(target=other_session)
     thread.start()
+    start = time.perf_counter()
     try:
         result = import_worker.import_once(RETURN, "slow.csv", None, None)
     finally:
+        took = time.perf_counter() - start
         done.set()
         thread.join()
     assert isinstance(result, ImportReport)
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20
-    assert max(gaps) < 0.5, max(gaps)
+    # In this process the C call would stall the other thread for most of the import; a scheduling hiccup on
+    # a loaded machine is a small share of it (a ratio to the same run, not a fixed time)
+    assert max(gaps) < 0.5 * took, (max(gaps), took)
 
 
 def test_an_import_over_time_is_stopped_with_a_message(monkeypatch):
