@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 TIME_LIMIT_S = 60.0  # generous: the importer's own budget is far lower; this stops a runaway
 MEMORY_HEADROOM_BYTES = 1024 ** 3
 _TARGET = "dashboard.uploads.import_view:run_import"  # "module:function" run in the worker
-_PRELOAD = ["dashboard.uploads.import_worker"]
+# The importer, and the libraries its table check loads on first use (pandera, which loads geopandas to
+# check dtypes: ~1 GB of address space), loaded once in the forkserver: a worker's memory cap counts from
+# what it starts with, so a library's first import must not be taken for a heavy file.
+_PRELOAD = ["dashboard.uploads.import_worker", "pandera.pandas", "geopandas"]
 Result = ImportReport | import_view.Failure
 
 
