@@ -12,6 +12,11 @@ A store that cannot be read raises `StoreUnavailable`; the frame shows it (there
 to the shipped sample). Releases are read through `lcity_data.loading`, and the store's own `StoreError`
 is the only error caught: the store has already turned database errors into it. Publishing (the Import
 page) writes through `publish_plan` and `publish` here, to the store this run reads.
+
+This module is the pages' one door to the store: no other page or dashboard module opens it
+(`store()` hands the Returns page the store its rounds live in) or imports more than the store's
+classes (its errors and records); a page catches `data_access.StoreError` and `StoreUnavailable`
+(tests/test_imports.py checks this).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import streamlit as st
 from lcity_data import composite, funding, loading
 from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
-from lcity_data.store import PublishPlan, ReleaseInfo, StoreError, open_store, resolve_url
+from lcity_data.store import PublishPlan, ReleaseInfo, Store, StoreError, open_store, resolve_url
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
@@ -89,6 +94,12 @@ def release_ids(url: str, latest: int) -> tuple[int, ...]:
 def release_table(url: str, release: int) -> tuple[pd.DataFrame, ReleaseInfo]:
     """One release's table with derived indicators and provenance columns (immutable, so cached for good)."""
     return _read(lambda: loading.load_release(release, url=url))
+
+
+def store() -> Store:
+    """The store, for the records it keeps besides releases (the Returns page's rounds and submissions):
+    pages and dashboard modules get it here, never by opening it themselves. Raises StoreUnavailable."""
+    return _read(lambda: open_store(store_url()))
 
 
 def publish_plan(table: pd.DataFrame) -> PublishPlan:

@@ -19,20 +19,15 @@ import re
 import secrets
 import time
 import tomllib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, select, update
-
 from lcity_data import catalog, editors
 from lcity_data import sign_in_throttle as throttle
-from lcity_data.store import open_store
-from lcity_data.store.engine import get_engine, reading, translated
-from lcity_data.store.schema import account_events, accounts
+from lcity_data.store.accounts import AccountRecord, transaction
 from lcity_data.store.url import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -150,24 +145,7 @@ def reporting_units() -> frozenset[str]:
     return frozenset(catalog.reporting_units())
 
 
-# -- the store -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def _connection(url: str | None, *, write: bool) -> Iterator[Connection]:
-    """A transaction on the store (migrated and seeded on first use). Writes take no publish lock:
-    a sign-in never waits behind a publish on PostgreSQL (SQLite serialises writers anyway)."""
-    store = open_store(url)
-    engine = get_engine(store.url)
-    with translated(store.url):
-        if not write:
-            with reading(engine) as conn:
-                yield conn
-            return
-        with engine.connect() as conn:
-            conn = conn.execution_options(writer=True)  # SQLite: BEGIN IMMEDIATE
-            with conn.begin():
-                yield conn
+# -- the store (its rows: lcity_data.store.accounts) ---------------------------------------------------
 
 
 def _check_by(by: str) -> str:
@@ -178,17 +156,8 @@ def _check_by(by: str) -> str:
     return by
 
 
-def _record(conn: Connection, *, by: str, account: str, action: str, **detail: object) -> None:
-    conn.execute(insert(account_events).values(at=datetime.now(UTC), by=by, account=account, action=action,
-                                               detail=detail))
-
-
-def _account(row) -> Account:
-    return Account(row.name, row.role, row.unit, bool(row.disabled))
-
-
-def _row(conn: Connection, name: str):
-    return conn.execute(select(accounts).where(accounts.c.name == name)).first()
+def _account(row: AccountRecord) -> Account:
+    return Account(row.name, row.role, row.unit, row.disabled)
 
 
 def check_account(name: str, role: str, unit: str | None) -> tuple[str, str | None]:
@@ -215,12 +184,11 @@ def add_user(name: str, password: str, role: str, unit: str | None = None, *, by
     name, unit = check_account(name, role, unit)
     by = _check_by(by)
     encoded = editors.hash_password(password, **HASH_COST)
-    with _connection(url, write=True) as conn:
-        if _row(conn, name) is not None:
+    with transaction(url, write=True) as rows:
+        if rows.get(name) is not None:
             raise AccountError(f"账户 {name} 已存在", f"the account {name} already exists")
-        conn.execute(insert(accounts).values(name=name, role=role, unit=unit, password_hash=encoded, disabled=False,
-                                             created_at=datetime.now(UTC), created_by=by))
-        _record(conn, by=by, account=name, action="add", role=role, unit=unit)
+        rows.add(name=name, role=role, unit=unit, password_hash=encoded, by=by)
+        rows.record(by=by, account=name, action="add", detail={"role": role, "unit": unit})
     return Account(name, role, unit, False)
 
 
@@ -229,14 +197,12 @@ def import_editors(legacy: Mapping[str, str], *, by: str, url: str | None = None
     names the store already has are left as they are. The names moved."""
     by = _check_by(by)
     moved = []
-    with _connection(url, write=True) as conn:
+    with transaction(url, write=True) as rows:
         for name, encoded in legacy.items():
-            if _row(conn, name) is not None:
+            if rows.get(name) is not None:
                 continue
-            conn.execute(insert(accounts).values(name=editors.check_name(name), role=LEGACY_ROLE, unit=None,
-                                                 password_hash=encoded, disabled=False,
-                                                 created_at=datetime.now(UTC), created_by=by))
-            _record(conn, by=by, account=name, action="import", role=LEGACY_ROLE, source="secrets.toml")
+            rows.add(name=editors.check_name(name), role=LEGACY_ROLE, unit=None, password_hash=encoded, by=by)
+            rows.record(by=by, account=name, action="import", detail={"role": LEGACY_ROLE, "source": "secrets.toml"})
             moved.append(name)
     return moved
 
@@ -249,23 +215,21 @@ def list_users(url: str | None = None) -> list[Account]:
 def users(url: str | None = None) -> list[dict]:
     """The store's accounts as records (name, role, unit, disabled, created_at in UTC, created_by), by name;
     never the hashes."""
-    cols = [c for c in accounts.c if c.name != "password_hash"]
-    with _connection(url, write=False) as conn:
-        rows = conn.execute(select(*cols).order_by(accounts.c.name)).all()
-    return [{**r._asdict(), "disabled": bool(r.disabled), "created_at": _utc(r.created_at)} for r in rows]
+    with transaction(url, write=False) as rows:
+        return rows.listed()
 
 
 def disable_user(name: str, *, by: str, url: str | None = None) -> None:
     """Stop the account signing in (it stays listed; nothing is deleted)."""
     by = _check_by(by)
-    with _connection(url, write=True) as conn:
-        row = _row(conn, name.strip())
+    with transaction(url, write=True) as rows:
+        row = rows.get(name.strip())
         if row is None:
             raise AccountError(f"没有名为 {name} 的账户（secrets.toml 中的编辑者请从 [editors] 中删除）",
                                f"no account named {name} (remove a secrets.toml editor from [editors])")
         if not row.disabled:
-            conn.execute(update(accounts).where(accounts.c.name == row.name).values(disabled=True))
-            _record(conn, by=by, account=row.name, action="disable")
+            rows.disable(row.name)
+            rows.record(by=by, account=row.name, action="disable", detail={})
 
 
 def unlock(name: str, client: str | None = None, *, by: str, url: str | None = None) -> int:
@@ -273,20 +237,16 @@ def unlock(name: str, client: str | None = None, *, by: str, url: str | None = N
     by = _check_by(by)
     name = _attempted(name)
     client = None if client is None else throttle.client_key(_CONTROL.sub("\ufffd", client))
-    with _connection(url, write=True) as conn:
-        cleared = throttle.clear(conn, name, client)
-        _record(conn, by=by, account=name, action="unlock", client=client, cleared=cleared)
+    with transaction(url, write=True) as rows:
+        cleared = throttle.clear(rows, name, client)
+        rows.record(by=by, account=name, action="unlock", detail={"client": client, "cleared": cleared})
     return cleared
 
 
 def events(name: str | None = None, url: str | None = None) -> list[dict]:
     """The audit log of account changes (oldest first), for one account or all."""
-    query = select(account_events).order_by(account_events.c.id)
-    if name is not None:
-        query = query.where(account_events.c.account == name)
-    with _connection(url, write=False) as conn:
-        return [{"at": _utc(r.at), "by": r.by, "account": r.account, "action": r.action, "detail": dict(r.detail or {})}
-                for r in conn.execute(query)]
+    with transaction(url, write=False) as rows:
+        return rows.events(name)
 
 
 def legacy_editors(root: Path | None = None) -> dict[str, str]:
@@ -333,9 +293,9 @@ def authenticate(name: str, password: str, client: str, *, url: str | None = Non
     name = _attempted(name)
     client = throttle.client_key(_CONTROL.sub("\ufffd", str(client or "unknown")))
     legacy = legacy_editors() if legacy is None else legacy
-    with _connection(url, write=False) as conn:
-        wait = throttle.wait(conn, name, client, now)
-        row = _row(conn, name) if name and wait <= 0 else None
+    with transaction(url, write=False) as rows:
+        wait = throttle.wait(rows, name, client, now)
+        row = rows.get(name) if name and wait <= 0 else None
     if wait > 0:
         log.warning("sign-in refused, client waiting: name=%r client=%r at=%s wait=%.0fs", name, client,
                     _iso(now), wait)
@@ -343,15 +303,15 @@ def authenticate(name: str, password: str, client: str, *, url: str | None = Non
     stored = row.password_hash if row is not None else legacy.get(name)
     good = editors.verify_password(str(password or ""), stored if isinstance(stored, str) else _dummy_hash())
     if good and isinstance(stored, str):
-        with _connection(url, write=True) as conn:
-            throttle.succeeded(conn, name, client)
+        with transaction(url, write=True) as rows:
+            throttle.succeeded(rows, name, client)
         account = _account(row) if row is not None else Account(name, LEGACY_ROLE, None, False)
         if account.disabled:
             log.warning("sign-in refused, account disabled: name=%r client=%r at=%s", name, client, _iso(now))
             raise SignInRefused(f"账户 {name} 已停用，请联系管理员", f"the account {name} is disabled: ask an admin")
         return account
-    with _connection(url, write=True) as conn:
-        failure = throttle.failed(conn, name, client, now)
+    with transaction(url, write=True) as rows:
+        failure = throttle.failed(rows, name, client, now)
     log.warning("sign-in failed: name=%r client=%r at=%s failures=%d wait=%.0fs", name, client, _iso(now),
                 failure.failures, failure.retry_after)
     raise _refused_wrong(failure.retry_after)
@@ -359,8 +319,8 @@ def authenticate(name: str, password: str, client: str, *, url: str | None = Non
 
 def current(account: Account, *, url: str | None = None, legacy: Mapping[str, str] | None = None) -> Account | None:
     """The account as the store has it now (None when it is gone): checked again before anything it does."""
-    with _connection(url, write=False) as conn:
-        row = _row(conn, account.name)
+    with transaction(url, write=False) as rows:
+        row = rows.get(account.name)
     if row is not None:
         return _account(row)
     legacy = legacy_editors() if legacy is None else legacy
@@ -373,9 +333,8 @@ def anyone_may(action: str, *, url: str | None = None, legacy: Mapping[str, str]
     if legacy and allowed(Account("", LEGACY_ROLE, None, False), action):
         return True
     able = [r.id for r in roles().values() if action in r.actions]
-    with _connection(url, write=False) as conn:
-        return bool(conn.execute(select(func.count()).select_from(accounts).where(
-            accounts.c.role.in_(able), accounts.c.disabled.is_(False))).scalar())
+    with transaction(url, write=False) as rows:
+        return bool(rows.enabled_with_role(able))
 
 
 _dummies: dict[tuple[int, int, int], str] = {}
@@ -387,10 +346,6 @@ def _dummy_hash() -> str:
     if key not in _dummies:
         _dummies[key] = editors.hash_password(secrets.token_urlsafe(16), **HASH_COST)
     return _dummies[key]
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _iso(now: float) -> str:

@@ -10,7 +10,8 @@ and oldest first; a pair that is waiting is never evicted, so failures on other 
 every row is waiting (a flood), a pair not yet tracked is refused until the earliest wait ends (the
 table fails closed) and the flood is logged.
 
-Every function takes the caller's connection, inside its transaction; `now` is seconds since the epoch.
+Every function takes the caller's rows (lcity_data.store.accounts.AccountRows), inside its transaction;
+`now` is seconds since the epoch. The policy is here; the SQL is the store's.
 """
 
 from __future__ import annotations
@@ -19,11 +20,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, delete, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from lcity_data.store.schema import sign_in_failures as table
+from lcity_data.store.accounts import AccountRows
 
 log = logging.getLogger(__name__)
 
@@ -59,70 +56,52 @@ class Failure:
     retry_after: float
 
 
-def wait(conn: Connection, name: str, client: str, now: float) -> float:
+def wait(rows: AccountRows, name: str, client: str, now: float) -> float:
     """Seconds before `client` may try `name` again (0: now)."""
-    until = conn.execute(select(table.c.blocked_until).where(
-        table.c.name == name, table.c.client == client_key(client))).scalar()
+    until = rows.blocked_until(name, client_key(client))
     if until is not None:
         return max(0.0, until - now)
-    waiting, first_end = conn.execute(select(func.count(), func.min(table.c.blocked_until)).where(
-        table.c.blocked_until > now)).one()
+    waiting, first_end = rows.waiting(now)
     if waiting >= MAX_TRACKED:
         log.warning("sign-in throttle full of waiting pairs (%d): refusing untracked clients", waiting)
         return max(0.0, first_end - now)
     return 0.0
 
 
-def failed(conn: Connection, name: str, client: str, now: float) -> Failure:
+def failed(rows: AccountRows, name: str, client: str, now: float) -> Failure:
     """Count one failure of `client` at `name` and start the pair's wait."""
     key = client_key(client)
-    count = _count_failure(conn, name, key, now)
+    count = rows.count_failure(name, key, now, restart_before=now - FORGET_S)
     if count is None:
-        if not _room(conn, now):
+        if not _room(rows, now):
             log.warning("sign-in throttle full of waiting pairs: failure at %r from %r not recorded", name, key)
             return Failure(1, delay(1))
-        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        new = {"name": name, "client": key, "failures": 1, "last_failure": now, "blocked_until": now + delay(1)}
-        added = conn.execute(dialect_insert(table).values(**new).on_conflict_do_nothing()).rowcount
+        added = rows.add_first_failure(name, key, now, now + delay(1))
         # not added: another server counted this pair's first failure at the same moment; count on top of it
-        count = 1 if added else _count_failure(conn, name, key, now) or 1
-    conn.execute(update(table).where(table.c.name == name, table.c.client == key).values(
-        blocked_until=now + delay(count)))
+        count = 1 if added else rows.count_failure(name, key, now, restart_before=now - FORGET_S) or 1
+    rows.block(name, key, now + delay(count))
     return Failure(count, delay(count))
 
 
-def _count_failure(conn: Connection, name: str, key: str, now: float) -> int | None:
-    """Add one to a tracked pair's failures (restarting a forgotten one at 1); None if not tracked."""
-    return conn.execute(update(table).where(table.c.name == name, table.c.client == key).values(
-        failures=case((table.c.last_failure < now - FORGET_S, 1), else_=table.c.failures + 1),
-        last_failure=now).returning(table.c.failures)).scalar()
-
-
-def succeeded(conn: Connection, name: str, client: str) -> None:
+def succeeded(rows: AccountRows, name: str, client: str) -> None:
     """A right password: the pair starts afresh."""
-    conn.execute(delete(table).where(table.c.name == name, table.c.client == client_key(client)))
+    rows.clear_failures(name, client_key(client))
 
 
-def clear(conn: Connection, name: str, client: str | None = None) -> int:
+def clear(rows: AccountRows, name: str, client: str | None = None) -> int:
     """Lift the waits at `name` (for one client, or all); how many pairs were cleared."""
-    where = [table.c.name == name]
-    if client is not None:
-        where.append(table.c.client == client_key(client))
-    return conn.execute(delete(table).where(*where)).rowcount
+    return rows.clear_failures(name, None if client is None else client_key(client))
 
 
-def tracked(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(table)).scalar()
+def tracked(rows: AccountRows) -> int:
+    return rows.tracked()
 
 
-def _room(conn: Connection, now: float) -> bool:
+def _room(rows: AccountRows, now: float) -> bool:
     """Whether a new pair fits, after evicting pairs that are not waiting (oldest first) if full."""
-    total = tracked(conn)
+    total = rows.tracked()
     if total < MAX_TRACKED:
         return True
-    idle = conn.execute(select(table.c.name, table.c.client).where(table.c.blocked_until <= now)
-                        .order_by(table.c.failures, table.c.last_failure).limit(total - PRUNE_TO)).all()
-    for start in range(0, len(idle), 500):  # a bounded IN list per statement
-        conn.execute(delete(table).where(tuple_(table.c.name, table.c.client).in_(
-            [tuple(r) for r in idle[start:start + 500]])))
+    idle = rows.idle_pairs(now, total - PRUNE_TO)
+    rows.evict(idle)
     return total - len(idle) < MAX_TRACKED

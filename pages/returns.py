@@ -11,7 +11,6 @@ from dashboard.i18n import t
 from dashboard.returns import reporter_view, reviewer_view, round_opening
 from dashboard.safe_text import plain
 from lcity_data.accounts import allowed
-from lcity_data.store import StoreError, open_store
 
 state = frame.page_state()
 lang = state.lang
@@ -22,13 +21,13 @@ if (auth.signed_in() or auth.sign_in_box(lang)) is None:
     st.stop()
 try:
     account = auth.current_account()  # disabled, demoted or re-bound since sign-in: the store decides
-except (StoreError, data_access.StoreUnavailable) as exc:
+    store = data_access.store()
+except (data_access.StoreError, data_access.StoreUnavailable) as exc:
     st.error(t("auth.store_error", lang, reason=plain(exc)), icon=":material/error:")
     st.stop()
 if account is None:
     st.rerun()  # signed out just now: show the sign-in form
 auth.signed_in_line(account, lang)
-store = open_store(data_access.store_url())
 if allowed(account, "open_round"):
     round_opening.render(store, lang)
 if allowed(account, "review"):

@@ -15,8 +15,7 @@ from lcity_data import sign_in_throttle as throttle
 from lcity_data.accounts import Account, AccountError, PermissionDenied, SignInRefused
 from lcity_data.catalog import reporting_units
 from lcity_data.registry import load_registry
-from lcity_data.store import open_store
-from lcity_data.store.engine import get_engine
+from lcity_data.store import accounts as store_accounts
 
 FAST = {"n": 2**4, "r": 8, "p": 1}
 T0 = 1_800_000_000.0
@@ -236,13 +235,12 @@ def test_unlock_lifts_the_wait_for_one_client_or_all(store_url: str) -> None:
 def test_failures_on_other_names_never_evict_a_waiting_pair(store_url: str) -> None:
     accounts.add_user("chen", "right", "reviewer", by="admin", url=store_url)
     now = lock_out(store_url, "chen", "attacker")
-    engine = get_engine(open_store(store_url).url)
     for start in range(0, 7_999, 1_000):  # the probe of issue 20: 7,999 failures on random names
-        with engine.begin() as conn:
+        with store_accounts.transaction(store_url, write=True) as rows:
             for i in range(start, min(start + 1_000, 7_999)):
-                throttle.failed(conn, f"random-{i}-{secrets.token_hex(4)}", f"flood-{i % 7}", now + i * 0.001)
-    with engine.connect() as conn:
-        assert throttle.tracked(conn) <= throttle.MAX_TRACKED
+                throttle.failed(rows, f"random-{i}-{secrets.token_hex(4)}", f"flood-{i % 7}", now + i * 0.001)
+    with store_accounts.transaction(store_url, write=False) as rows:
+        assert throttle.tracked(rows) <= throttle.MAX_TRACKED
     err = refused(store_url, "chen", "right", client="attacker", now=now + 10)
     assert err.retry_after > 800
     assert sign_in(store_url, "chen", "right", client="someone else", now=now + 10) == REVIEWER

@@ -1,5 +1,6 @@
-"""The layers, read from the source (ast, nothing imported): pages -> dashboard -> lcity_data -> store, and
-SQLAlchemy only inside the store.
+"""The layers, read from the source (ast, nothing imported): pages -> dashboard -> lcity_data -> store,
+SQLAlchemy only inside the store, and pages and dashboard modules reach the store only through
+dashboard/data_access.py.
 
 Every import statement counts, also one inside a function: a cycle hidden in a function body is still a
 cycle for the reader. Commands of `python -m lcity_data` that need the dashboard register through the
@@ -98,19 +99,71 @@ def test_installed_commands_are_the_ones_pyproject_declares():
     assert "briefing" in declared
 
 
-# SQL outside the store that arrived with the accounts and collection-rounds branches, merged after this
-# check was written: it belongs under lcity_data/store/ (issue 18). The list may only shrink.
-SQL_NOT_YET_IN_THE_STORE = ["dashboard.returns.round_line", "lcity_data.accounts", "lcity_data.collection.review",
-                            "lcity_data.collection.rounds", "lcity_data.collection.submissions",
-                            "lcity_data.sign_in_throttle"]
-
-
 def test_sqlalchemy_is_imported_only_by_the_store():
     """Above lcity_data/store/ nobody speaks SQL or catches its errors: the store raises StoreError."""
     sources = _sources()
     users = sorted(name for name, path in sources.items()
                    if any(_under(i, "sqlalchemy") for i in _imports(name, path, set(sources)))
                    and not _under(name, "lcity_data.store"))
-    assert users == SQL_NOT_YET_IN_THE_STORE
+    assert users == []
     assert "lcity_data.store.engine" in [n for n, p in sources.items()
                                          if "sqlalchemy" in _imports(n, p, set(sources))]
+
+
+STORE, DOOR = "lcity_data.store", "dashboard.data_access"
+
+
+def _store_classes() -> set[str]:
+    """What a dashboard module may take from the store: its classes (errors, records, the Store type); the
+    one import here, to tell a class from a function."""
+    import lcity_data.store as store
+
+    return {name for name in store.__all__ if isinstance(getattr(store, name), type)}
+
+
+def _store_door_breaches(name: str, tree: ast.AST, modules: set[str], classes: set[str]) -> list[str]:
+    """How module `name` gets at the store other than through dashboard/data_access.py: a page importing
+    anything of lcity_data.store; a dashboard module importing a function (open_store, resolve_url …) or a
+    submodule of it, or `import lcity_data.store`; and anyone but data_access naming `open_store` (e.g. as
+    `data_access.open_store`)."""
+    page = not _under(name, "dashboard")
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [f"{node.lineno}: import {a.name}" for a in node.names if _under(a.name, STORE)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _under(node.module or "", STORE):
+            for a in node.names:
+                if page or node.module != STORE or f"{STORE}.{a.name}" in modules or a.name not in classes:
+                    out.append(f"{node.lineno}: from {node.module} import {a.name}")
+        elif (isinstance(node, ast.Name) and node.id == "open_store") or (
+                isinstance(node, ast.Attribute) and node.attr == "open_store"):
+            out.append(f"{node.lineno}: open_store")
+    return sorted(set(out), key=lambda line: int(line.split(":")[0]))
+
+
+def test_pages_and_dashboard_reach_the_store_only_through_data_access():
+    """One door (issue 18): pages never import the store; dashboard modules take only its classes (to catch
+    StoreError, to annotate with Store); only dashboard/data_access.py opens it."""
+    sources, classes = _sources(), _store_classes()
+    above = {n: p for n, p in sources.items() if n == "app" or _under(n, "pages") or _under(n, "dashboard")}
+    assert DOOR in above
+    assert "pages.returns" in above
+    breaches = {n: b for n, p in above.items() if n != DOOR
+                for b in [_store_door_breaches(n, ast.parse(p.read_text(encoding="utf-8")), set(sources), classes)]
+                if b}
+    assert breaches == {}
+    assert {"StoreError", "Store", "ReleaseInfo"} <= classes
+    assert "open_store" not in classes
+
+
+@pytest.mark.parametrize(("module", "code"), [
+    ("pages.returns", "from lcity_data.store import StoreError"),
+    ("dashboard.returns.round_line", "from lcity_data.store import StoreError, open_store"),
+    ("dashboard.returns.round_line", "from lcity_data.store.engine import translated"),
+    ("dashboard.returns.round_line", "from lcity_data.store import rounds"),
+    ("dashboard.returns.round_line", "import lcity_data.store"),
+    ("dashboard.returns.round_line", "from dashboard import data_access\nstore = data_access.open_store()"),
+])
+def test_a_way_around_data_access_would_be_found(module: str, code: str):
+    """The check above is not vacuous: each of these is a breach."""
+    assert _store_door_breaches(module, ast.parse(code), set(_sources()), _store_classes())

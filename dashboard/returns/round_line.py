@@ -7,19 +7,17 @@ cannot be read (the page says so elsewhere), there is no line.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from dashboard import data_access
 from dashboard.i18n import t
 from lcity_data.collection.status import reported_count
-from lcity_data.store import StoreError, open_store
+from lcity_data.store import StoreError
 
 
 def round_line(lang: str) -> str | None:
     """'第2轮填报（2025年度）：3/14个单位已提交', or None."""
     try:
-        found = reported_count(open_store(data_access.store_url()))
-    except (StoreError, SQLAlchemyError, OSError, data_access.StoreUnavailable):
+        found = reported_count(data_access.store())
+    except (StoreError, data_access.StoreUnavailable):
         return None
     if found is None:
         return None

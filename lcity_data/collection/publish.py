@@ -13,9 +13,10 @@ import pandas as pd
 
 from lcity_data.catalog import reporting_units
 from lcity_data.collection.errors import Refused
-from lcity_data.collection.rounds import get_round, person, record
+from lcity_data.collection.rounds import get_round, person
 from lcity_data.collection.submissions import Review, Submission, round_records
 from lcity_data.store import PublishResult, Store
+from lcity_data.store import rounds as round_rows
 
 
 def _rows(rnd_title: str, round_id: int, sub: Submission, rev: Review) -> list[dict]:
@@ -33,8 +34,8 @@ def publish_round(store: Store, round_id: int, *, by: str, note: str = "") -> Pu
     """Publish the round's approved submissions as one release (Refused when none is approved)."""
     by = person(by)
     rnd = get_round(store, round_id)
-    with store.reading() as conn:  # one consistent view: each unit's latest submission and its review
-        subs, revs = round_records(conn, round_id)
+    with round_rows.reading(store) as tx:  # one consistent view: each unit's latest submission and its review
+        subs, revs = round_records(tx, round_id)
     last = {s.unit: s for s in subs}  # oldest first, so the latest version wins
     approved = [(last[u], revs[last[u].id]) for u in rnd.units
                 if u in last and last[u].id in revs and revs[last[u].id].decision == "approved"]
@@ -47,11 +48,8 @@ def publish_round(store: Store, round_id: int, *, by: str, note: str = "") -> Pu
     waiting = [u for u in rnd.units if u not in {s.unit for s, _ in approved}]
     release_note = f"{rnd.title}（第{rnd.id}轮）/ collection round {rnd.id}" + (f"：{note.strip()}" if note.strip()
                                                                                else "")
-
-    def remember(conn, release: int) -> None:
-        record(conn, rnd.id, by=by, action="published",
-               detail={"release": release, "units": [u["unit"] for u in units], "not_approved": waiting})
-
-    return store.publish(pd.DataFrame(rows), by=by, note=release_note, files=[s.file_record() for s, _ in approved],
-                         report={"round": rnd.id, "title": rnd.title, "year": rnd.year, "units": units,
-                                 "not_approved": waiting}, then=remember)
+    return round_rows.publish(store, pd.DataFrame(rows), round_id=rnd.id, by=by, note=release_note,
+                              files=[s.file_record() for s, _ in approved],
+                              report={"round": rnd.id, "title": rnd.title, "year": rnd.year, "units": units,
+                                      "not_approved": waiting},
+                              detail={"units": [u["unit"] for u in units], "not_approved": waiting})

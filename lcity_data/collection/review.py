@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
-
 from lcity_data.catalog import round_status_labels
 from lcity_data.collection.errors import Refused, ReviewConflict
-from lcity_data.collection.rounds import get_round, next_id, person, record, same_person
+from lcity_data.collection.rounds import get_round, person, same_person
 from lcity_data.collection.submissions import Review, latest
 from lcity_data.store import Store
-from lcity_data.store.schema import reviews
+from lcity_data.store import rounds as round_rows
 
 APPROVED, RETURNED = "approved", "returned"
 COMMENT_MAX = 2000
@@ -38,8 +36,8 @@ def review(store: Store, round_id: int, unit: str, *, approve: bool, by: str, co
     if not approve and not comment:
         raise Refused("退回时请写明原因（--comment），填报单位会看到",
                       "say why when returning (--comment): the unit sees it")
-    with store.writing() as conn:
-        sub, done = latest(conn, round_id, unit)
+    with round_rows.writing(store) as rows:
+        sub, done = latest(rows, round_id, unit)
         if sub is None:
             raise Refused(f"{unit} 尚未提交，无可审核的内容", f"{unit} has not submitted anything to review")
         if expected_submission is not None and sub.id != expected_submission:
@@ -56,9 +54,9 @@ def review(store: Store, round_id: int, unit: str, *, approve: bool, by: str, co
             raise Refused("不能审核通过自己提交的数据，请由另一位审核人审核",
                           "you cannot approve a submission you made yourself: another reviewer must")
         decision = APPROVED if approve else RETURNED
-        row = {"id": next_id(conn, reviews), "submission_id": sub.id, "decision": decision, "comment": comment,
-               "reviewed_by": by, "reviewed_at": datetime.now(UTC)}
-        conn.execute(insert(reviews).values(**row))
-        record(conn, round_id, by=by, action=decision, unit=unit,
-               detail={"submission": sub.id, "version": sub.version, "comment": comment})
-    return Review(**row)
+        row = {"submission_id": sub.id, "decision": decision, "comment": comment, "reviewed_by": by,
+               "reviewed_at": datetime.now(UTC)}
+        n = rows.add_review(row)
+        rows.record(round_id, by=by, action=decision, unit=unit,
+                    detail={"submission": sub.id, "version": sub.version, "comment": comment})
+    return Review(id=n, **row)

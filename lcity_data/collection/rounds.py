@@ -1,8 +1,9 @@
 """Rounds: opening one year's collection, reading rounds back, and their append-only history.
 
 Why here: a round fixes, when it is opened, which units owe which cells (the catalog may change
-later; a round already sent out must not). Every state change of a round goes through `record`
-inside the same write transaction as the change itself, so the history is never behind the state.
+later; a round already sent out must not). Every state change of a round is recorded in its history
+inside the same write transaction as the change itself (lcity_data.store.rounds), so the history is
+never behind the state.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, func, insert, select
-
 from lcity_data.catalog import reporting_units
 from lcity_data.collection.errors import RoundError, RoundNotFound
 from lcity_data.store import Store
-from lcity_data.store.schema import round_events, rounds
+from lcity_data.store import rounds as round_rows
 from lcity_data.validation import FIRST_YEAR, last_year
 
 NAME_MAX = 200
@@ -58,10 +57,6 @@ class Event:
     detail: dict
 
 
-def utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def person(by: str | None) -> str:
     """The name a change is recorded under (required: every change says who)."""
     name = " ".join((by or "").split())
@@ -74,19 +69,6 @@ def person(by: str | None) -> str:
 
 def same_person(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def next_id(conn: Connection, table: Table) -> int:
-    """The next id of `table`: safe because every writer holds the store's one write lock."""
-    return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-
-
-def record(conn: Connection, round_id: int, *, by: str, action: str, unit: str | None = None,
-           detail: dict | None = None) -> None:
-    """Append one event to the round's history (inside the caller's write transaction)."""
-    conn.execute(insert(round_events).values(id=next_id(conn, round_events), round_id=round_id,
-                                             at=datetime.now(UTC), by=by, action=action, unit=unit,
-                                             detail=detail or {}))
 
 
 def _units(choice: str | list[str] | None) -> dict[str, dict[str, list[str]]]:
@@ -131,33 +113,27 @@ def open_round(store: Store, *, year: int, by: str, deadline: str | None = None,
                          f"year {year} is outside {FIRST_YEAR}–{last_year() + 1}")
     owed, due = _units(units), _deadline(deadline)
     title = " ".join((title or default_title(year)).split())[:NAME_MAX]
-    with store.writing() as conn:
-        n = next_id(conn, rounds)
-        row = {"id": n, "year": year, "title": title, "deadline": due, "units": owed, "opened_by": by,
-               "opened_at": datetime.now(UTC)}
-        conn.execute(insert(rounds).values(**row))
-        record(conn, n, by=by, action="opened", detail={"year": year, "deadline": due, "units": list(owed)})
-    return Round(**row)
-
-
-def _round(row) -> Round:
-    return Round(id=row.id, year=row.year, title=row.title, deadline=row.deadline, units=dict(row.units),
-                 opened_by=row.opened_by, opened_at=utc(row.opened_at))
+    row = {"year": year, "title": title, "deadline": due, "units": owed, "opened_by": by,
+           "opened_at": datetime.now(UTC)}
+    with round_rows.writing(store) as rows:
+        n = rows.add_round(row)
+        rows.record(n, by=by, action="opened", detail={"year": year, "deadline": due, "units": list(owed)})
+    return Round(id=n, **row)
 
 
 def get_round(store: Store, round_id: int) -> Round:
-    with store.reading() as conn:
-        row = conn.execute(select(rounds).where(rounds.c.id == round_id)).first()
+    with round_rows.reading(store) as rows:
+        row = rows.round(round_id)
     if row is None:
         raise RoundNotFound(f"没有第{round_id}轮填报（用 round list 查看）",
                             f"there is no round {round_id} (see `round list`)")
-    return _round(row)
+    return Round(**row)
 
 
 def list_rounds(store: Store) -> list[Round]:
     """Every round, newest first."""
-    with store.reading() as conn:
-        return [_round(r) for r in conn.execute(select(rounds).order_by(rounds.c.id.desc()))]
+    with round_rows.reading(store) as rows:
+        return [Round(**r) for r in rows.rounds()]
 
 
 def latest_round(store: Store) -> Round | None:
@@ -168,7 +144,5 @@ def latest_round(store: Store) -> Round | None:
 def history(store: Store, round_id: int) -> list[Event]:
     """The round's history, oldest first (nothing is ever removed from it)."""
     get_round(store, round_id)
-    with store.reading() as conn:
-        rows = conn.execute(select(round_events).where(round_events.c.round_id == round_id)
-                            .order_by(round_events.c.id)).all()
-    return [Event(r.id, r.round_id, utc(r.at), r.by, r.action, r.unit, dict(r.detail or {})) for r in rows]
+    with round_rows.reading(store) as rows:
+        return [Event(**e) for e in rows.events(round_id)]

@@ -19,6 +19,7 @@ from lcity_data.collection.template import references
 from lcity_data.export import to_xlsx_bytes
 from lcity_data.registry import load_registry
 from lcity_data.store import Store
+from lcity_data.store import rounds as round_rows
 
 NOT_SUBMITTED, SUBMITTED = "not_submitted", "submitted"
 STATUSES = (NOT_SUBMITTED, SUBMITTED, "returned", "approved")
@@ -76,8 +77,8 @@ def _row(rnd: Round, unit: str, subs: list[Submission], revs: dict[int, Review])
 def status_board(store: Store, round_id: int) -> tuple[Round, list[UnitStatus]]:
     """The round and one row per unit, in the round's unit order (one consistent read)."""
     rnd = get_round(store, round_id)
-    with store.reading() as conn:
-        subs, revs = round_records(conn, round_id)
+    with round_rows.reading(store) as rows:
+        subs, revs = round_records(rows, round_id)
     return rnd, [_row(rnd, unit, subs, revs) for unit in rnd.units]
 
 

@@ -14,16 +14,15 @@ import hashlib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
-
 from lcity_data.collection.errors import Refused, SubmissionRejected
-from lcity_data.collection.rounds import Round, get_round, next_id, person, record, utc
+from lcity_data.collection.rounds import Round, get_round, person
 from lcity_data.collection.template_check import check_template
 from lcity_data.importer import import_file
 from lcity_data.importing.bounds import MAX_BYTES, read_limited
 from lcity_data.importing.report import ImportReport
 from lcity_data.store import Store
-from lcity_data.store.schema import reviews, submissions
+from lcity_data.store import rounds as round_rows
+from lcity_data.store.rounds import RoundRows
 
 VALUE_FIELDS = ["adcode", "year", "indicator", "value", "unit", "status", "source", "note", "row", "sheet"]
 
@@ -63,54 +62,35 @@ class Review:
     reviewed_at: datetime
 
 
-_LISTED = [c for c in submissions.c if c.name != "file_data"]
-
-
-def _submission(row) -> Submission:
-    return Submission(id=row.id, round_id=row.round_id, unit=row.unit, version=row.version,
-                      submitted_by=row.submitted_by, submitted_at=utc(row.submitted_at), file_name=row.file_name,
-                      file_sha256=row.file_sha256, file_size=row.file_size, report=dict(row.report),
-                      warnings=list(row.warnings), values=list(row.values), missing=list(row.missing))
-
-
-def _review(row) -> Review:
-    return Review(row.id, row.submission_id, row.decision, row.comment, row.reviewed_by, utc(row.reviewed_at))
-
-
-def round_records(conn: Connection, round_id: int) -> tuple[list[Submission], dict[int, Review]]:
+def round_records(rows: RoundRows, round_id: int) -> tuple[list[Submission], dict[int, Review]]:
     """Every submission of the round (oldest first) and the review of each that has one."""
-    subs = [_submission(r) for r in conn.execute(
-        select(*_LISTED).where(submissions.c.round_id == round_id).order_by(submissions.c.id))]
-    ids = [s.id for s in subs]
-    found = conn.execute(select(reviews).where(reviews.c.submission_id.in_(ids))).all() if ids else []
-    return subs, {r.submission_id: _review(r) for r in found}
+    subs = [Submission(**s) for s in rows.submissions(round_id)]
+    return subs, {n: Review(**r) for n, r in rows.reviews_of([s.id for s in subs]).items()}
 
 
-def latest(conn: Connection, round_id: int, unit: str) -> tuple[Submission | None, Review | None]:
+def latest(rows: RoundRows, round_id: int, unit: str) -> tuple[Submission | None, Review | None]:
     """The unit's latest submission and its review (None, None before its first)."""
-    row = conn.execute(select(*_LISTED).where(submissions.c.round_id == round_id, submissions.c.unit == unit)
-                       .order_by(submissions.c.version.desc()).limit(1)).first()
-    if row is None:
+    sub = rows.latest_submission(round_id, unit)
+    if sub is None:
         return None, None
-    found = conn.execute(select(reviews).where(reviews.c.submission_id == row.id)).first()
-    return _submission(row), None if found is None else _review(found)
+    found = rows.review_of(sub["id"])
+    return Submission(**sub), None if found is None else Review(**found)
 
 
 def history_of(store: Store, round_id: int, unit: str) -> list[tuple[Submission, Review | None]]:
     """The unit's versions, newest first, each with its review (what a reporter sees as history)."""
-    with store.reading() as conn:
-        subs, revs = round_records(conn, round_id)
+    with round_rows.reading(store) as rows:
+        subs, revs = round_records(rows, round_id)
     return [(s, revs.get(s.id)) for s in reversed(subs) if s.unit == unit]
 
 
 def submission_file(store: Store, submission_id: int) -> tuple[str, bytes]:
     """The file exactly as it was submitted: (name, bytes)."""
-    with store.reading() as conn:
-        row = conn.execute(select(submissions.c.file_name, submissions.c.file_data)
-                           .where(submissions.c.id == submission_id)).first()
-    if row is None:
+    with round_rows.reading(store) as rows:
+        found = rows.submission_file(submission_id)
+    if found is None:
         raise Refused(f"没有编号为{submission_id}的提交", f"there is no submission {submission_id}")
-    return row.file_name, bytes(row.file_data)
+    return found
 
 
 def _rejection(row: int, column: str, value: str, zh: str, en: str) -> dict:
@@ -170,21 +150,21 @@ def submit(store: Store, round_id: int, unit: str, source: bytes | str, *, by: s
     filled = {(v["adcode"], v["indicator"]) for v in values}
     missing = [{"adcode": a, "indicator": i} for a, i in rnd.expected(unit) if (a, i) not in filled]
     warnings = [asdict(w) for w in report.warnings]
-    with store.writing() as conn:
-        previous, review = latest(conn, round_id, unit)
+    with round_rows.writing(store) as rows:
+        previous, review = latest(rows, round_id, unit)
         if review is not None and review.decision == "approved":
             raise Refused(f"{unit} 的第{previous.version}版已由{review.reviewed_by}审核通过，不能再提交；"
                           "如需更正请联系审核人",
                           f"version {previous.version} of {unit} was approved by {review.reviewed_by}; it cannot "
                           "be submitted again (ask the reviewer)")
-        row = {"id": next_id(conn, submissions), "round_id": round_id, "unit": unit,
+        row = {"round_id": round_id, "unit": unit,
                "version": 1 if previous is None else previous.version + 1, "submitted_by": by,
                "submitted_at": datetime.now(UTC), "file_name": name, "file_sha256": hashlib.sha256(data).hexdigest(),
                "file_size": len(data), "report": report.to_json(), "warnings": warnings, "values": values,
                "missing": missing}
-        conn.execute(insert(submissions).values(**row, file_data=data))
-        record(conn, round_id, by=by, action="submitted", unit=unit,
-               detail={"submission": row["id"], "version": row["version"], "file": name,
-                       "sha256": row["file_sha256"], "values": len(values), "missing": len(missing),
-                       "warnings": len(warnings)})
-    return Submission(**row)
+        n = rows.add_submission(row, data)
+        rows.record(round_id, by=by, action="submitted", unit=unit,
+                    detail={"submission": n, "version": row["version"], "file": name,
+                            "sha256": row["file_sha256"], "values": len(values), "missing": len(missing),
+                            "warnings": len(warnings)})
+    return Submission(id=n, **row)
