@@ -132,19 +132,23 @@ def test_file_without_any_origin_and_print_to_pdf(browser, briefing_file):
 
 
 def test_briefing_page_embedded_turns_with_page_down_and_saves_png_offline(page, context, app_server):
-    """The page itself full screen (?embed=true): no sidebar, the presenter remote's PageDown turns the
-    slide (and the URL follows), and the map's PNG download works without a network or kaleido."""
+    """The page itself full screen (?embed=true): no sidebar, no map controls projected, the presenter
+    remote's PageDown turns the slide (and the URL follows); before presenting, the map's PNG download
+    works without a network or kaleido."""
     from driver import exceptions, open_page, rerun, wait_for_map
 
-    open_page(page, app_server, "/briefing", "slide=2&embed=true")
+    open_page(page, app_server, "/briefing", "slide=2")
     wait_for_map(page)
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert page.locator(".lc-brief .headline").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 40
     with page.expect_download() as download:
         page.locator(f"{MAP_SELECTOR} .lcm-png").click()
     assert download.value.suggested_filename == "ningbo-briefing-2-status_map-2024.png"
     with open(download.value.path(), "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    open_page(page, app_server, "/briefing", "slide=2&embed=true")
+    wait_for_map(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator(f"{MAP_SELECTOR} .lcm-png").is_visible()  # the projector shows the content only
+    assert page.locator(".lc-brief .headline").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 40
     rerun(page, lambda: page.keyboard.press("PageDown"))
     page.wait_for_function("new URLSearchParams(location.search).get('slide') === '3'")
     assert "embed=true" in page.url
