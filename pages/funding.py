@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from dashboard import data_access, frame, page_style, session, view_state
+from dashboard import data_access, frame, page_style, session, status_notice, view_state
 from dashboard.charts import chart_tools, figures, progress_view, tables
 from dashboard.formatting import target_text
 from dashboard.i18n import t
@@ -44,6 +44,12 @@ source = cat.sources[std.source]
 ratio_label = std.value_label(lang)
 shown_statuses = statuses_for(std)
 
+checks = data_access.funding_checks(table, std.id)
+check = checks[checks["year"] == state.year].reset_index(drop=True)
+sel = check[check["adcode"].isin(state.districts)].reset_index(drop=True)
+status_frame = maps.check_frame(check, lang, state.districts)
+status_notice.show_notice(status_frame.loc[status_frame["selected"], "status"], lang)
+
 with st.container(border=True):
     st.markdown(t("funding.formula", lang, ratio=ratio_label, numerator=num.name(lang),
                   denominator=den.name(lang), basis=basis, per=f"{std.per:,}", unit=unit,
@@ -54,9 +60,6 @@ with st.container(border=True):
     if source.quote:
         st.caption(f"“{source.quote}”")
 
-checks = data_access.funding_checks(table, std.id)
-check = checks[checks["year"] == state.year].reset_index(drop=True)
-sel = check[check["adcode"].isin(state.districts)].reset_index(drop=True)
 if not state.districts:
     st.info(t("common.select_districts", lang))
 
@@ -99,7 +102,6 @@ over_time = checks[checks["year"].isin(reported)]
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.header(t("funding.status_map", lang, year=state.year))
-    illustrative = maps.shows_illustrative(maps.check_frame(check, lang, state.districts))
     map_view.status_map(table, std.id, state.districts, state.year, lang, key="funding_map",
                         title=t("funding.map_legend", lang, unit=unit), value_label=ratio_label,
                         progress_target=target_year if progress is not None else None, max_height=480)
@@ -166,5 +168,3 @@ if std.target is not None:
 st.dataframe(compare, hide_index=True, key="funding_whatif", column_config={
     c: st.column_config.NumberColumn(format=f"%.{std.precision}f") for c in compare.columns
     if compare[c].dtype.kind == "f"})
-if illustrative:
-    st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

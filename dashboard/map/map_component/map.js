@@ -95,6 +95,11 @@ class MapView {
     el("rect", {width: 10, height: 10, fill: "#D4D4D4"}, pat, true);
     el("line", {x1: 0, y1: 0, x2: 0, y2: 10, stroke: "#8C8C8C", "stroke-width": 3}, pat, true);
     this.noDataFill = `url(#${this.id}-nodata)`;
+    // a district's status mark, over its class colour: hatched when made up, a solid outline when real
+    const hatch = el("pattern", {id: this.id + "-hatch", patternUnits: "userSpaceOnUse", width: 14, height: 14,
+                                 patternTransform: "rotate(-45)"}, defs, true);
+    el("line", {x1: 0, y1: 0, x2: 0, y2: 14, stroke: "#1A1A1A", "stroke-opacity": 0.5, "stroke-width": 3}, hatch, true);
+    this.hatchFill = `url(#${this.id}-hatch)`;
     const bg = el("rect", {x: 0, y: 0, width: sh.w, height: sh.h, fill: "#FFFFFF"}, svg, true);
     bg.addEventListener("pointerenter", () => this.hideTip());
     this.yearText = el("text", {x: 24, y: sh.h - 36, class: "lcm-year", "font-size": 96, "font-weight": 700,
@@ -107,6 +112,9 @@ class MapView {
       p.addEventListener("pointerleave", () => this.hideTip());
       return p;
     });
+    const mg = el("g", {class: "lcm-marks", "pointer-events": "none", "aria-hidden": "true",
+                        "stroke-linejoin": "round"}, svg, true);
+    this.marks = sh.ids.map((id, i) => el("path", {d: sh.d[i], "data-id": id, fill: "none"}, mg, true));
     if (m.labelled) {
       const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
                           "pointer-events": "none"}, svg, true);
@@ -191,6 +199,13 @@ class MapView {
       else fill = f.f[i] >= 0 ? this.str(f.f[i]) : this.noDataFill;
       p.setAttribute("fill", fill);
     });
+    this.marks.forEach((p, i) => {
+      const k = m.selected[i] && f.s ? f.s[i] : -1; // 1 illustrative, 0 reported/official, -1 unmarked
+      p.setAttribute("fill", k === 1 ? this.hatchFill : "none");
+      p.setAttribute("stroke", k === 0 ? "#1A1A1A" : "none");
+      p.setAttribute("stroke-width", k === 0 ? "4" : "0");
+      p.setAttribute("data-mark", k === 1 ? "illustrative" : k === 0 ? "real" : "none");
+    });
     const yearText = m.ui.year_value.replace("{year}", String(f.y));
     this.yearText.textContent = String(f.y);
     this.svgTitle.textContent = `${m.title} · ${yearText}`;
@@ -230,6 +245,12 @@ class MapView {
     }
     f.l.forEach(([label, color], i) => item(this.str(label), {background: this.str(color)}, "c" + i));
     item(m.noData, {background: "repeating-linear-gradient(45deg, #D4D4D4 0 3px, #8C8C8C 3px 5px)"}, "nodata");
+    const marked = (k) => !!f.s && f.s.some((v, i) => v === k && m.selected[i]);
+    if (marked(1)) {
+      item(m.ui.mark_illustrative, {background: "repeating-linear-gradient(-45deg, #FFFFFF 0 3px, #8C8C8C 3px 5px)"},
+           "mark_illustrative");
+    }
+    if (marked(0)) item(m.ui.mark_real, {background: "#FFFFFF", border: "2px solid #1A1A1A"}, "mark_real");
     if (m.notSelected) item(m.notSelected, {background: m.notSelectedColor, borderColor: "#BBBBBB"}, "not_selected");
   }
 
@@ -374,9 +395,12 @@ class MapView {
     const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
     rows.push([m.noData, this.noDataFill]);
     if (m.notSelected) rows.push([m.notSelected, m.notSelectedColor]);
-    for (const [label, color] of rows) {
+    if (f.s && f.s.some((v, i) => v === 1 && m.selected[i])) rows.push([m.ui.mark_illustrative, this.hatchFill]);
+    if (f.s && f.s.some((v, i) => v === 0 && m.selected[i])) rows.push([m.ui.mark_real, "#FFFFFF", 3]);
+    for (const [label, color, outline] of rows) {
       y += 34;
-      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: "#666666"}, out, true);
+      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: outline ? "#1A1A1A" : "#666666",
+                  "stroke-width": outline || 1}, out, true);
       text(x + 32, y, label, 18);
     }
     if (f.n >= 0) text(x, y + 40, this.str(f.n), 18, {fill: "#8A4A00"});
