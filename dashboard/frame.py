@@ -63,6 +63,7 @@ def run() -> None:
         session.show_notices(notices, state.lang)
         release_view.show_release_line(run_release, data_access.current_table(), state.lang)
         release_view.show_newer_notice(run_release, state, spec.params, spec.path, state.lang)
+        release_view.show_update_notice(run_release, state, spec.params, spec.path, state.lang)
         if data_access.using_upload():
             cols = st.columns([5, 1], vertical_alignment="center")
             cols[0].info(t("store_app.overlay_banner", state.lang, release=run_release.shown.release),

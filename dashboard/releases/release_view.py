@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import view_state
+from dashboard import data_access, view_state
 from dashboard.data_access import RunRelease, StoreUnavailable
 from dashboard.i18n import t
 from dashboard.safe_text import plain
@@ -71,6 +71,27 @@ def show_newer_notice(run: RunRelease, state: view_state.ViewState, params: Sequ
             latest |= {"release": view_state.LATEST_TEXT}
             st.page_link(page_path, label=_t("newer_link", lang, latest=run.latest.release),
                          icon=":material/update:", query_params=latest)
+
+
+def show_update_notice(run: RunRelease, state: view_state.ViewState, params: Sequence[str], page_path: str,
+                       lang: str) -> None:
+    """Above the page, when a release was published while this session was open: "数据已更新到版本 N", and
+    a link that keeps the release the user was looking at (pinned), until they dismiss it."""
+    update = data_access.release_update()
+    if update is None or run.pinned:
+        if run.pinned:  # the user chose a release: the pinned-link notice speaks from here on
+            data_access.dismiss_update()
+        return
+    previous, _ = update
+    with st.container(border=True, key="release_updated"):
+        st.markdown(":material/update: " + _t("updated_notice", lang, latest=run.latest.release,
+                                              date=release_date(run.latest), by=plain(run.latest.published_by),
+                                              previous=previous))
+        left, right = st.columns(2, vertical_alignment="center")
+        keep = view_state.to_params(state.with_(release=previous), params)
+        left.page_link(page_path, label=_t("updated_keep", lang, previous=previous), icon=":material/history:",
+                       query_params=keep)
+        right.button(_t("updated_ok", lang), key="release_updated_ok", on_click=data_access.dismiss_update)
 
 
 def show_store_error(err: StoreUnavailable, lang: str) -> None:
