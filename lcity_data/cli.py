@@ -78,6 +78,9 @@ def _build_parser() -> _Parser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--year", type=int, help="没有年份列时使用的年份 / year for rows without one")
     check.add_argument("--sheet", help="工作表名称或序号（从1起）/ worksheet name or 1-based number")
+    check.add_argument("--release", type=int, metavar="N",
+                       help="与哪个数据版本比较（默认最新，与导入页面相同）/ the release the plausibility "
+                            "warnings compare against (default: the latest, as on the Import page)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_check)
 
@@ -282,11 +285,14 @@ def _report_text(report: ImportReport) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    report = import_file(args.file, sheet=args.sheet, year=args.year)
+    # the same base as the Import page: a value ten times the district's published figure is flagged in both
+    base, info = load_release(args.release, url=args.db)
+    report = import_file(args.file, sheet=args.sheet, year=args.year, base=base)
     if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps({**report.to_json(), "base_release": info.release}, ensure_ascii=False, indent=2))
     else:
         print(_report_text(report))
+        print(f"对照数据版本 {info.release} / compared with release {info.release}")
     return EXIT_REJECTED if report.rejected or report.values == 0 else EXIT_OK
 
 
