@@ -6,7 +6,7 @@ from decimal import Decimal
 import streamlit as st
 
 from dashboard import data_access, frame, page_style, session, status_notice, view_state
-from dashboard.charts import chart_tools, figures, progress_view, tables
+from dashboard.charts import chart_tools, figures, funding_cards, progress_view, tables
 from dashboard.formatting import target_text
 from dashboard.i18n import t
 from dashboard.map import maps
@@ -67,13 +67,20 @@ st.header(t("funding.year_heading", lang, year=state.year, basis=basis))
 detail = tables.funding_detail(sel, lang)
 status_col = t("col.funding_status", lang)
 key_of = {f"{v['icon']} {v[lang]}": k for k, v in styles.items()}
-number_cols = detail.columns[1:4]
+number_cols = (detail.columns[1], *detail.columns[4:6])  # per capita, then funding and population
 styled = detail.style.apply(
     lambda s: [f"background-color: {status_colors[key_of[v]]}; color: "
                f"{tables.text_color(status_colors[key_of[v]])}" for v in s], subset=[status_col]
-).format({c: tables.styler_number(u) for c, u in zip(number_cols, (num.unit, den.unit, std.unit), strict=True)},
+).format({c: tables.styler_number(u) for c, u in zip(number_cols, (std.unit, num.unit, den.unit), strict=True)},
          na_rep=t("common.no_data", lang))
-st.dataframe(styled, hide_index=True, key="funding_detail")
+# district pinned, per capita and both statuses next to it (1024 px); cards on a phone
+with st.container(key=funding_cards.TABLE_KEY):
+    st.dataframe(styled, hide_index=True, key="funding_detail", column_config={
+        detail.columns[0]: st.column_config.TextColumn(pinned=True),
+        detail.columns[1]: st.column_config.NumberColumn(width="small")})
+with st.container(key=funding_cards.CARDS_KEY):
+    chips = [(status_colors[key_of[v]], tables.text_color(status_colors[key_of[v]])) for v in detail[status_col]]
+    st.html(funding_cards.cards_html(detail, chips, std.unit, lang))
 st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
 
 st.header(t("progress.heading", lang))

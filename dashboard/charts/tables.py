@@ -235,7 +235,9 @@ def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The funding check for one year, readable: district, numerator, population (basis), per capita, status."""
+    """The funding check for one year, readable: district, per capita, funding status, data status, then the
+    numerator and the population (basis). The three a reader needs come first, so a 1024 px screen or a
+    phone shows them without scrolling sideways (the page pins the district column)."""
     cat = load_catalog()
     std = cat.standard(check["standard"].iloc[0]) if len(check) else cat.standard()
     styles = cat.status_styles
@@ -244,8 +246,6 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
     basis = cat.basis_names[std.basis][lang]
     return pd.DataFrame({
         col("district", lang): check[f"district_{lang}"].tolist(),
-        f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
-        f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
         f"{std.value_label(lang)} ({std.unit_label(lang)})":
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
@@ -253,6 +253,8 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
             status_text(status, lang, mixed=mix) for status, mix in (
                 ratio_provenance(a, b)
                 for a, b in zip(check["numerator_status"], check["denominator_status"], strict=True))],
+        f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
+        f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
     })
 
 
