@@ -20,7 +20,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, errors, navigation, session, sidebar, view_state
+from dashboard import (
+    assets,
+    data_access,
+    errors,
+    navigation,
+    page_style,
+    phone_sidebar,
+    session,
+    sidebar,
+    view_state,
+)
 from dashboard.i18n import t
 from dashboard.releases import release_view
 from dashboard.uploads import upload_status
@@ -58,6 +68,8 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
+        phone_sidebar.install()
+        st.html(page_style.PAGE_STYLE)
         session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
         upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
