@@ -32,4 +32,4 @@ _mount = st.components.v2.component("lcity_phone_sidebar", isolate_styles=False,
 def install() -> None:
     """Mount the (invisible) listener in the sidebar; call once per run."""
     with st.sidebar:
-        _mount(key="phone_sidebar")
+        _mount(key="phone_sidebar", data={"role": "phone_sidebar"})

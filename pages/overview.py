@@ -23,6 +23,9 @@ basis = cat.basis_names[std.basis][lang]
 
 st.title(t("overview.title", lang))
 st.caption(t("overview.subtitle", lang, year=state.year, standard=std.name(lang)))
+if not state.districts:  # nothing to count: a clear prompt, not "0 / 0" beside a city figure
+    st.info(t("marks.no_selection", lang), icon=":material/touch_app:")
+    st.stop()
 
 checks = data_access.funding_checks(table, std.id)
 check = checks[checks["year"] == state.year].reset_index(drop=True)
@@ -73,9 +76,6 @@ if progress is not None and state.districts:
     st.markdown(t("progress.overview", lang, target=progress_view.target_label(std, target_year, lang), year=state.year,
                   counts=progress_view.counts_line(progress_view.status_counts(progress, state.districts), lang)),
                 help=t("progress.overview_help", lang))
-
-if not state.districts:
-    st.info(t("common.select_districts", lang))
 
 left, right = st.columns([3, 2], gap="large")
 with left:

@@ -140,3 +140,26 @@ def test_phone_sidebar_closes_and_ranking_table_does_not_squeeze(browser, three_
         screenshot(page, "layout_map_zh_390")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_map_names_do_not_collide_and_chart_buttons_fit(browser, three_app, width):
+    ctx, page = open_at(browser, three_app, {"width": width, "height": 900}, "overview", "lang=en")
+    try:
+        wait_for_map(page)
+        page.wait_for_timeout(500)
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.lcm-labels text')).map(t => {
+            const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom]; })""")
+        assert len(boxes) == 10
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2]
+                assert apart, f"{a[0]} collides with {b[0]} at {width} px"
+        # every chart toolbar's buttons fit its column (no "Download SVG" cut off at the right)
+        for frame in page.frames[1:]:
+            fits = frame.evaluate("() => { const bar = document.querySelector('.bar');"
+                                  " return !bar || bar.scrollWidth <= bar.clientWidth + 1; }")
+            assert fits, f"a chart toolbar overflows at {width} px"
+        screenshot(page, f"layout_overview_en_{width}_labels")
+    finally:
+        ctx.close()

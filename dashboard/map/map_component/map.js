@@ -116,6 +116,8 @@ class MapView {
                         "stroke-linejoin": "round"}, svg, true);
     this.marks = sh.ids.map((id, i) => el("path", {d: sh.d[i], "data-id": id, fill: "none"}, mg, true));
     if (m.labelled) {
+      this.leaders = el("g", {class: "lcm-leaders", stroke: "#1A1A1A", "stroke-opacity": 0.7, "aria-hidden": "true",
+                              "pointer-events": "none"}, svg, true);
       const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
                           "pointer-events": "none"}, svg, true);
       this.labels = lg;
@@ -145,7 +147,10 @@ class MapView {
     const every = years.length > 16 ? 5 : years.length > 8 ? 2 : 1;
     const last = years.length - 1;
     years.forEach((y, i) => {
-      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%`}, ticks);
+      // the first and last year labels start and end at the track's ends (centred they were cut off)
+      const shift = i === 0 ? "none" : i === last ? "translateX(-100%)" : "translateX(-50%)";
+      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%;transform:${shift}`},
+                      ticks);
       // every `every`-th year and the latest, leaving out a regular label too close to the latest one
       if (i === last || (i % every === 0 && last - i >= every)) tick.textContent = String(y);
     });
@@ -183,6 +188,45 @@ class MapView {
     const size = Math.max(26, px * units);
     this.labels.setAttribute("font-size", size.toFixed(1));
     this.labels.querySelectorAll("text").forEach((t) => t.setAttribute("stroke-width", (size / 6).toFixed(1)));
+    this.placeLabels(size);
+  }
+
+  // Names that would collide (the small central districts: "JiangbeiZhenhai") move to the nearest free
+  // spot around their district, in growing rings, joined to it by a leader line; the rest stay put.
+  placeLabels(size) {
+    const sh = this.map.shapes, texts = Array.from(this.labels.querySelectorAll("text"));
+    if (!texts.length || !this.svg.isConnected) return;
+    this.leaders.replaceChildren();
+    this.leaders.setAttribute("stroke-width", (size / 9).toFixed(1));
+    const taken = [];
+    const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    const dirs = [[0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]];
+    texts.forEach((t, i) => {
+      const [ax, ay] = sh.lp[i];
+      t.setAttribute("x", ax);
+      t.setAttribute("y", ay);
+      let box;
+      try { box = t.getBBox(); } catch (e) { return; } // not drawn yet: the next resize places it
+      const pad = size * 0.1, w = box.width + pad, h = box.height + pad;
+      const at = (dx, dy) => ({x: box.x - pad / 2 + dx, y: box.y - pad / 2 + dy, w: w, h: h, dx: dx, dy: dy});
+      let spot = null;
+      for (let ring = 0; ring < 8 && !spot; ring++) {
+        for (const [kx, ky] of ring ? dirs : [[0, 0]]) {
+          const c = at(kx * ring * (w / 2 + h) / 2, ky * ring * h * 0.9);
+          const inside = c.x >= 0 && c.y >= 0 && c.x + c.w <= sh.w && c.y + c.h <= sh.h;
+          if (inside && !taken.some((b) => overlaps(c, b))) { spot = c; break; }
+        }
+      }
+      spot = spot || at(0, 0);
+      taken.push(spot);
+      if (!spot.dx && !spot.dy) return;
+      t.setAttribute("x", ax + spot.dx);
+      t.setAttribute("y", ay + spot.dy);
+      // the leader runs from the district's label point to the near edge of the moved name
+      const ex = Math.max(spot.x, Math.min(ax, spot.x + spot.w)), ey = Math.max(spot.y, Math.min(ay, spot.y + spot.h));
+      el("line", {x1: ax, y1: ay, x2: ex, y2: ey}, this.leaders, true);
+      el("circle", {cx: ax, cy: ay, r: (size / 8).toFixed(1), fill: "#1A1A1A", stroke: "none"}, this.leaders, true);
+    });
   }
 
   frameOf(year) {
