@@ -104,11 +104,15 @@ def provenance_columns(rows: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
     if "release" not in rows:
         return {}
     rows = rows.reset_index(drop=True)
+    # a value with no file (the shipped sample, a derived figure) shows blank cells, never "None"
     return {
         t("store_app.col_release", lang): rows["release"].astype("Int64"),
-        t("store_app.col_file", lang): rows["file"].astype("string"),
-        t("store_app.col_sheet", lang): rows["sheet"].astype("string"),
-        t("store_app.col_row", lang): pd.to_numeric(rows["row"], errors="coerce").astype("Int64"),
+        t("store_app.col_file", lang): rows["file"].astype("string").fillna(""),
+        t("store_app.col_sheet", lang): rows["sheet"].astype("string").fillna(""),
+        # whole numbers, and a blank where there is none (object column: the grid shows it as text)
+        t("store_app.col_row", lang): pd.Series([r if pd.notna(r) else "" for r in
+                                                 pd.to_numeric(rows["row"], errors="coerce").astype("Int64")],
+                                                dtype=object),
     }
 
 
