@@ -33,6 +33,7 @@ from lcity_data.importer import import_file
 from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.importing.report import ImportReport
 from lcity_data.loading import load_release, with_derived
+from lcity_data.provenance import illustrative_share, is_illustrative, ratio_provenance
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, ReleaseNotFoundError, StoreError
 from lcity_data.terminal import terminal_safe
@@ -167,6 +168,7 @@ def _funding_records(check: pd.DataFrame, std: Standard) -> list[dict]:
     records = []
     for r in check.to_dict("records"):
         sources = [s for s in (r["numerator_source"], r["denominator_source"]) if s]
+        data_status, mixed = ratio_provenance(r["numerator_status"], r["denominator_status"])
         records.append({
             "adcode": r["adcode"], "district_zh": r["district_zh"], "district_en": r["district_en"],
             "year": int(r["year"]), "standard": std.id,
@@ -175,6 +177,8 @@ def _funding_records(check: pd.DataFrame, std: Standard) -> list[dict]:
             "status": r["status"], "minimum": _number(r["minimum"]), "target": _number(r["target"]),
             "status_zh": styles[r["status"]]["zh"], "status_en": styles[r["status"]]["en"],
             "sources": list(dict.fromkeys(sources)),
+            # made-up values say so here too: the per-capita figure's status is its weakest input's
+            "data_status": data_status, "mixed_sources": mixed, "illustrative": is_illustrative(data_status),
         })
     return records
 
@@ -196,7 +200,7 @@ def _funding_table(records: list[dict], std: Standard) -> str:
     header = [
         "地区", f"{num.name_zh}（{cat.unit_label(num.unit, 'zh')}）",
         f"{cat.basis_names[std.basis]['zh']}（{cat.unit_label(den.unit, 'zh')}）",
-        f"比值（{cat.unit_label(std.unit, 'zh')}）", "状态 / status",
+        f"比值（{cat.unit_label(std.unit, 'zh')}）", "状态 / status", "数据性质 / data",
     ]
     rows = []
     for r in records:
@@ -208,13 +212,28 @@ def _funding_table(records: list[dict], std: Standard) -> str:
             "—" if r[names["denominator"]] is None else f"{r[names['denominator']]:,}",
             "—" if ratio is None else f"{ratio:.{std.precision}f}",
             f"{style['icon']} {style['zh']} / {style['en']}",
+            _data_status_text(r),
         ])
     widths = [max(_width(line[i]) for line in [header, *rows]) for i in range(len(header))]
     numeric = {1, 2, 3}
     lines = [f"{std.name_zh}", f"{std.name_en}", f"{records[0]['year']}年 / year {records[0]['year']}", ""]
     for line in [header, *rows]:
         lines.append("  ".join(_pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(line)).rstrip())
+    n, total = illustrative_share(r["data_status"] for r in records)
+    if n:
+        lines += ["", f"* {total}个区县中{n}个为示例数据（非官方统计），不能用于评价 / {n} of {total} districts "
+                      "illustrative (not official statistics): not for judging any district"]
     return "\n".join(lines)
+
+
+def _data_status_text(record: dict) -> str:
+    """'示例 illustrative *' (with 混合来源 mixed when real and sample inputs meet); '—' without a status."""
+    status = record["data_status"]
+    if status is None:
+        return "—"
+    found = load_catalog().statuses[status]
+    text = f"{found.zh} {found.en}" + (" 混合来源 mixed" if record["mixed_sources"] else "")
+    return text + (" *" if record["illustrative"] else "")
 
 
 def _funding(args: argparse.Namespace) -> int:
