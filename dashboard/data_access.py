@@ -9,7 +9,9 @@ half a page, and a new release shows on the next run without a restart.
 `current_table()` is that release's table, or — when the Import page has put an upload in
 `st.session_state["uploaded_table"]` — the release overlaid with it, for this session only.
 A store that cannot be read raises `StoreUnavailable`; the frame shows it (there is no silent fallback
-to the shipped sample).
+to the shipped sample). Releases are read through `lcity_data.loading`, and the store's own `StoreError`
+is the only error caught: the store has already turned database errors into it. Publishing (the Import
+page) writes through `publish_plan` and `publish` here, to the store this run reads.
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from lcity_data import composite, funding, loading
 from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
-from lcity_data.store import ReleaseInfo, Store, StoreError, mask_url, open_store, resolve_url
+from lcity_data.store import PublishPlan, ReleaseInfo, StoreError, open_store, resolve_url
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
@@ -55,45 +56,51 @@ class RunRelease:
         return self.shown.release != self.latest.release
 
 
-def _unavailable(url: str, exc: Exception) -> StoreUnavailable:
-    if isinstance(exc, StoreError):
-        return StoreUnavailable(exc.url, str(exc))
-    return StoreUnavailable(mask_url(url), f"{type(exc).__name__}: {exc}")
+def _read(call: Callable[[], T]) -> T:
+    """`call()`, a StoreError from it as StoreUnavailable (the URL in it is masked)."""
+    try:
+        return call()
+    except StoreError as exc:
+        raise StoreUnavailable(exc.url, str(exc)) from None
 
 
 def store_url() -> str:
     """The store URL (--db is the CLI's; here: LCITY_DATABASE_URL, secrets.toml, then var/lcity.db)."""
-    try:
-        return resolve_url()
-    except StoreError as exc:
-        raise _unavailable(exc.url, exc) from None
-
-
-def _store_call(url: str, call: Callable[[Store], T]) -> T:
-    try:
-        return call(open_store(url))
-    except (StoreError, SQLAlchemyError, OSError) as exc:
-        raise _unavailable(url, exc) from None
+    return _read(resolve_url)
 
 
 def latest_release(url: str) -> ReleaseInfo:
     """The newest release's info, asked of the store every run (cheap: one row)."""
-    return _store_call(url, lambda s: s.latest_release())
+    return _read(lambda: loading.latest_release(url))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def release_history(url: str, latest: int) -> list[ReleaseInfo]:
     """Every release up to `latest`, oldest first (releases are immutable: a new one is a new key)."""
-    return [r for r in _store_call(url, lambda s: s.releases()) if r.release <= latest]
+    return [r for r in _read(lambda: loading.release_history(url)) if r.release <= latest]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def release_ids(url: str, latest: int) -> tuple[int, ...]:
+    """The ids of the releases up to `latest`: what a `release=N` link may pin (ids may have gaps)."""
+    return tuple(n for n in _read(lambda: loading.release_ids(url)) if n <= latest)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def release_table(url: str, release: int) -> tuple[pd.DataFrame, ReleaseInfo]:
     """One release's table with derived indicators and provenance columns (immutable, so cached for good)."""
-    try:
-        return loading.load_release(release, url=url)
-    except (StoreError, SQLAlchemyError, OSError) as exc:
-        raise _unavailable(url, exc) from None
+    return _read(lambda: loading.load_release(release, url=url))
+
+
+def publish_plan(table: pd.DataFrame) -> PublishPlan:
+    """What publishing `table` onto the latest release of this run's store would change (writes nothing).
+    Raises StoreError or PublishInputError."""
+    return open_store(run_release().url).plan(table)
+
+
+def publish(table: pd.DataFrame, *, by: str, note: str, files: list[dict], report: dict) -> int:
+    """Publish `table` to this run's store as a new release; its id. Raises StoreError or PublishInputError."""
+    return open_store(run_release().url).publish(table, by=by, note=note, files=files, report=report).release
 
 
 def begin_run() -> RunRelease:

@@ -1,6 +1,7 @@
 """Number and unit formatting for display: the ONE place values leave their base unit.
 
-Values stay in base units (yuan, persons) everywhere else. For the Chinese UI, large money and
+Values stay in base units (yuan, persons) everywhere else; the decimals per unit and the 万/亿 scaling
+are lcity_data/numbers.py's (ranks and the printed profile use them too). For the Chinese UI, large money and
 population figures read better in 万/亿 (626.3 万元, 104.13 万人); the English UI uses full numbers
 with thousands separators. Tables for researchers keep raw base-unit numbers and a unit column.
 Pure: no Streamlit.
@@ -13,23 +14,8 @@ from decimal import Decimal
 
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
+from lcity_data.numbers import DECIMALS, WAN, YI, cjk_scale, shown_text
 from lcity_data.registry import load_registry
-
-# decimals shown per base unit
-DECIMALS = {
-    "yuan_per_person": 2,
-    "per_10k": 2,
-    "per_100": 2,
-    "percent": 1,
-    "yuan": 0,
-    "person": 0,
-    "person_time": 0,
-    "count": 0,
-}
-# base units that get 万/亿 scaling in the Chinese UI
-CJK_SCALABLE = {"yuan", "person", "person_time"}
-WAN = 10_000
-YI = 100_000_000
 
 
 def is_missing(value: object) -> bool:
@@ -58,30 +44,11 @@ def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def cjk_scale(value: float, unit: str) -> tuple[float, str]:
-    """(scaled value, prefix) for the Chinese UI: 万 from 10,000, 亿 from 100,000,000."""
-    if unit not in CJK_SCALABLE:
-        return value, ""
-    if abs(value) >= YI:
-        return value / YI, "亿"
-    if abs(value) >= WAN:
-        return value / WAN, "万"
-    return value, ""
-
-
 def value_text(value: float | Decimal | None, unit: str, lang: str, compact: bool = True) -> str:
     """A value with its unit, e.g. '7.12 元/人', '626.3 万元', '6,263,000 yuan', '52.4 %'."""
     if is_missing(value):
         return t("common.no_data", lang)
-    v = float(value)  # type: ignore[arg-type]
-    decimals = DECIMALS.get(unit, 2)
-    label = unit_label(unit, lang)
-    if lang == "zh" and compact:
-        scaled, prefix = cjk_scale(v, unit)
-        if prefix:
-            return f"{_trim(f'{scaled:,.2f}')} {prefix}{label}"
-    text = _trim(f"{v:,.2f}") if decimals == 0 and v != round(v) else f"{v:,.{decimals}f}"
-    return f"{text} {label}"
+    return shown_text(value, unit, lang, compact)  # type: ignore[arg-type]
 
 
 def axis_scale(unit: str, lang: str, max_abs: float | None) -> tuple[float, str]:
@@ -136,6 +103,11 @@ def definition(indicator_id: str, lang: str) -> str:
 def join_names(names: list[str], lang: str) -> str:
     """A list of names with the language's separator (、 in Chinese)."""
     return t("common.list_sep", lang).join(names)
+
+
+def in_lang(lang: str, zh: str, en: str) -> str:
+    """One of a bilingual pair that comes with the data (a unit's name, a refusal's reason), in the UI language."""
+    return zh if lang == "zh" else en
 
 
 def other_lang(lang: str) -> str:

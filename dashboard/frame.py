@@ -96,8 +96,9 @@ def _state_for_release() -> tuple[view_state.ViewState, list[view_state.Notice],
     Options (years, releases) come from the latest release; a link's `release=N` then pins N, and
     the state is re-checked against N's own years.
     """
-    latest = data_access.begin_run().latest.release
-    releases = tuple(range(1, latest + 1))  # release ids are consecutive from 1
+    run = data_access.begin_run()
+    latest = run.latest.release
+    releases = data_access.release_ids(run.url, latest)
     options = session.options_for(data_access.current_table(), releases)
     state, notices = session.load_state(options)
     if state.release not in (view_state.LATEST, latest):

@@ -2,7 +2,8 @@
 
 Each entry names its file, URL path, icon, the shared sidebar controls it needs and the URL
 parameters it owns (written to the address bar while the page is shown; the session keeps the rest
-so they come back on the page that uses them). app.py turns this list into `st.Page` objects.
+so they come back on the page that uses them). `build_pages` turns this list into `st.Page` objects, which
+the frame (dashboard/frame.py) routes with `st.navigation`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("returns", "pages/returns.py", ":material/assignment:"),
     PageSpec("index", "pages/index.py", ":material/leaderboard:",
              controls=("year", "districts"), params=("year", "district", "norm", "w", "wi")),
+    PageSpec("profile", "pages/profile.py", ":material/location_city:",
+             controls=("year",), params=("year", "district")),
     PageSpec("briefing", "pages/briefing.py", ":material/slideshow:",
              controls=("year", "districts"), params=("year", "district", "slide")),
     PageSpec("about", "pages/about.py", ":material/info:"),

@@ -1,10 +1,10 @@
 """View state in `st.session_state` and in the URL (`st.query_params`), kept in step.
 
 How state survives page changes: Streamlit clears the query string when the user switches page.
-The canonical state lives in `st.session_state[STATE_KEY]`; at the start of every run app.py calls
-`load_state`, which applies only those URL parameters that differ from what the app itself last
-wrote (a shared link, a `page_link(query_params=...)`, an edited address), then `write_url`
-re-writes the current page's parameters from the session state. So the address bar always holds a
+The canonical state lives in `st.session_state[STATE_KEY]`; at the start of every run the frame
+(dashboard/frame.py) calls `load_state`, which applies only those URL parameters that differ from
+what the app itself last wrote (a shared link, a `page_link(query_params=...)`, an edited address),
+then `write_url` re-writes the current page's parameters from the session state. So the address bar always holds a
 shareable link for what is on screen, and a cleared query string never loses the user's choices.
 
 Widgets are bound to state fields with `bind`: the widget key is seeded from the state before the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -150,3 +151,12 @@ def page_link(page_key: str, label: str, icon: str | None = None) -> None:
     target = spec(page_key)
     st.page_link(target.path, label=label, icon=icon or target.icon,
                  query_params=view_state.to_params(get(), target.params))
+
+
+def page_href(page_key: str, **changes: Any) -> str:
+    """A relative link (for HTML tables) to another page with the current state, changed by `changes`,
+    in its query string: e.g. a district's profile from the map's ranking table."""
+    from dashboard.navigation import spec
+
+    state = get().with_(**changes)
+    return f"./{page_key}?" + urlencode(view_state.to_params(state, spec(page_key).params))

@@ -16,6 +16,7 @@ from lcity_data.aggregate import city_series
 from lcity_data.catalog import load_catalog
 from lcity_data.composite import score_decimals, settings
 from lcity_data.funding import funding_check
+from lcity_data.numbers import decimals, shown_text
 from lcity_data.ranking import shown
 from lcity_data.registry import load_registry
 
@@ -286,3 +287,28 @@ def ranking_sentence(f: RankingFindings, lang: str) -> str:
     if f.n_total > f.n_ranked:
         text += t["ranking_missing"].format(n_missing=f.n_total - f.n_ranked)
     return text + t["end"]
+
+
+# ------------------------------------------------------------------------------------------ profile
+
+
+def standing_sentence(name: str, value: float, unit: str, rank: int, n_ranked: int, city: float | None,
+                      status: str | None, lang: str) -> str:
+    """'终身学习参与率 48.2 %，全市第 2，高于全市 6.1 个百分点' for a district profile's strengths and gaps.
+
+    The comparison is made at the precision the value is shown at; an illustrative value says so.
+    """
+    t = load_catalog().sentences(lang)
+    places = decimals(unit)
+    text = t["standing"].format(name=name, value=shown_text(shown(value, places), unit, lang), rank=rank, n=n_ranked)
+    if city is not None:
+        diff = shown(value, places) - shown(city, places)
+        if diff == 0:
+            text += t["standing_equal"]
+        else:
+            amount = (t["points"].format(value=f"{abs(diff):,.{places}f}") if unit == "percent"
+                      else shown_text(abs(diff), unit, lang))
+            text += t["standing_above" if diff > 0 else "standing_below"].format(diff=amount)
+    if status == "illustrative":
+        text += t["illustrative"]
+    return text

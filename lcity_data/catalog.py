@@ -219,6 +219,14 @@ class Catalog:
         """The progress rule: base year, minimum points, thresholds and labels (evaluation.toml)."""
         return _read("evaluation.toml")["progress"]
 
+    def profile_rules(self) -> Mapping[str, Any]:
+        """How many strengths and gaps a district profile names, and which indicators compete (evaluation.toml)."""
+        return _read("evaluation.toml")["profile"]
+
+    def report_texts(self) -> Mapping[str, Any]:
+        """The words of the district profile and the annual report, zh and en (report.toml)."""
+        return _read("report.toml")
+
     def import_headers(self) -> Mapping[str, Any]:
         """What returns may call their columns, rows and tables, and the template (import_headers.toml)."""
         return _read("import_headers.toml")
@@ -337,6 +345,11 @@ def reporting_units() -> dict[str, ReportingUnit]:
         units[d["code"]] = ReportingUnit(d["code"], "department", d["name_zh"], d["name_en"], adcodes,
                                        reported_by(d["code"]))
     return units
+
+
+def roles() -> Mapping[str, Any]:
+    """Roles and the actions each may take (roles.toml): read by lcity_data.accounts."""
+    return _read("roles.toml")
 
 
 def round_status_labels() -> dict[str, dict[str, str]]:

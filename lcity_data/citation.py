@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from urllib.parse import unquote
 
 from lcity_data.catalog import Source, load_catalog
 from lcity_data.provenance import is_official
@@ -56,9 +57,9 @@ def cite(src: Source, lang: str) -> str:
     if src.date:
         text += t["date"].format(date=src.date)
     if src.retrieved_from:
-        text += t["retrieved"].format(copy=src.retrieved_from, copy_grade=src.copy_grade)
+        text += t["retrieved"].format(copy=unquote(src.retrieved_from), copy_grade=src.copy_grade)
     elif src.url:
-        text += t["at"].format(url=src.url)
+        text += t["at"].format(url=unquote(src.url))
     return text
 
 
@@ -84,18 +85,29 @@ def format_sources(values: object, lang: str) -> list[str]:
     return list(seen)
 
 
-def short_cite(part: str, lang: str, width: int = 48) -> str:
-    """A source in a few words for a picture's footer: grade, issuer and title, no date or address."""
+def short_cite(part: str, lang: str) -> str:
+    """The original document only, for anything handed out (picture footers, slides): grade, issuer, title
+    and date; never the address or the copy it was read from (the Sources panel and speaker notes have
+    those). Whole: a handout wraps a long citation rather than cutting it."""
     t = load_catalog().citation_texts(lang)
     src = lookup(part)
     if src is None:
-        text = part + t["ungraded"]
-    else:
-        issuer = src.issuer_en if lang == "en" and src.issuer_en else src.issuer
-        title = (src.title_en if lang == "en" and src.title_en else src.title) or src.citation
-        grade = t["grade"].format(grade=src.grade) if src.grade in ("A", "B", "C") else ""
-        text = grade + (f"{issuer} {title}" if issuer and lang == "en" else f"{issuer}{title}")
-    return text if len(text) <= width else text[:width - 1] + "…"
+        return part + t["ungraded"]
+    issuer = src.issuer_en if lang == "en" and src.issuer_en else src.issuer
+    title = (src.title_en if lang == "en" and src.title_en else src.title) or src.citation
+    template = t["issuer_title"] if title.startswith(("《", "「")) else t["issuer_title_plain"]
+    text = t["grade"].format(grade=src.grade) if src.grade in ("A", "B", "C") else ""
+    text += template.format(issuer=issuer, title=title) if issuer else title
+    return text + (t["date"].format(date=src.date) if src.date else "")
+
+
+def short_sources(values: object, lang: str) -> list[str]:
+    """Distinct original documents behind many values (ratios split), each as `short_cite` writes it."""
+    seen: dict[str, None] = {}
+    for value in values if not isinstance(values, str) else [values]:
+        for p in parts(value):
+            seen[short_cite(p, lang)] = None
+    return list(seen)
 
 
 def source_line(values: object, lang: str, limit: int = 2) -> str:

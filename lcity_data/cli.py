@@ -10,7 +10,10 @@ published) or, for `check`, nothing in it was accepted, 2 usage or input error (
 file, unknown standard, year without data), 3 a store error (unreachable or damaged database) or an
 unexpected internal error. Text from files and arguments reaches the terminal with control characters
 escaped (an ANSI sequence in a cell is shown as \x1b[..., never acted on).
-New subcommands are added as another `subparsers.add_parser(...)` with its own handler.
+New subcommands are added as another `subparsers.add_parser(...)` with its own handler. A command that
+needs a package above this one (`briefing` renders the dashboard's slides) registers itself instead: an
+entry point in the `lcity_data.commands` group of pyproject.toml names a function taking the subparsers
+and the common options, so this package never imports `dashboard`.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
+from importlib.metadata import entry_points
 from typing import NoReturn
 
 import pandas as pd
 
-from lcity_data import cli_releases, cli_rounds, editors
+from lcity_data import cli_accounts, cli_releases, cli_report, cli_rounds, editors
 from lcity_data.catalog import Standard, load_catalog
+from lcity_data.cli_error import CliError
 from lcity_data.composite import NORMALISATIONS, compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.importer import import_file
@@ -41,13 +46,7 @@ from lcity_data.validation import COLUMNS
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_STORE = 3
-
-
-class CliError(Exception):
-    """A user-facing error: printed as one bilingual line, exit code 2."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
+COMMANDS_GROUP = "lcity_data.commands"  # entry points: def add(subparsers, common) -> None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,12 +93,12 @@ def _build_parser() -> _Parser:
     index.add_argument("--format", choices=("table", "json"), default="table")
     index.set_defaults(handler=_index)
     cli_releases.add_commands(subparsers, common)
+    cli_report.add_commands(subparsers, common)
     cli_rounds.add_commands(subparsers, common)
     editors.add_subparser(subparsers)
-
-    from dashboard.briefing.briefing_cli import add_parser as add_briefing  # the exporters live with the slides
-
-    add_briefing(subparsers, common)
+    cli_accounts.add_commands(subparsers, common)
+    for command in entry_points(group=COMMANDS_GROUP):  # e.g. `briefing`, from the dashboard's slides
+        command.load()(subparsers, common)
     return parser
 
 
@@ -129,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 # funding
 
 
-def _load(args: argparse.Namespace) -> pd.DataFrame:
+def load_data(args: argparse.Namespace) -> pd.DataFrame:
     """A published release (default: latest), or the given returns combined (a later file wins on the same
     unit-year-indicator)."""
     files = args.data
@@ -242,7 +241,7 @@ def _funding(args: argparse.Namespace) -> int:
         known = ", ".join(cat.standards)
         raise CliError(f"未知标准“{args.standard}”（可用：{known}）",
                        f"unknown standard '{args.standard}' (known: {known})")
-    df = _load(args)
+    df = load_data(args)
     if args.year is not None and args.year not in set(df["year"]):
         raise CliError(f"没有{args.year}年的数据", f"no data for {args.year}")
     std = cat.standard(args.standard)
@@ -320,7 +319,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    df = _load(args)
+    df = load_data(args)
     year = int(df["year"].max()) if args.year is None else args.year
     if year not in set(df["year"]):
         raise CliError(f"没有{year}年的数据", f"no data for {year}")

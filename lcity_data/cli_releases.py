@@ -14,6 +14,7 @@ from typing import Any
 
 from lcity_data.backup import backup_csv_bytes
 from lcity_data.catalog import load_catalog
+from lcity_data.cli_accounts import upgrade_hint
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
 from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
@@ -176,8 +177,9 @@ def _releases(args: argparse.Namespace) -> int:
     for info in infos:
         files = ", ".join(f["name"] for f in info.files) or ("—" if info.reverted_from is None
                                                              else f"恢复版本 revert of {info.reverted_from}")
-        lines.append(f"{info.release:>4}  {info.created_at:%Y-%m-%d %H:%M} UTC  {info.published_by}  "
-                     f"{info.values:,} 个数值 values  {files}" + (f"  {info.note}" if info.note else ""))
+        # one line per release: a line break in a name, note or file name is shown as \n, never as a new line
+        lines.append(terminal_safe(f"{info.release:>4}  {info.created_at:%Y-%m-%d %H:%M} UTC  {info.published_by}  "
+                                   f"{info.values:,} 个数值 values  {files}" + (f"  {info.note}" if info.note else "")))
     _emit([release_json(i) for i in infos], "\n".join(lines), args.format)
     return EXIT_OK
 
@@ -209,5 +211,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     url, revision = upgrade_store(args.db)
-    print(f"数据库已是最新结构 / store is at schema revision {revision}: {url}")
+    print(terminal_safe(f"数据库已是最新结构 / store is at schema revision {revision}: {url}"))
+    hint = upgrade_hint()
+    if hint:
+        print(hint, file=sys.stderr)
     return EXIT_OK

@@ -1,13 +1,11 @@
-"""Editor accounts: who may publish a release from the app.
+"""Password hashes, and the first kind of account: editors listed in `.streamlit/secrets.toml`.
 
-Why this shape: accounts live in `.streamlit/secrets.toml` under `[editors]` as `NAME = "<hash>"`, so
-a deployment needs no user table and no password ever sits in the store or in git. A hash is scrypt
-(memory-hard, in the standard library) with a random salt, and carries its own parameters, so they can
-be raised later without invalidating old lines. `python -m lcity_data editor add NAME` writes the line.
-
-Checks are constant-time (`hmac.compare_digest`) and an unknown name costs the same scrypt work as a
-known one, so timing tells an attacker nothing. Five failed attempts lock the name AND the session
-for 15 minutes (`Lockout`, one per server process, thread-safe). Passwords are never logged or echoed.
+Why this shape: a hash is scrypt (memory-hard, in the standard library) with a random salt, and
+carries its own parameters, so they can be raised later without invalidating old lines; checks are
+constant-time (`hmac.compare_digest`). Accounts in the store (lcity_data/accounts.py) use the same
+hashes. Editors under `[editors]` as `NAME = "<hash>"` (written by `python -m lcity_data editor add
+NAME`) keep signing in, as reviewers; accounts.py does the signing in and its throttling. Passwords
+are never logged or echoed.
 """
 
 from __future__ import annotations
@@ -21,9 +19,7 @@ import json
 import re
 import secrets
 import sys
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 SCHEME = "scrypt"
@@ -31,11 +27,8 @@ SCHEME = "scrypt"
 DEFAULT_N, DEFAULT_R, DEFAULT_P = 2**15, 8, 1
 MAX_N = 2**20  # a hash line asking for more is refused rather than run (bounded work)
 SALT_BYTES, KEY_BYTES = 16, 32
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 MAX_NAME_CHARS = 64
 MAX_PASSWORD_CHARS = 1024
-MAX_TRACKED = 10_000  # lockout entries kept per process (oldest expired ones go first)
 _NAME = re.compile(r"^[^\x00-\x1f\x7f\"\\=\[\]#]+$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -110,115 +103,11 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(candidate, parsed.key)
 
 
-_DUMMY_LOCK = threading.Lock()
-_dummy: dict[tuple[int, int, int], str] = {}
-
-
-def _dummy_hash(like: str | None) -> str:
-    """A hash of a random password with the same parameters as a real account, for unknown names."""
-    try:
-        parsed = _parse(like) if like else None
-    except EditorError:
-        parsed = None
-    params = (parsed.n, parsed.r, parsed.p) if parsed else (DEFAULT_N, DEFAULT_R, DEFAULT_P)
-    with _DUMMY_LOCK:
-        if params not in _dummy:
-            _dummy[params] = hash_password(secrets.token_urlsafe(16), n=params[0], r=params[1], p=params[2])
-        return _dummy[params]
-
-
 def secrets_line(name: str, encoded: str) -> str:
     """The TOML line for `[editors]` in `.streamlit/secrets.toml` (the name quoted when it is not a bare key)."""
     name = check_name(name)
     key = name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
     return f"{key} = {json.dumps(encoded)}"
-
-
-class Lockout:
-    """Failed sign-ins per name and per session; MAX_FAILURES in a row lock that key for LOCK_SECONDS.
-
-    One instance per server process (the app keeps it in `st.cache_resource`), so a name stays locked
-    whichever session tries it next. `clock` is injectable for tests (seconds, monotonic).
-    """
-
-    def __init__(self, max_failures: int = MAX_FAILURES, lock_seconds: float = LOCK_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures, self.lock_seconds, self.clock = max_failures, lock_seconds, clock
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[str, str], tuple[int, float]] = {}  # key -> (failures, locked until)
-
-    def _current(self, key: tuple[str, str], now: float) -> tuple[int, float]:
-        failures, until = self._entries.get(key, (0, 0.0))
-        if until and now >= until:  # the lock has run out: start afresh
-            self._entries.pop(key, None)
-            return 0, 0.0
-        return failures, until
-
-    def locked_for(self, name: str | None, session: str) -> float:
-        """Seconds until the name (if given) and the session may try again (0 when neither is locked)."""
-        now = self.clock()
-        keys = [("session", session)] if name is None else [("name", name), ("session", session)]
-        with self._lock:
-            untils = [self._current(k, now)[1] for k in keys]
-        return max([0.0, *(u - now for u in untils if u)])
-
-    def failed(self, name: str, session: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in (("name", name), ("session", session)):
-                failures, until = self._current(key, now)
-                failures += 1
-                if failures >= self.max_failures and not until:
-                    until = now + self.lock_seconds
-                self._entries[key] = (failures, until)
-            self._prune(now)
-
-    def succeeded(self, name: str, session: str) -> None:
-        with self._lock:
-            self._entries.pop(("name", name), None)
-            self._entries.pop(("session", session), None)
-
-    def _prune(self, now: float) -> None:
-        """Bound memory: drop expired locks, then the oldest entries beyond MAX_TRACKED."""
-        if len(self._entries) <= MAX_TRACKED:
-            return
-        for key in [k for k, (_, until) in self._entries.items() if until and now >= until]:
-            del self._entries[key]
-        while len(self._entries) > MAX_TRACKED:
-            del self._entries[next(iter(self._entries))]
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of one attempt: `ok`, or why not (`locked` with the seconds left, or `wrong`)."""
-
-    ok: bool
-    name: str
-    locked_seconds: float = 0.0
-
-    @property
-    def locked(self) -> bool:
-        return self.locked_seconds > 0
-
-
-def sign_in(name: str, password: str, accounts: Mapping[str, str], session: str, lockout: Lockout) -> SignIn:
-    """Check one sign-in attempt against `accounts` (name -> hash), counting failures in `lockout`.
-
-    A locked name or session is refused before any password work. An unknown name is checked against
-    a dummy hash of the same cost, and counts as a failure like a wrong password.
-    """
-    name = name.strip()[:MAX_NAME_CHARS]
-    wait = lockout.locked_for(name, session)
-    if wait > 0:
-        return SignIn(False, name, wait)
-    stored = accounts.get(name) if name else None
-    good = verify_password(password, stored if isinstance(stored, str) else _dummy_hash(
-        next((v for v in accounts.values() if isinstance(v, str)), None)))
-    if good and isinstance(stored, str):
-        lockout.succeeded(name, session)
-        return SignIn(True, name)
-    lockout.failed(name, session)
-    return SignIn(False, name, lockout.locked_for(name, session))
 
 
 def read_accounts(section: object) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Loading indicator tables (a store release, or the shipped sample file) and adding derived indicators.
 
-The app and the CLI read published data only through `load_release`; the store below it speaks SQL.
+The app reads published data only through this module (`load_release`, the release infos and ids; via
+dashboard/data_access.py), as do the CLI's `funding`, `index` and `export`; the store below it speaks SQL
+and turns database errors into `StoreError`.
 Files are read once per process (the app adds `st.cache_data` on top); callers get a copy so that an
 upload overlay can never change the shipped data.
 """
@@ -62,6 +64,21 @@ def load_release(release: int | None = None, *, url: str | None = None) -> tuple
     table = pd.concat([base, derived[base.columns]], ignore_index=True)
     table["release"] = table["release"].fillna(info.release).astype("int64")
     return table.sort_values(["indicator", "adcode", "year"], ignore_index=True), info
+
+
+def latest_release(url: str | None = None) -> ReleaseInfo:
+    """The newest release's info (one row: the app asks for it on every run)."""
+    return open_store(url).latest_release()
+
+
+def release_history(url: str | None = None) -> list[ReleaseInfo]:
+    """Every release's info, oldest first, with its files and import report."""
+    return open_store(url).releases()
+
+
+def release_ids(url: str | None = None) -> list[int]:
+    """Every release id, oldest first (what a `release=N` link may pin; ids are not assumed consecutive)."""
+    return open_store(url).release_ids()
 
 
 def _input_releases(base: pd.DataFrame) -> pd.DataFrame:

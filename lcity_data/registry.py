@@ -95,6 +95,8 @@ class Registry:
         key = normalise(name)
         if not key:
             raise UnknownDistrictError(str(name), "地区名称为空", "district name is empty")
+        if key in _current_boundary_index():
+            return self._current(_current_boundary_index()[key])
         index = _name_index()
         if key in index:
             return self._for_year(index[key], year)
@@ -156,6 +158,18 @@ def load_registry() -> Registry:
     }
     historical = {h["unit_id"]: h for h in raw["historical"]}
     return Registry(districts, historical, tuple(raw["zone"]), raw["city"], raw["adjustment_2016"])
+
+
+def current_boundary_name(adcode: str, lang: str = "zh") -> str:
+    """The district's name that means its current boundary in every year ("海曙区（现行区划）")."""
+    reg = load_registry()
+    return reg.district(adcode).name(lang) + reg.adjustment[f"current_boundary_suffix_{lang}"]
+
+
+@cache
+def _current_boundary_index() -> dict[str, str]:
+    """normalised current-boundary name -> adcode, for every current district."""
+    return {normalise(current_boundary_name(a, lang)): a for a in load_registry().adcodes for lang in ("zh", "en")}
 
 
 @cache

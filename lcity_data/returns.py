@@ -63,24 +63,33 @@ def _provenanced(report: ImportReport) -> pd.DataFrame:
 
 def read_returns(items: list[str | Path | tuple[str, bytes]], *, sheet: str | int | None = None,
                  year: int | None = None) -> Returns:
-    """Import each file (a path, or (filename, bytes) for an upload) and combine them.
+    """Import each file (a path, or (filename, bytes) for an upload) and combine them (`combine`).
 
-    Raises bounds.UnreadableFileError for a file that is not a table. The same cell in two files
-    with different values is a conflict (listed, and the caller must not publish); equal values and
-    a blank against a value keep the value.
+    Raises bounds.UnreadableFileError for a file that is not a table.
     """
-    reports, tables, files = [], [], []
+    imported = []
     for item in items:
         if isinstance(item, tuple):
             name, data = item
         else:
             # Bounded as every import: regular files only, at most the upload limit.
             data, name = bounds.read_limited(Path(item), None, bounds.MAX_BYTES)
-        report = import_file(data, filename=name, sheet=sheet, year=year)
-        reports.append(report)
-        tables.append(_provenanced(report))
-        files.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                      "sheet": report.sheet})
+        imported.append((import_file(data, filename=name, sheet=sheet, year=year), data))
+    return combine(imported)
+
+
+def combine(imported: list[tuple[ImportReport, bytes]]) -> Returns:
+    """Returns from files already imported, each report with its file's bytes (for the file record).
+
+    Why apart from `read_returns`: the Import page publishes the report its import worker made, so
+    the file is parsed once, within the worker's limits, never again in the server process. The same
+    cell in two files with different values is a conflict (listed, and the caller must not publish);
+    equal values and a blank against a value keep the value.
+    """
+    reports = [report for report, _data in imported]
+    tables = [_provenanced(report) for report in reports]
+    files = [{"name": report.file, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+              "sheet": report.sheet} for report, data in imported]
     combined = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS_OUT)
     combined = combined.sort_values("value", key=lambda v: v.isna(), kind="stable")
     given = combined[combined["value"].notna()]

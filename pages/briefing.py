@@ -14,7 +14,9 @@ from dashboard.briefing import briefing_export, briefing_pptx, slides
 from dashboard.charts import chart_tools
 from dashboard.i18n import t
 from dashboard.map.map_component import view as map_view
+from lcity_data import report_docx
 from lcity_data.catalog import load_catalog
+from lcity_data.cli_report import report_bytes
 
 state = frame.page_state()
 lang = state.lang
@@ -68,16 +70,25 @@ counter.html(briefing_export.counter_html(number, total, lang))
 forward.button(t("briefing.next", lang), key="briefing_next", on_click=turn, args=(1,), disabled=number >= total,
                icon=":material/arrow_forward:", icon_position="right", shortcut="PageDown", width="stretch")
 
-with st.sidebar:
-    st.download_button(t("briefing.download", lang), key="briefing_download", icon=":material/download:",
-                       data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang,
-                                    release=chart_tools.session_release(lang)),
-                       file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
-                       help=t("briefing.download_help", lang, n=total), on_click="ignore")
-    st.download_button(t("present.download_pptx", lang), key="briefing_download_pptx", icon=":material/slideshow:",
-                       data=partial(briefing_pptx.render_pptx, shown, table, state.year, state.districts, lang,
-                                    data_access.districts_geojson(), release=chart_tools.session_release(lang)),
-                       file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
-                       help=t("present.download_pptx_help", lang, n=total), on_click="ignore")
+if not embedded:  # the files a presenter takes away, on the page where they look (not under the sidebar's chips)
+    html_file, pptx_file, report_file = st.columns(3)
+    html_file.download_button(
+        t("briefing.download", lang), key="briefing_download", icon=":material/download:",
+        data=partial(briefing_export.build_briefing_html, table, state.year, state.districts, lang,
+                     release=chart_tools.session_release(lang)),
+        file_name=f"ningbo-briefing-{state.year}-{lang}.html", mime="text/html",
+        help=t("briefing.download_help", lang, n=total), on_click="ignore", width="stretch")
+    pptx_file.download_button(
+        t("present.download_pptx", lang), key="briefing_download_pptx", icon=":material/slideshow:",
+        data=partial(briefing_pptx.render_pptx, shown, table, state.year, state.districts, lang,
+                     data_access.districts_geojson(), release=chart_tools.session_release(lang)),
+        file_name=f"ningbo-briefing-{state.year}-{lang}.pptx", mime=briefing_pptx.MIME,
+        help=t("present.download_pptx_help", lang, n=total), on_click="ignore", width="stretch")
+    run = data_access.current_run()
+    report_file.download_button(
+        t("report.download", lang), key="briefing_download_report", icon=":material/description:",
+        data=partial(report_bytes, table, state.year, lang, "docx", run.shown if run else None),
+        file_name=f"ningbo-report-{state.year}-{lang}.docx", mime=report_docx.MIME,
+        help=t("report.download_help", lang), on_click="ignore", width="stretch")
     with st.expander(t("briefing.presenting", lang), icon=":material/co_present:"):
         st.markdown(t("briefing.presenting_body", lang))

@@ -129,4 +129,4 @@ else:
             st.caption(t("import.other_sheet", lang))
     else:
         show_report(result)
-        publish_view.show_publish(result, data, upload.name, sheet, year, lang)
+        publish_view.show_publish(result, data, sheet, year, lang)

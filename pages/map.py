@@ -82,4 +82,5 @@ elif shown["value"].isna().all():
 st.caption(t("map.attribution", lang, attribution=data_access.boundary_info()["attribution"]))
 
 st.header(t("map.ranking", lang))
-st.html(map_ranking.ranking_html(shown, ind.unit, legend_title, lang))
+st.html(map_ranking.ranking_html(shown, ind.unit, legend_title, lang,
+                                 profile_href=lambda a: session.page_href("profile", districts=(a,))))

@@ -3,7 +3,8 @@
 # Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
 # Debian's chromium and fonts-noto-cjk (Chinese glyphs), and the store tests a PostgreSQL server
 # (Debian's postgresql: the tests start a throwaway cluster with its initdb/pg_ctl), and the PowerPoint export
-# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it), installed here when missing.
+# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it) and poppler-utils (pdftotext
+# reads where each word was drawn), installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
@@ -20,6 +21,9 @@ if [ "$mode" = "test" ]; then
   command -v soffice >/dev/null || missing+=(libreoffice-impress-nogui)  # opens the exported PowerPoint file
   [ -d /usr/lib/libreoffice/program ] && ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 \
     || missing+=(libreoffice-calc-nogui)  # opens the round templates (.xlsx)
+  # Writer converts the annual report (.docx) to PDF; the Impress package alone cannot open a .docx
+  dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+  command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdffonts/pdftotext check the report's PDF
   if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

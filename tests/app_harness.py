@@ -61,19 +61,22 @@ class CheckedApp(AppTest):
 
 def make_app(page: str = "overview", *, deep_link: bool = False, expect_error: bool = False,
              secrets: dict[str, object] | None = None, context: dict[str, object] | None = None,
-             **params: str) -> CheckedApp:
+             state: dict[str, object] | None = None, **params: str) -> CheckedApp:
     """A new session of app.py opened with the link's query `params`, showing `page`.
 
     By default the link opens the app (the overview) and the user then picks `page` in the menu, as
     the sidebar does. With `deep_link` the link points at `page` itself: its first run is that page,
-    so the notices about the link's parameters show there. `secrets` and `context` are set before the
-    first run (st.secrets, st.context: e.g. {"is_embedded": True}).
+    so the notices about the link's parameters show there. `secrets`, `context` and `state` are set
+    before the first run (st.secrets, st.context: e.g. {"is_embedded": True}, and session state: what
+    a crafted session holds from its start).
     """
     at = CheckedApp(APP, default_timeout=TIMEOUT)
     at.expect_error = expect_error
     at.query_params.update(params)
     at.secrets.update(secrets or {})
     at.context.update(context or {})
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     if deep_link and page != "overview":
         at.switch_page(f"pages/{page}.py")
     at.run()

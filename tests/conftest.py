@@ -1,7 +1,7 @@
 """Shared fixtures: every test session uses its own store, never the developer's var/lcity.db.
 
-`store_url` gives each store test a new, empty database on SQLite and on PostgreSQL (a throwaway
-cluster, or the server in LCITY_TEST_DATABASE_URL).
+`store_url` gives each store test a new store on SQLite and on PostgreSQL (a throwaway cluster, or the
+server in LCITY_TEST_DATABASE_URL); `empty_store_url` a place where no store is yet.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from pg_cluster import start_cluster
 
-from lcity_data.store import forget_stores
+from lcity_data.store import forget_stores, upgrade_store
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,8 +66,9 @@ def _drop_pg_database(server: str, name: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database (no schema yet) for one test, on each backend."""
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where no store is yet, for one test, on each backend: a SQLite file that does not exist, or a new,
+    empty PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'lcity.db'}"
         forget_stores()
@@ -77,3 +78,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     forget_stores()
     _drop_pg_database(server, name)
+
+
+@pytest.fixture
+def store_url(empty_store_url: str) -> str:
+    """A new store for one test, on each backend, as a deployment gets one: SQLite's is created on first
+    use (its file does not exist yet); PostgreSQL's by `db upgrade` (an empty database is never seeded
+    on its own). Either holds the shipped sample as release 1."""
+    if not empty_store_url.startswith("sqlite"):
+        upgrade_store(empty_store_url)
+    return empty_store_url

@@ -47,7 +47,9 @@ def test_page_runs_and_next_previous_turn_the_slide():
     at.button(key="briefing_prev").click().run()
     assert at.query_params["slide"] == "2"
     assert [b.key for b in at.get("download_button")] == [
-        "briefing_download", "briefing_download_pptx"]  # the offline HTML and the PowerPoint file
+        "briefing_download", "briefing_download_pptx",
+        "briefing_download_report"]  # the offline HTML, the PowerPoint file and the annual report (Word)
+    assert at.main.get("download_button") == at.get("download_button")  # on the page, not the sidebar
 
 
 def test_slide_in_the_url_opens_that_slide():

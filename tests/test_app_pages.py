@@ -90,7 +90,8 @@ def test_year_changes_the_map_and_the_url():
     ranking = next(e.proto.body for e in at.get("html") if "lc-ranking" in e.proto.body)
     for h in hovers(after).values():
         name, value = h.split(" · ")[0], re.search(r"数值: ([\d.,]+)", h).group(1)
-        assert f"<td class=\"lc-name\">{name}</td><td class=\"lc-num\">{value}</td>" in ranking
+        assert re.search(rf'<td class="lc-name"><a href="\./profile\?(?=[^"]*year=2014)[^"]*district=\d+" '
+                         rf'target="_self">{name}</a></td><td class="lc-num">{value}</td>', ranking)
 
 
 def test_quick_year_steps_are_not_undone_by_a_lagging_address_bar():

@@ -1,7 +1,8 @@
 """The app on a real release store through app.py with AppTest (a temporary SQLite file; the pinned-release
 tests also on a throwaway PostgreSQL): the release line on every page, `release=N` links pinned to their
 release after newer publishes, the newer-data notice and its link, the release history and provenance,
-the store-unreachable message, and publishing from the Import page behind an editor sign-in with its lockout.
+the store-unreachable message, and publishing from the Import page behind an editor sign-in (more on signing
+in: test_app_sign_in.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import pytest
 from app_harness import go, make_app
 from streamlit.testing.v1 import AppTest
 
-from dashboard.uploads import publish_view
 from lcity_data import cli, editors
 from lcity_data.store import open_store
 from lcity_data.validation import COLUMNS
@@ -39,14 +39,6 @@ def publish_value(url: str, value: float, *, by: str = PUBLISHER, note: str = ""
                                 file="haishu_2024.xlsx", sheet="2024年", row=5)
     files = [{"name": "haishu_2024.xlsx", "sha256": "0" * 64, "size": 1234, "sheet": "2024年"}]
     return store.publish(table, by=by, note=note, files=files, report={"accepted": 1, "rejected": []}).release
-
-
-@pytest.fixture(autouse=True)
-def fresh_lockout():
-    """The sign-in lockout is process-wide (as on a server): each test starts with none."""
-    publish_view.lockout.clear()
-    yield
-    publish_view.lockout.clear()
 
 
 @pytest.fixture
@@ -206,7 +198,7 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
 
 def test_without_editors_the_import_page_says_how_to_turn_publishing_on(app_store):
     at = import_page()
-    assert any("Publishing is off" in i.value and "editor add" in i.value for i in at.info)
+    assert any("Publishing is off" in i.value and "user add NAME --role reviewer" in i.value for i in at.info)
     assert not [ti for ti in at.text_input if ti.key == "editor_password"]
 
 
@@ -214,7 +206,7 @@ def test_editor_signs_in_sees_the_dry_run_diff_and_publishes(app_store):
     at = import_page({"editors": {"Chen": editors.hash_password("right pass", **FAST)}})
     assert not [b for b in at.button if b.key == "publish_confirm"]
     sign_in(at, "Chen", "right pass")
-    assert any("Signed in as editor Chen" in c.value for c in at.caption)
+    assert any("Signed in as Chen (reviewer)" in c.value for c in at.caption)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Changed"] == "1"
     assert metrics["Added"] == "0"
@@ -230,25 +222,6 @@ def test_editor_signs_in_sees_the_dry_run_diff_and_publishes(app_store):
     assert info.files[0]["name"] == "haishu.csv"
     assert info.report["accepted"] == 1
     assert release_line(at).startswith("Data release 2 · ")
-
-
-def test_five_wrong_passwords_lock_the_name_and_the_session(app_store):
-    accounts = {"editors": {"Chen": editors.hash_password("right pass", **FAST)}}
-    at = import_page(accounts)
-    for _ in range(4):
-        sign_in(at, "Chen", "wrong")
-        assert any("Wrong name or password" in e.value for e in at.error)
-    sign_in(at, "Chen", "wrong")
-    assert any("locked" in e.value for e in at.error)
-    at.run()  # this session: no form any more, just the lock message
-    assert any("locked" in e.value for e in at.error)
-    assert not [ti for ti in at.text_input if ti.key == "editor_password"]
-
-    other = import_page(accounts)  # a new session: the name stays locked, even with the right password
-    sign_in(other, "Chen", "right pass")
-    assert any("locked" in e.value for e in other.error)
-    assert not [b for b in other.button if b.key == "publish_confirm"]
-    assert open_store(app_store).latest_release().release == 1
 
 
 def test_the_editor_sees_the_same_diff_as_the_cli_dry_run(app_store, capsys):

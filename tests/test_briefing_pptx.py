@@ -4,11 +4,15 @@ notes with the sentences and graded sources, the issuing unit and date in every 
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
 from decimal import Decimal
+from itertools import combinations
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -188,10 +192,71 @@ def test_cli_year_without_data_is_one_line_and_exit_2(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_libreoffice_converts_the_pptx(tmp_path, table):
+def _word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
+    """Per page of `pdf`: its size and every word's box, as poppler's `pdftotext -bbox` reads them."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True,
+                         timeout=120).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', page[3])]
+        pages.append((float(page[1]), float(page[2]), words))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def rendered(table, tmp_path_factory) -> dict[str, Path]:
+    """The deck in zh and en as LibreOffice draws it (PDF), the way WPS or PowerPoint would open it."""
     assert shutil.which("soffice"), "LibreOffice is missing: `bash scripts/setup.sh test` installs it"
-    deck = tmp_path / "deck.pptx"
-    deck.write_bytes(briefing_pptx.build_briefing_pptx(table, YEAR, load_registry().adcodes, "zh", today=TODAY))
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
-                   check=True, capture_output=True, timeout=300)
-    assert (tmp_path / "deck.pdf").stat().st_size > 10_000
+    assert shutil.which("pdftotext"), "poppler-utils is missing: `bash scripts/setup.sh test` installs it"
+    out = tmp_path_factory.mktemp("rendered")
+    pdfs = {}
+    for lang in ("zh", "en"):
+        deck = out / f"deck-{lang}.pptx"
+        deck.write_bytes(briefing_pptx.build_briefing_pptx(table, YEAR, load_registry().adcodes, lang, today=TODAY))
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(deck)],
+                       check=True, capture_output=True, timeout=300)
+        pdfs[lang] = out / f"deck-{lang}.pdf"
+        assert pdfs[lang].stat().st_size > 10_000
+    return pdfs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_libreoffice_draws_no_text_over_text_and_nothing_off_the_slide(rendered, lang):
+    """Every word LibreOffice draws lies on the slide and clear of every other word (a 1 pt touch of
+    neighbouring glyph boxes is allowed): no sentence over the footer, notes over sources, 3.83 over 3.84."""
+    pages = _word_boxes(rendered[lang])
+    assert len(pages) == len(slides.SLIDE_KEYS)
+    clashes, outside = [], []
+    for number, (width, height, words) in enumerate(pages, start=1):
+        assert len(words) > 10
+        outside += [(number, w) for w in words if w[0] < 0 or w[1] < 0 or w[2] > width or w[3] > height]
+        for a, b in combinations(words, 2):
+            if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 2:
+                clashes.append((number, a[4], b[4]))
+    assert not outside, outside
+    assert not clashes, clashes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rendered_slides_name_every_district_and_mark_illustrative_data(rendered, lang):
+    """Bar charts label every district (not every other one); slides 2–5 carry the illustrative mark;
+    the crossed-the-line slide draws its 4 and 10 lines; no text under 12 pt."""
+    pages = _word_boxes(rendered[lang])
+    mark = "示例数据" if lang == "zh" else "Illustrative"
+    for number, (_, _, words) in enumerate(pages, start=1):
+        text = " ".join(w[4] for w in words)
+        if 2 <= number <= 5:
+            assert mark in text, number
+        if number in (2, 3, 5):  # bar charts: every district named on its axis
+            for adcode in load_registry().adcodes:
+                name = load_registry().name(adcode, lang)
+                assert name.split()[0] in text, (number, name)
+        # 12 pt type makes a word box about 15.6 pt tall (ascent + descent); rotated words lie on their side
+        level = [w for w in words if w[2] - w[0] >= w[3] - w[1] and len(w[4]) > 1]
+        assert min(w[3] - w[1] for w in level) >= 15, number
+    minimum = "最低标准" if lang == "zh" else "Minimum 4"
+    target = "目标" if lang == "zh" else "Target 10"
+    crossed = " ".join(w[4] for w in pages[2][2])
+    assert minimum in crossed
+    assert target in crossed

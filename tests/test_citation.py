@@ -2,6 +2,7 @@
 C-grade figures flagged, never a file path."""
 
 import re
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -9,7 +10,16 @@ import pytest
 from dashboard.charts import tables
 from dashboard.map import maps
 from lcity_data.catalog import load_catalog
-from lcity_data.citation import cite, format_source, format_sources, is_unverified, lookup, status_suffix
+from lcity_data.citation import (
+    cite,
+    format_source,
+    format_sources,
+    is_unverified,
+    lookup,
+    short_cite,
+    short_sources,
+    status_suffix,
+)
 from lcity_data.loading import load_shipped
 
 PATH = re.compile(r"\.py\b|\.toml\b|lcity_data/|catalog/")
@@ -26,7 +36,9 @@ def test_every_catalog_source_is_cited_with_its_grade_and_no_path(lang):
         if src.retrieved_from:
             # the original document comes first, the copy after "retrieved from"
             marker = "转引自" if lang == "zh" else "retrieved from"
-            assert text.index(src.title) < text.index(marker) < text.index(src.retrieved_from)
+            copy = unquote(src.retrieved_from)  # addresses are shown decoded, never as %E4%BD%99…
+            assert text.index(src.title) < text.index(marker) < text.index(copy)
+            assert "%E" not in text
 
 
 def test_original_document_issuer_title_and_date_come_first():
@@ -124,3 +136,23 @@ def test_about_page_lists_every_source_with_both_grades_and_no_path():
     assert len(table) == len(load_catalog().sources)
     assert set(table["权威等级"]) <= {"A", "B", "C", "-"}
     assert not table.astype(str).apply(lambda c: c.str.contains(PATH)).any().any()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_short_cite_names_the_original_document_whole_and_no_copy(lang):
+    """What a handout cites: grade, issuer, title and date of the original document; no address, no
+    content-farm copy, never cut short with '…'."""
+    for src in load_catalog().sources.values():
+        text = short_cite(src.id, lang)
+        assert "…" not in text
+        assert "http" not in text
+        assert "%" not in text
+        for copy in (src.retrieved_from, src.url):
+            if copy:
+                assert copy.split("/")[2] not in text
+        if src.date:
+            assert src.date in text
+    want = "〔A级〕宁波市统计局《宁波市第七次全国人口普查主要数据公报》表1，2021-05-17"
+    assert short_cite("census7_ningbo", "zh") == want
+    assert short_sources(["census7_ningbo ÷ illustrative", "census7_ningbo"], lang) == [
+        short_cite("census7_ningbo", lang), short_cite("illustrative", lang)]

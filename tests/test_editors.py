@@ -1,9 +1,9 @@
-"""Editor accounts: scrypt hashes, constant-time checks, lockout by name and by session, the CLI line."""
+"""Password hashes: scrypt with its parameters in the line, constant-time checks, and the secrets.toml line.
+(Signing in and its throttle: test_accounts.py.)"""
 
 from __future__ import annotations
 
 import hmac
-import threading
 import tomllib
 
 import pytest
@@ -11,14 +11,6 @@ import pytest
 from lcity_data import cli, editors
 
 FAST = {"n": 2**4, "r": 8, "p": 1}  # the same code path as the default, a thousandth of the work
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -59,92 +51,6 @@ def test_comparison_is_constant_time(monkeypatch, accounts):
     assert editors.verify_password("correct horse", accounts["alice"])
     assert not editors.verify_password("wrong", accounts["alice"])
     assert calls == [(32, 32), (32, 32)]
-
-
-def test_unknown_name_does_the_same_scrypt_work(monkeypatch, accounts):
-    """An unknown name runs scrypt with the accounts' parameters, so timing does not tell names apart."""
-    seen = []
-    real = editors._scrypt
-
-    def spy(password, salt, n, r, p):
-        seen.append((n, r, p))
-        return real(password, salt, n, r, p)
-
-    monkeypatch.setattr(editors, "_scrypt", spy)
-    lockout = editors.Lockout(clock=Clock())
-    editors.sign_in("alice", "nope", accounts, "s1", lockout)
-    editors.sign_in("mallory", "nope", accounts, "s2", lockout)
-    assert seen[0] == (16, 8, 1)
-    assert seen[-1] == (16, 8, 1)
-
-
-def test_sign_in_ok_wrong_and_unknown(accounts):
-    lockout = editors.Lockout(clock=Clock())
-    assert editors.sign_in("alice", "correct horse", accounts, "s", lockout).ok
-    assert editors.sign_in(" alice ", "correct horse", accounts, "s", lockout).name == "alice"
-    wrong = editors.sign_in("alice", "Correct horse", accounts, "s", lockout)
-    assert not wrong.ok
-    assert not wrong.locked
-    assert not editors.sign_in("bob", "correct horse", accounts, "s", lockout).ok
-    assert not editors.sign_in("", "", accounts, "s", lockout).ok
-
-
-def test_five_failures_lock_the_name_for_every_session_for_15_minutes(accounts):
-    clock = Clock()
-    lockout = editors.Lockout(clock=clock)
-    for i in range(4):
-        assert not editors.sign_in("alice", "guess", accounts, f"attacker-{i}", lockout).locked
-    fifth = editors.sign_in("alice", "guess", accounts, "attacker-4", lockout)
-    assert fifth.locked
-    assert fifth.locked_seconds == pytest.approx(900)
-    # the right password from a fresh session is refused too, while the name is locked
-    clock.now += 899
-    still = editors.sign_in("alice", "correct horse", accounts, "the-real-alice", lockout)
-    assert not still.ok
-    assert still.locked_seconds == pytest.approx(1)
-    clock.now += 1
-    assert editors.sign_in("alice", "correct horse", accounts, "the-real-alice", lockout).ok
-
-
-def test_five_failures_lock_the_session_whatever_the_name(accounts):
-    clock = Clock()
-    lockout = editors.Lockout(clock=clock)
-    for name in ("a", "b", "c", "d", "e"):
-        editors.sign_in(name, "guess", accounts, "sess", lockout)
-    assert lockout.locked_for("alice", "sess") == pytest.approx(900)
-    refused = editors.sign_in("alice", "correct horse", accounts, "sess", lockout)
-    assert not refused.ok
-    assert refused.locked
-    assert editors.sign_in("alice", "correct horse", accounts, "other", lockout).ok  # name itself not locked
-    clock.now += 900
-    assert editors.sign_in("alice", "correct horse", accounts, "sess", lockout).ok
-
-
-def test_a_locked_attempt_does_no_password_work(monkeypatch, accounts):
-    lockout = editors.Lockout(clock=Clock())
-    for _ in range(5):
-        editors.sign_in("alice", "guess", accounts, "s", lockout)
-    monkeypatch.setattr(editors, "_scrypt", lambda *a: pytest.fail("scrypt ran for a locked name"))
-    assert editors.sign_in("alice", "correct horse", accounts, "s", lockout).locked
-
-
-def test_success_resets_the_count(accounts):
-    lockout = editors.Lockout(clock=Clock())
-    for _ in range(4):
-        editors.sign_in("alice", "guess", accounts, "s", lockout)
-    assert editors.sign_in("alice", "correct horse", accounts, "s", lockout).ok
-    for _ in range(4):
-        assert not editors.sign_in("alice", "guess", accounts, "s", lockout).locked
-
-
-def test_lockout_is_thread_safe(accounts):
-    lockout = editors.Lockout(max_failures=50, clock=Clock())
-    threads = [threading.Thread(target=lambda: [lockout.failed("alice", "s") for _ in range(10)]) for _ in range(5)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert lockout.locked_for("alice", "s") == pytest.approx(900)
 
 
 def test_read_accounts_keeps_only_hash_strings():

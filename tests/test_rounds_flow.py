@@ -1,6 +1,7 @@
 """A collection round end to end, on SQLite and on the real PostgreSQL: open, template, fill, submit,
 return with a comment, resubmit, approve, publish, and the figures on the funding check; the round's
-rules (own cells only, no own approval, one reviewer wins) and the issue's "Done when" scenario."""
+rules (own cells only, no own approval, one reviewer wins) and the issue's "Done when" scenario, with
+10 district reporters and a reviewer as store accounts whose permissions are checked before each write."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import threading
 import pytest
 from rounds_fixtures import fill
 
+from lcity_data import accounts
+from lcity_data.accounts import Account
 from lcity_data.collection.errors import Refused, ReviewConflict, SubmissionRejected
 from lcity_data.collection.publish import publish_round
 from lcity_data.collection.review import review
@@ -18,6 +21,7 @@ from lcity_data.collection.submissions import history_of, submission_file, submi
 from lcity_data.collection.template import build_template
 from lcity_data.funding import funding_check
 from lcity_data.loading import load_release
+from lcity_data.registry import load_registry
 from lcity_data.store import open_store
 
 HAISHU, JIANGBEI, BEILUN = "330203", "330205", "330206"
@@ -141,30 +145,83 @@ def test_a_reviewer_who_saw_an_older_version_is_told(store):
         review(store, rnd.id, HAISHU, approve=True, by="B", expected_submission=old.id)
 
 
-def test_done_when_three_districts_one_typo_one_wrong_district(store, store_url):
+@pytest.fixture
+def people(store_url, monkeypatch):
+    """The issue's new users, made through lcity_data.accounts: a reporter for each of the 10 districts
+    (named by district code) and one reviewer; each signs in with a password."""
+    monkeypatch.setattr(accounts, "HASH_COST", {"n": 2**4, "r": 8, "p": 1})
+    for adcode in load_registry().adcodes:
+        accounts.add_user(f"填报员{adcode}", "pw", "reporter", adcode, by="admin", url=store_url)
+    accounts.add_user("审核员", "pw", "reviewer", by="admin", url=store_url)
+
+    def sign_in(name: str) -> Account:
+        return accounts.authenticate(name, "pw", "test-client", url=store_url, legacy={})
+    return sign_in
+
+
+def _may(account: Account, action: str, store_url: str, unit: str | None = None) -> str:
+    """What the page and a server do right before a write: the account as the store has it now, checked."""
+    fresh = accounts.current(account, url=store_url, legacy={})
+    assert fresh is not None
+    accounts.require(fresh, action, unit)
+    return fresh.name
+
+
+def test_done_when_three_districts_one_typo_one_wrong_district(store, store_url, people):
+    assert len(accounts.list_users(store_url)) == 11
+    haishu, jiangbei, beilun, reviewer = (people(f"填报员{HAISHU}"), people(f"填报员{JIANGBEI}"),
+                                          people(f"填报员{BEILUN}"), people("审核员"))
+    with pytest.raises(accounts.PermissionDenied):  # only an admin opens a round
+        _may(reviewer, "open_round", store_url)
     rnd = open_round(store, year=2025, by="office")
-    submit(store, rnd.id, HAISHU, _return(store, rnd, HAISHU, 626.3, 62.63), by="海曙", filename="h.xlsx")
-    typo = submit(store, rnd.id, JIANGBEI, _return(store, rnd, JIANGBEI, 3120.0, 39.4), by="江北", filename="j.xlsx")
+    before = load_release(url=store_url)[0]
+    submit(store, rnd.id, HAISHU, _return(store, rnd, HAISHU, 626.3, 62.63), filename="h.xlsx",
+           by=_may(haishu, "submit", store_url, HAISHU))
+    typo = submit(store, rnd.id, JIANGBEI, _return(store, rnd, JIANGBEI, 3120.0, 39.4), filename="j.xlsx",
+                  by=_may(jiangbei, "submit", store_url, JIANGBEI))
     assert any("社区教育经费" in w["column"] for w in typo.warnings)  # ten times last year: flagged
-    with pytest.raises(SubmissionRejected):
+    with pytest.raises(accounts.PermissionDenied, match="own unit"):  # 北仑's reporter, for 江北: refused
+        _may(beilun, "submit", store_url, JIANGBEI)
+    with pytest.raises(SubmissionRejected):  # and 北仑's figures sent as 江北's, by whoever: refused too
         submit(store, rnd.id, JIANGBEI, _return(store, rnd, BEILUN, 500.0, 40.0), by="北仑?", filename="b.xlsx")
-    submit(store, rnd.id, BEILUN, _return(store, rnd, BEILUN, 430.0, 43.0), by="北仑", filename="b.xlsx")
-    review(store, rnd.id, JIANGBEI, approve=False, by="reviewer", comment="经费疑似多输一位")
-    review(store, rnd.id, HAISHU, approve=True, by="reviewer")
-    review(store, rnd.id, BEILUN, approve=True, by="reviewer")
-    release = publish_round(store, rnd.id, by="reviewer").release
+    submit(store, rnd.id, BEILUN, _return(store, rnd, BEILUN, 430.0, 43.0), filename="b.xlsx",
+           by=_may(beilun, "submit", store_url, BEILUN))
+    for action in ("review", "publish"):  # a reporter neither reviews nor publishes
+        with pytest.raises(accounts.PermissionDenied):
+            _may(haishu, action, store_url)
+    with pytest.raises(accounts.PermissionDenied):  # a reviewer does not submit
+        _may(reviewer, "submit", store_url, HAISHU)
+    assert load_release(url=store_url)[0].equals(before)  # nothing a reporter did shows yet
+    review(store, rnd.id, JIANGBEI, approve=False, by=_may(reviewer, "review", store_url), comment="经费疑似多输一位")
+    review(store, rnd.id, HAISHU, approve=True, by=_may(reviewer, "review", store_url))
+    review(store, rnd.id, BEILUN, approve=True, by=_may(reviewer, "review", store_url))
+    release = publish_round(store, rnd.id, by=_may(reviewer, "publish", store_url)).release
     table, info = load_release(url=store_url)
     assert info.release == release
+    assert store.release(release).published_by == "审核员"
     year = table[(table["year"] == 2025) & (table["indicator"] == "funding_community_edu")].set_index("adcode")
     assert set(year.index) >= {HAISHU, BEILUN}
     assert JIANGBEI not in year.index or year.loc[JIANGBEI, "status"] != "reported"
     assert (year.loc[[HAISHU, BEILUN], "status"] == "reported").all()
+    assert f"填报员{HAISHU}" in year.loc[HAISHU, "note"]
+    assert "审核员" in year.loc[HAISHU, "note"]
+    check = funding_check(table, 2025).set_index("adcode")
+    assert float(check.loc[HAISHU, "per_capita"]) == pytest.approx(10.0)
+    assert float(check.loc[BEILUN, "per_capita"]) == pytest.approx(10.0)
+    assert (check.loc[[HAISHU, BEILUN], ["numerator_status", "denominator_status"]] == "reported").all().all()
     board = {u.unit: u for u in status_board(store, rnd.id)[1]}
     assert board[JIANGBEI].status == "returned"
     assert board[JIANGBEI].comment == "经费疑似多输一位"
+    assert board[HAISHU].submitted_by == f"填报员{HAISHU}"
     missing = [u.unit for u in board.values() if u.status == "not_submitted"]
     assert len(missing) == len(rnd.units) - 3
+    assert set(load_registry().adcodes) - {HAISHU, JIANGBEI, BEILUN} <= set(missing)
     assert reported_count(store)[1:] == (3, len(rnd.units))
+    accounts.disable_user(f"填报员{HAISHU}", by="admin", url=store_url)  # a disabled account: no sign-in, no act
+    with pytest.raises(accounts.SignInRefused, match="disabled"):
+        people(f"填报员{HAISHU}")
+    with pytest.raises(accounts.PermissionDenied, match="disabled"):
+        _may(haishu, "submit", store_url, HAISHU)
 
 
 def test_a_department_reports_its_indicator_for_every_district(store):

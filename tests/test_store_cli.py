@@ -163,11 +163,12 @@ def test_store_errors_exit_3_with_one_line(tmp_path: Path, capsys: pytest.Captur
         assert "damaged" in err
 
 
-def test_db_upgrade_creates_and_seeds_a_new_store(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["db", "upgrade", "--db", store_url], capsys)
+def test_db_upgrade_creates_and_seeds_a_new_store(empty_store_url: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["db", "upgrade", "--db", empty_store_url], capsys)
     assert code == 0
     assert migrate.head_revision() in out
-    assert [i.release for i in open_store(store_url).releases()] == [1]
+    assert [i.release for i in open_store(empty_store_url).releases()] == [1]
 
 
 def test_publish_text_output_names_the_release_and_each_change(store_url: str, returns: dict[str, Path],

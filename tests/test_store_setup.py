@@ -94,7 +94,8 @@ def _insert_at_first_schema(url: str) -> None:
         conn.execute(sa.text("INSERT INTO release_members (release_id, value_id) VALUES (1, 1), (2, 2)"))
 
 
-def test_upgrade_from_the_first_schema_keeps_every_release(store_url: str) -> None:
+def test_upgrade_from_the_first_schema_keeps_every_release(empty_store_url: str) -> None:
+    store_url = empty_store_url
     _insert_at_first_schema(store_url)
     with pytest.raises(StoreError, match="db upgrade"):
         open_store(store_url)

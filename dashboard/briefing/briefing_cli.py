@@ -2,8 +2,9 @@
 
 Why: an office preparing Learning Week wants the deck from a script or a scheduled job, in the same
 two forms the Briefing page offers (PowerPoint with native charts, or the offline HTML slide show).
-lcity_data.cli registers this subcommand; the exporters live with the slides in dashboard/, so they
-are imported only when the subcommand runs.
+The subcommand registers itself (entry point `briefing` of the `lcity_data.commands` group in
+pyproject.toml): lcity_data never imports dashboard. The exporters live with the slides in dashboard/, so
+they are imported only when the subcommand runs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+
+from lcity_data.terminal import terminal_safe
 
 FORMATS = ("pptx", "html")
 
@@ -61,14 +64,14 @@ def run(args: argparse.Namespace) -> int:
     from dashboard.briefing import briefing_export, briefing_pptx, slides
     from dashboard.charts.export_footer import store_release_text
     from lcity_data.briefing import TREND_INDICATOR
-    from lcity_data.cli import EXIT_OK, CliError, _load
+    from lcity_data.cli import EXIT_OK, CliError, load_data
     from lcity_data.loading import load_release
     from lcity_data.registry import load_registry
     from lcity_data.validation import COLUMNS
 
     release = None
     if args.data:
-        df = _load(args)
+        df = load_data(args)
     else:  # the published release, named in every footer
         table, info = load_release(args.release, url=args.db)
         df = table[COLUMNS]
@@ -87,5 +90,5 @@ def run(args: argparse.Namespace) -> int:
         data = briefing_export.build_briefing_html(df, year, adcodes, args.lang, release=release).encode("utf-8")
     out = Path(args.output)
     _write(out, data)
-    print(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})")
+    print(terminal_safe(f"已写入 / wrote {out} ({len(slides.SLIDE_KEYS)} 页 / slides, {args.format}, {year})"))
     return EXIT_OK

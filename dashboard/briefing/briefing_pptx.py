@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches
 
-from dashboard.briefing import slides
+from dashboard.briefing import pptx_draw as draw
+from dashboard.briefing import slides, text_fit
+from dashboard.briefing.pptx_draw import ChartSpec, RefLine, Series
 from dashboard.charts import figures, index_view, tables
 from dashboard.charts.export_footer import footer_text, issuer
 from dashboard.formatting import indicator_label, map_label, unit_label
@@ -39,43 +35,18 @@ from dashboard.map.map_image import render_map
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import load_catalog
-from lcity_data.citation import format_sources, grade_note
+from lcity_data.citation import format_sources, grade_note, short_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
+from lcity_data.provenance import any_illustrative
 from lcity_data.registry import load_registry
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
-CHART_TOP, CHART_H = Inches(1.55), Inches(4.3)
-TEXT = RGBColor(0x1A, 0x1A, 0x1A)
-GREY = RGBColor(0x55, 0x55, 0x55)
-FONT_EA = "Microsoft YaHei"  # East Asian typeface; WPS and PowerPoint substitute their own if missing
+FOOTER_TOP = Inches(7.05)
+ILLUSTRATIVE = RGBColor(0x8A, 0x4A, 0x00)
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-
-@dataclass(frozen=True)
-class Series:
-    """One chart series: its name, values (None = no data) and colours (one per point for bars)."""
-
-    name: str
-    values: tuple[float | None, ...]
-    color: str
-    point_colors: tuple[str, ...] = ()
-    dashed: bool = False
-    width: float = 2.25  # pt, lines only
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A native chart: kind (bar = horizontal, column, line), categories, series, number format."""
-
-    kind: str
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    number_format: str
-    axis_title: str
-    legend: bool = True
 
 
 def _rounded(value: object, decimals: int) -> float | None:
@@ -99,7 +70,7 @@ def status_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str)
         (Series(t(f"ratio.{std.output_names['ratio']}", lang),
                 tuple(_rounded(v, std.precision) for v in check["per_capita"]), "#0072B2",
                 point_colors=tuple(styles[s]["color"] for s in check["status"])),),
-        "0." + "0" * std.precision, indicator_label(briefing.TREND_INDICATOR, lang), legend=False)
+        "0." + "0" * std.precision, unit_label(std.unit, lang), legend=False)  # a narrow chart: the unit only
 
 
 def crossed_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> ChartSpec:
@@ -111,14 +82,21 @@ def crossed_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str
     before = funding_check(df, year - 1, std.id).set_index("adcode")
     shown = [a for a in adcodes if now.loc[a, "per_capita"] is not None and before.loc[a, "per_capita"] is not None]
     shown.sort(key=lambda a: now.loc[a, "per_capita"])
+    unit = unit_label(std.unit, lang)
+    styles = cat.status_styles
+    lines = [RefLine(float(std.minimum), t("trends.minimum_line", lang, value=f"{std.minimum}", unit=unit),
+                     styles["below_minimum"]["color"])]
+    if std.target is not None:
+        lines.append(RefLine(float(std.target), t("trends.target_line", lang, value=f"{std.target}", unit=unit),
+                             styles["meets_target"]["color"]))
     return ChartSpec(
         "bar", tuple(now.loc[a, f"district_{lang}"] for a in shown),
         (Series(str(year - 1), tuple(_rounded(before.loc[a, "per_capita"], std.precision) for a in shown),
-                slides.BEFORE_COLOR),
+                slides.BEFORE_COLOR, labels=False),
          Series(str(year), tuple(_rounded(now.loc[a, "per_capita"], std.precision) for a in shown),
                 slides.CROSSED_COLOR,
                 point_colors=tuple(cat.status_styles[now.loc[a, "status"]]["color"] for a in shown))),
-        "0." + "0" * std.precision, indicator_label(briefing.TREND_INDICATOR, lang))
+        "0." + "0" * std.precision, indicator_label(briefing.TREND_INDICATOR, lang), ref_lines=tuple(lines))
 
 
 def trend_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> ChartSpec:
@@ -147,7 +125,7 @@ def trend_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) 
         series.append(Series(t(key, lang, value=f"{value}", unit=unit), tuple(float(value) for _ in years), color,
                              dashed=True))
     return ChartSpec("line", tuple(str(y) for y in years), tuple(series), "0." + "0" * ind.precision,
-                     indicator_label(ind.id, lang))
+                     unit_label(ind.unit, lang))  # the kicker names the indicator; one line of title, not two
 
 
 def ranking_chart(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> ChartSpec:
@@ -174,8 +152,8 @@ def provenance_chart(rows: pd.DataFrame, lang: str) -> ChartSpec:
                      "0", t("present.values", lang), legend=False)
 
 
-def slide_source_values(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> dict[str, list[object]]:
-    """The `source` values behind each slide (the standard's first), keyed by slide key."""
+def slide_rows(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The table rows behind each slide, keyed by slide key."""
     std = load_catalog().standard()
     in_view = df[df["adcode"].isin(adcodes)]
     funding = in_view["indicator"].isin([std.numerator, std.denominator])
@@ -183,14 +161,16 @@ def slide_source_values(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> 
     trend = (in_view["indicator"] == briefing.TREND_INDICATOR) & in_view["year"].between(start, year)
     index = in_view["indicator"].isin(list(default_config().indicators)) & (in_view["year"] == year)
     used = slides.used_rows(df, year, list(adcodes))
+    return {"title": used, "status_map": in_view[funding & (in_view["year"] == year)],
+            "crossed": in_view[funding & in_view["year"].between(year - 1, year)], "trends": in_view[trend],
+            "ranking": in_view[index], "notes": used}
 
-    def cited(mask: pd.Series | None, with_standard: bool = True) -> list[object]:
-        rows = used if mask is None else in_view[mask]
-        return [*([std.source] if with_standard else []), *rows["source"].dropna()]
 
-    return {"title": cited(None), "status_map": cited(funding & (in_view["year"] == year)),
-            "crossed": cited(funding & in_view["year"].between(year - 1, year)), "trends": cited(trend),
-            "ranking": cited(index, with_standard=False), "notes": cited(None)}
+def slide_source_values(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> dict[str, list[object]]:
+    """The `source` values behind each slide (the standard's first, but for the index), keyed by slide key."""
+    std = load_catalog().standard()
+    return {k: [*([std.source] if k != "ranking" else []), *rows["source"].dropna()]
+            for k, rows in slide_rows(df, year, adcodes).items()}
 
 
 def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str) -> dict[str, tuple[str, ...]]:
@@ -198,104 +178,61 @@ def slide_sources(df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str
     return {k: tuple(format_sources(v, lang)) for k, v in slide_source_values(df, year, adcodes).items()}
 
 
+def illustrative_slides(df: pd.DataFrame, year: int, adcodes: Sequence[str]) -> set[str]:
+    """The slides drawing any illustrative value: each carries the mark itself, so a slide copied into
+    another deck keeps the caveat."""
+    return {k for k, rows in slide_rows(df, year, adcodes).items() if any_illustrative(rows["status"])}
+
+
 # ------------------------------------------------------------------------------------------ drawing
 
-def _rgb(color: str) -> RGBColor:
-    """'#RRGGBB' or plotly's 'rgb(r, g, b)'."""
-    if color.startswith("rgb"):
-        r, g, b = (int(float(c)) for c in color[color.index("(") + 1:color.index(")")].split(",")[:3])
-        return RGBColor(r, g, b)
-    return RGBColor.from_string(color.lstrip("#").upper())
+def _short_sources(values: Sequence[object], lang: str, width: int) -> list[str]:
+    """The slide's short citation: the original documents (no addresses), as many as two lines hold at
+    12 pt, then 'and n more (see the speaker notes)'."""
+    cited = short_sources(values, lang)
+    head = t("briefing.sources", lang) + t("present.colon", lang)
+    sep = t("briefing.source_sep", lang)
+    for k in range(len(cited), 0, -1):
+        rest = len(cited) - k
+        line = head + sep.join(cited[:k]) + (t("briefing.more_in_notes", lang, n=rest) if rest else "")
+        if draw.text_height([line], width, 12) <= draw.text_height(["x", "x"], width, 12):
+            return [line]
+    return [head + t("briefing.more_in_notes", lang, n=len(cited))]
 
 
-def _ea_font(run_props: etree._Element) -> None:
-    """Name an East Asian typeface, so CJK text is not drawn in a Latin fallback font."""
-    ea = run_props.find(qn("a:ea"))
-    if ea is None:
-        ea = etree.SubElement(run_props, qn("a:ea"))
-    ea.set("typeface", FONT_EA)
+def _header(slide, deck_slide: slides.Slide, lang: str, illustrative: bool) -> int:
+    """Kicker (with the illustrative mark at its right) and headline; returns the bottom (EMU)."""
+    inner = SLIDE_W - 2 * MARGIN
+    mark_w = 0
+    if illustrative:
+        mark = t("briefing.illustrative_mark", lang)
+        mark_w = int(text_fit.width_pt(mark, 14, True) * draw.PT) + 2 * draw.INSET + Inches(0.05)
+        draw.text(slide, SLIDE_W - MARGIN - mark_w, Inches(0.28), mark_w, Inches(0.36), [mark], 14, lang, bold=True,
+                  color=ILLUSTRATIVE, align=PP_ALIGN.RIGHT)
+    draw.fitted(slide, MARGIN, Inches(0.28), inner - mark_w - Inches(0.2), Inches(0.36), [deck_slide.kicker], 14,
+                lang, color=draw.GREY)
+    used = draw.fitted(slide, MARGIN, Inches(0.66), inner, Inches(0.95), [deck_slide.headline], 28, lang, bold=True)
+    return Inches(0.66) + used + Inches(0.1)
 
 
-def _text(slide, left: int, top: int, width: int, height: int, lines: Sequence[str], size: float, *,
-          bold: bool = False, color: RGBColor = TEXT, align: PP_ALIGN = PP_ALIGN.LEFT,
-          anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, columns: int = 1):
-    """A word-wrapped text box, one paragraph per line."""
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.vertical_anchor = anchor
-    frame.margin_left = frame.margin_right = Inches(0.05)
-    if columns > 1:
-        frame._txBody.bodyPr.set("numCol", str(columns))
-        frame._txBody.bodyPr.set("spcCol", str(Inches(0.3)))
-    for i, line in enumerate(lines):
-        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        para.alignment = align
-        run = para.add_run()
-        run.text = line
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = color
-        _ea_font(run._r.get_or_add_rPr())
-    return box
-
-
-def _chart(slide, spec: ChartSpec, left: int, top: int, width: int, height: int):
-    """A native chart from `spec`: data labels on bars, thin lines with markers, legend below."""
-    data = CategoryChartData(number_format=spec.number_format)
-    data.categories = list(spec.categories)
-    for s in spec.series:
-        data.add_series(s.name, list(s.values))
-    kind = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-            "line": XL_CHART_TYPE.LINE_MARKERS}[spec.kind]
-    chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
-    chart.font.size = Pt(14)
-    chart.font.color.rgb = TEXT
-    chart.has_legend = spec.legend
-    if spec.legend:
-        chart.legend.position = XL_LEGEND_POSITION.RIGHT if spec.kind == "line" else XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-    value_axis = chart.value_axis
-    value_axis.has_major_gridlines = True
-    value_axis.major_gridlines.format.line.color.rgb = _rgb("#E5E5E5")
-    value_axis.tick_labels.number_format = spec.number_format
-    value_axis.tick_labels.number_format_is_linked = False
-    value_axis.has_title = True
-    value_axis.axis_title.text_frame.text = spec.axis_title
-    value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
-    plot = chart.plots[0]
-    if spec.kind != "line":
-        plot.gap_width = 60
-        plot.has_data_labels = True
-        plot.data_labels.number_format = spec.number_format
-        plot.data_labels.number_format_is_linked = False
-        plot.data_labels.font.size = Pt(12)
-    for s, series in zip(spec.series, plot.series, strict=True):
-        if spec.kind == "line":
-            series.smooth = False
-            series.format.line.color.rgb = _rgb(s.color)
-            series.format.line.width = Pt(s.width)
-            if s.dashed:
-                series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-                series.marker.style = XL_MARKER_STYLE.NONE
-            else:
-                series.marker.style = XL_MARKER_STYLE.CIRCLE
-                series.marker.size = 6
-                series.marker.format.fill.solid()
-                series.marker.format.fill.fore_color.rgb = _rgb(s.color)
-                series.marker.format.line.color.rgb = _rgb(s.color)
-            continue
-        series.format.fill.solid()
-        series.format.fill.fore_color.rgb = _rgb(s.color)
-        for i, color in enumerate(s.point_colors):
-            point = series.points[i]
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(color)
-    return chart
+def _bottom(slide, sentence: str, source_lines: Sequence[str], lang: str) -> int:
+    """The key sentence and the short citation above the footer; returns the top they leave free (EMU)."""
+    inner = SLIDE_W - 2 * MARGIN
+    y = FOOTER_TOP - Inches(0.04)
+    if source_lines:
+        h = draw.text_height(source_lines, inner, 12)
+        y -= h
+        draw.text(slide, MARGIN, y, inner, h, source_lines, 12, lang, color=draw.GREY)
+        y -= Inches(0.04)
+    size = draw.fit_text([sentence], inner, Inches(1.1), 18).pt
+    h = draw.text_height([sentence], inner, size)
+    y -= h
+    draw.text(slide, MARGIN, y, inner, h, [sentence], size, lang)
+    return y - Inches(0.1)
 
 
 def _map(slide, df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, geojson: dict,
-         left: int, top: int, height: int) -> int:
+         top: int, height: int) -> int:
     """The status map as a picture, district names and legend as text; returns the right edge used."""
     cat = load_catalog()
     std = cat.standard()
@@ -303,35 +240,69 @@ def _map(slide, df: pd.DataFrame, year: int, adcodes: Sequence[str], lang: str, 
     fill = {a: (cat.status_styles[k]["color"] if k else figures.NO_DATA_COLOR) if sel else figures.NOT_SELECTED_COLOR
             for a, k, sel in zip(frame["adcode"], frame["class_key"], frame["selected"], strict=True)}
     picture = render_map(geojson, fill, figures.NOT_SELECTED_COLOR, width=900)
-    width = Emu(int(height * picture.width / picture.height))
-    slide.shapes.add_picture(io.BytesIO(picture.png), left, top, width, height)
-    # short names (海曙 / Haishu): the four central districts sit within half an inch of each other
     names = {a: map_label(a, lang) for a in frame["adcode"]}
-    label_w, label_h = Inches(1.1), Inches(0.3)
-    for adcode, (fx, fy) in picture.label_at.items():
-        if adcode in names:
-            _text(slide, Emu(int(left + fx * width - label_w / 2)), Emu(int(top + fy * height - label_h / 2)),
-                  label_w, label_h, [names[adcode]], 9, bold=True, align=PP_ALIGN.CENTER,
-                  anchor=MSO_ANCHOR.MIDDLE)
+    left = MARGIN + Inches(0.3)  # room for a name moved off the map's west edge
+    width = int(height * picture.width / picture.height)
+    draw.map_picture(slide, picture, names, left, top, height, (Inches(0.2), top, left + width + Inches(0.1),
+                                                                 top + height), lang)
     counts = frame.loc[frame["selected"], "class_key"].fillna("no_data").value_counts()
     entries = [(c.label, c.color, int(counts.get(c.key, 0))) for c in maps.policy_legend(std.id, lang)]
     entries.append((t("map.no_data", lang), figures.NO_DATA_COLOR, int(counts.get("no_data", 0))))
-    x, y = left + width + Inches(0.2), top + Inches(0.2)
-    _text(slide, x, y, Inches(2.4), Inches(0.35),
-          [t("funding.map_legend", lang, unit=unit_label(std.unit, lang))], 12, bold=True)
-    for i, (label, color, n) in enumerate(entries):
-        row_y = y + Inches(0.45 + 0.42 * i)
-        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, row_y + Inches(0.06), Inches(0.22), Inches(0.22))
+    x, y, legend_w = left + width + Inches(0.2), top + Inches(0.1), Inches(2.6)
+    y += draw.fitted(slide, x, y, legend_w, Inches(0.8), [t("funding.map_legend", lang, unit=unit_label(std.unit,
+                                                                                                        lang))],
+                     13, lang, bold=True) + Inches(0.05)
+    for label, color, n in entries:
+        lines = [t("present.legend_entry", lang, label=label, n=n)]
+        h = draw.text_height(lines, legend_w - Inches(0.3), 12)
+        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, Emu(int(y + Inches(0.05))), Inches(0.22), Inches(0.22))
         swatch.fill.solid()
-        swatch.fill.fore_color.rgb = _rgb(color)
+        swatch.fill.fore_color.rgb = draw.rgb(color)
         swatch.line.fill.background()
-        _text(slide, x + Inches(0.3), row_y, Inches(2.2), Inches(0.36),
-              [t("present.legend_entry", lang, label=label, n=n)], 11)
-    return x + Inches(2.5)
+        draw.text(slide, x + Inches(0.3), y, legend_w - Inches(0.3), h, lines, 12, lang)
+        y += h + Inches(0.04)
+    return x + legend_w + Inches(0.1)
 
 
-def _notes(slide, deck_slide: slides.Slide, sources: Sequence[str], lang: str) -> None:
-    """Speaker notes: headline, key sentence, small print, then every source with the grade legend."""
+def _notes_body(slide, deck_slide: slides.Slide, spec: draw.ChartSpec, lang: str, top: int, bottom: int) -> None:
+    """The data-notes slide: the status counts chart, the notes beside it, the documents cited below
+    (short; the full citations with their copies and addresses are in the speaker notes)."""
+    inner = SLIDE_W - 2 * MARGIN
+    chart_w = Inches(4.3)
+    notes_x = MARGIN + chart_w + Inches(0.3)
+    notes_w = inner - chart_w - Inches(0.3)
+    head = t("briefing.sources", lang) + t("present.colon", lang)
+    cited = [f"{i}. {s}" for i, s in enumerate(deck_slide.sources, start=1)]
+    col_w = (inner - Inches(0.3)) // 2
+    notes = list(deck_slide.notes)
+    notes_h = draw.text_height(notes, notes_w, 12)
+    for size in (14, 13.5, 13, 12.5, 12):
+        notes_h = draw.text_height(notes, notes_w, size)
+        if notes_h <= (bottom - top) * 0.62:
+            break
+    draw.text(slide, notes_x, top, notes_w, notes_h, notes, size, lang, color=draw.GREY)
+    draw.chart(slide, spec, MARGIN, top, chart_w, max(Inches(2.2), min(Inches(3.0), notes_h)), lang)
+    y = top + max(notes_h, Inches(2.2)) + Inches(0.1)
+    room = bottom - y - Inches(0.3)
+    columns: list[list[str]] = [[], []]
+    more = t("briefing.more_in_notes_item", lang, n=0)
+    for i, item in enumerate(cited):  # fill the left column, then the right; what is left goes to the notes
+        col = columns[0] if draw.text_height([*columns[0], item], col_w, 12) <= room and not columns[1] else columns[1]
+        reserve = [more] if i < len(cited) - 1 else []
+        if draw.text_height([*col, item, *reserve], col_w, 12) > room and col is columns[1]:
+            columns[1].append(t("briefing.more_in_notes_item", lang, n=len(cited) - i))
+            break
+        col.append(item)
+    draw.text(slide, MARGIN, y, inner, Inches(0.3), [head], 12, lang, bold=True, color=draw.GREY)
+    for i, column in enumerate(c for c in columns if c):
+        h = draw.text_height(column, col_w, 12)
+        draw.text(slide, MARGIN + i * (col_w + Inches(0.3)), y + Inches(0.3), col_w, h, column, 12, lang,
+                  color=draw.GREY)
+
+
+def _speaker_notes(slide, deck_slide: slides.Slide, sources: Sequence[str], lang: str) -> None:
+    """Speaker notes: headline, key sentence, small print, then every source in full (the original
+    document, and the copy it was read from with its address, decoded) with the grade legend."""
     lines = [deck_slide.headline, deck_slide.sentence, *deck_slide.notes, "",
              t("briefing.sources", lang) + t("present.colon", lang),
              *[f"{i}. {s}" for i, s in enumerate(sources, start=1)], grade_note(lang)]
@@ -345,7 +316,9 @@ def render_pptx(deck: Sequence[slides.Slide], df: pd.DataFrame, year: int, adcod
     geojson = boundaries_geojson(simplified=True) if geojson is None else geojson
     today = today or date.today()
     footer = footer_text(lang, today, release)
-    sources = slide_sources(df, year, shown, lang)
+    values = slide_source_values(df, year, shown)
+    sources = {k: tuple(format_sources(v, lang)) for k, v in values.items()}
+    marked = illustrative_slides(df, year, shown)
     charts = {"status_map": status_chart(df, year, shown, lang), "crossed": crossed_chart(df, year, shown, lang),
               "trends": trend_chart(df, year, shown, lang), "ranking": ranking_chart(df, year, shown, lang),
               "notes": provenance_chart(slides.used_rows(df, year, shown), lang)}
@@ -354,36 +327,34 @@ def render_pptx(deck: Sequence[slides.Slide], df: pd.DataFrame, year: int, adcod
     prs.core_properties.title = f"{t('briefing.title', lang)} {year}"
     prs.core_properties.author = issuer(lang)
     prs.core_properties.language = t("briefing.html_lang", lang)
+    draw.theme_fonts(prs)
     inner = SLIDE_W - 2 * MARGIN
     for number, deck_slide in enumerate(deck, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
         if deck_slide.key == "title":
-            _text(slide, MARGIN, Inches(1.6), inner, Inches(0.5), [deck_slide.kicker], 18, color=GREY)
-            _text(slide, MARGIN, Inches(2.2), inner, Inches(1.4), [deck_slide.headline], 48, bold=True)
-            _text(slide, MARGIN, Inches(3.7), inner, Inches(1.0), [deck_slide.sentence], 28)
-            _text(slide, MARGIN, Inches(4.9), inner, Inches(1.2), list(deck_slide.notes), 16,
-                  color=RGBColor(0x8A, 0x4A, 0x00))
+            y = Inches(1.3)
+            for lines, size, kwargs in (([deck_slide.kicker], 20, {"color": draw.GREY}),
+                                        ([deck_slide.headline], 48, {"bold": True}),
+                                        ([deck_slide.sentence], 30, {}),
+                                        (list(deck_slide.notes), 18, {"color": ILLUSTRATIVE})):
+                y += draw.fitted(slide, MARGIN, y, inner, FOOTER_TOP - Inches(0.2) - y, lines, size, lang,
+                                 **kwargs) + Inches(0.2)
         else:
-            _text(slide, MARGIN, Inches(0.3), inner, Inches(0.4), [deck_slide.kicker], 14, color=GREY)
-            _text(slide, MARGIN, Inches(0.65), inner, Inches(0.9), [deck_slide.headline], 28, bold=True)
+            top = _header(slide, deck_slide, lang, deck_slide.key in marked)
+            short = [] if deck_slide.key == "notes" else _short_sources(values.get(deck_slide.key, ()), lang, inner)
+            bottom = _bottom(slide, deck_slide.sentence, short, lang)
             if deck_slide.key == "status_map":
-                right = _map(slide, df, year, shown, lang, geojson, MARGIN, CHART_TOP, CHART_H)
-                _chart(slide, charts["status_map"], right, CHART_TOP, SLIDE_W - MARGIN - right, CHART_H)
+                right = _map(slide, df, year, shown, lang, geojson, top, bottom - top)
+                draw.chart(slide, charts["status_map"], right, top, SLIDE_W - MARGIN - right, bottom - top, lang)
             elif deck_slide.key == "notes":
-                _chart(slide, charts["notes"], MARGIN, CHART_TOP, Inches(5.2), Inches(3.0))
-                _text(slide, MARGIN + Inches(5.5), CHART_TOP, inner - Inches(5.5), Inches(3.0),
-                      list(deck_slide.notes), 13, color=GREY)
-                _text(slide, MARGIN, CHART_TOP + Inches(3.1), inner, Inches(1.3),
-                      [t("briefing.sources", lang) + t("present.colon", lang),
-                       *[f"{i}. {s}" for i, s in enumerate(deck_slide.sources, start=1)]], 8, color=GREY,
-                      columns=2)
+                _notes_body(slide, deck_slide, charts["notes"], lang, top, bottom)
             elif deck_slide.key in charts:
-                _chart(slide, charts[deck_slide.key], MARGIN, CHART_TOP, inner, CHART_H)
-            _text(slide, MARGIN, Inches(5.95), inner, Inches(0.95), [deck_slide.sentence], 18)
-        _text(slide, MARGIN, Inches(7.05), inner - Inches(1.0), Inches(0.3), [footer], 10, color=GREY)
-        _text(slide, SLIDE_W - MARGIN - Inches(1.0), Inches(7.05), Inches(1.0), Inches(0.3),
-              [t("briefing.counter", lang, n=number, total=len(deck))], 10, color=GREY, align=PP_ALIGN.RIGHT)
-        _notes(slide, deck_slide, sources.get(deck_slide.key, ()), lang)
+                draw.chart(slide, charts[deck_slide.key], MARGIN, top, inner, bottom - top, lang)
+        draw.text(slide, MARGIN, FOOTER_TOP, inner - Inches(1.0), Inches(0.32), [footer], 12, lang, color=draw.GREY)
+        draw.text(slide, SLIDE_W - MARGIN - Inches(1.0), FOOTER_TOP, Inches(1.0), Inches(0.32),
+                  [t("briefing.counter", lang, n=number, total=len(deck))], 12, lang, color=draw.GREY,
+                  align=PP_ALIGN.RIGHT)
+        _speaker_notes(slide, deck_slide, sources.get(deck_slide.key, ()), lang)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

@@ -25,7 +25,7 @@ from dashboard.map.map_component import payload as map_payload
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import STATUSES, Standard, load_catalog
-from lcity_data.citation import format_source, format_sources
+from lcity_data.citation import format_source, short_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
@@ -292,9 +292,11 @@ def _ranking_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str) -
 
 
 def _sources(rows: pd.DataFrame, std: Standard, lang: str) -> tuple[str, ...]:
-    """The standard's citation, then every distinct source of the values used (a ratio's inputs split),
-    each as lcity_data.citation writes it (original document, grade, the copy it was read from)."""
-    return tuple(format_sources([std.source, *rows["source"].dropna()], lang))
+    """The standard's document, then every distinct document behind the values used (a ratio's inputs
+    split), as lcity_data.citation.short_cite writes it: issuer, title, date and grade. A slide is handed
+    out, so it cites the original document; the copies it was read from, with their addresses, are in
+    the speaker notes and on the About page."""
+    return tuple(short_sources([std.source, *rows["source"].dropna()], lang))
 
 
 def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:

@@ -4,8 +4,10 @@ Why: presenters paste charts into their own slides, and a picture without its ti
 source and data release is a number nobody can check. So `show_chart` draws the chart as before
 (`st.plotly_chart`, selections and all) and adds one row under it:
 - PNG / SVG buttons: in the browser, the live chart (exactly as zoomed and themed on screen) is
-  copied and exported by plotly.js with a title and a footer (title, unit, year, a short source line,
-  data release, issuing unit and date) added as annotations — only in the picture, not on screen.
+  copied and exported by plotly.js, then set under a title and above a footer (title, unit, year, the
+  original documents cited, data release, issuing unit and date), wrapped to the picture's width: the
+  chart gets the height the footer leaves, so the footer never covers it or its legend. Only in the
+  picture, not on screen.
   plotly.js is served by the app itself (/app/static/vendor/plotly/, copied from the installed plotly
   package), loaded on the first click: nothing comes from a CDN.
 - Copy link: the page's URL, which already holds the whole view (year, districts, indicator...).
@@ -38,6 +40,7 @@ import streamlit as st
 
 from dashboard import data_access
 from dashboard.assets import STATIC_DIR
+from dashboard.briefing import text_fit
 from dashboard.charts import figures
 from dashboard.charts.export_footer import footer_text, release_text, store_release_text
 from dashboard.i18n import t
@@ -154,7 +157,7 @@ input { font-size: 12px; width: 16em; }
 """
 
 # Export the live chart (or the given picture) with a title and footer; copy the page URL.
-TOOLBAR_SCRIPT = """
+TOOLBAR_SCRIPT = r"""
 (function () {
   var META = JSON.parse(document.getElementById("meta").textContent);
   var msg = document.getElementById("msg");
@@ -181,32 +184,72 @@ TOOLBAR_SCRIPT = """
     var box = window.parent.document.querySelector("." + META.keyClass);
     return box && box.querySelector(".js-plotly-plot");
   }
-  function withFooter(gd) {
-    var data = structuredClone(gd.data), layout = structuredClone(gd.layout);
-    var size = gd._fullLayout && gd._fullLayout._size ? gd._fullLayout._size : {t: 40, b: 60};
-    var lineH = 20, footerH = META.footer.length * lineH + 14;
-    layout.width = META.width; layout.height = META.height; layout.autosize = false;
-    layout.margin = Object.assign({}, layout.margin || {});
-    layout.margin.t = Math.max(size.t, 20) + 48;
-    layout.margin.b = size.b + footerH;
-    layout.title = {text: META.title, x: 0.01, xanchor: "left", y: 1, yref: "container", yanchor: "top",
-                    pad: {t: 14}, font: {size: 24, color: "#1A1A1A"}};
-    layout.paper_bgcolor = "#FFFFFF";
-    var notes = (layout.annotations || []).slice();
-    META.footer.forEach(function (line, i) {
-      notes.push({text: line, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
-                  yshift: -(size.b + 8 + i * lineH), showarrow: false, align: "left",
-                  font: {size: i === 0 ? 15 : 13, color: i === 0 ? "#1A1A1A" : "#444444"}});
+  // The picture: the title above, the chart (exported by plotly.js, its legend inside it) in the middle,
+  // the footer lines below it, wrapped to the width; the chart gets the height the footer leaves, so the
+  // footer can never sit on the chart or its legend.
+  var FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+  function wrap(line, size, width) {
+    var ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = size + "px " + FONT;
+    var out = [], current = "";
+    (line.match(/\s+|[A-Za-z0-9.,:;()'’\-–\/]+|./gu) || []).forEach(function (token) {
+      var next = current + token;
+      if (current && ctx.measureText(next).width > width) { out.push(current.trimEnd()); current = token.trimStart(); }
+      else current = next;
     });
-    layout.annotations = notes;
-    return {data: data, layout: layout};
+    if (current) out.push(current);
+    return out;
+  }
+  function esc(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  function unescapeHtml(text) {
+    var box = document.createElement("textarea");
+    box.innerHTML = text;
+    return box.value;
+  }
+  function composedSvg(chartUrl, W, H) {
+    var lines = [];
+    META.footer.forEach(function (line, i) {
+      wrap(unescapeHtml(line), i === 0 ? 18 : 15, W - 48).forEach(function (piece) {
+        lines.push({text: piece, size: i === 0 ? 18 : 15, first: i === 0});
+      });
+    });
+    var titleH = 64, lineH = 24, footH = lines.length * lineH + 20;
+    var chartH = H - titleH - footH;
+    var parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="' + W +
+                 '" height="' + H + '" viewBox="0 0 ' + W + ' ' + H + '" font-family="' + FONT + '">',
+                 '<rect width="100%" height="100%" fill="#FFFFFF"/>',
+                 '<text class="lc-title" x="24" y="42" font-size="26" font-weight="700" fill="#1A1A1A">' +
+                 esc(unescapeHtml(META.title)) + '</text>',
+                 '<image class="lc-chart" x="0" y="' + titleH + '" width="' + W + '" height="' + chartH +
+                 '" preserveAspectRatio="xMidYMid meet" href="' + esc(chartUrl) + '"/>'];
+    lines.forEach(function (line, i) {
+      parts.push('<text class="lc-footer" x="24" y="' + (titleH + chartH + 8 + (i + 1) * lineH - 6) +
+                 '" font-size="' + line.size + '" fill="' + (line.first ? "#1A1A1A" : "#444444") + '">' +
+                 esc(line.text) + '</text>');
+    });
+    parts.push("</svg>");
+    return {svg: parts.join(""), chartH: chartH};
+  }
+  function chartPicture(gd, Plotly) {
+    var W = META.width, H = META.height;
+    var probe = composedSvg("", W, H);
+    var layout = structuredClone(gd.layout);
+    layout.width = W; layout.height = probe.chartH; layout.autosize = false;
+    layout.title = {text: ""};
+    layout.paper_bgcolor = "#FFFFFF";
+    return Plotly.toImage({data: structuredClone(gd.data), layout: layout},
+                          {format: "svg", width: W, height: probe.chartH}).then(function (url) {
+      return composedSvg(url, W, H).svg;
+    });
   }
   function download(url, name) {
     var a = document.createElement("a");
     a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
   }
-  function pictureAs(format) {
-    var url = "data:image/svg+xml;base64," + META.svg;
+  function svgAs(base64, format) {
+    var url = "data:image/svg+xml;base64," + base64;
     if (format === "svg") { download(url, META.filename + ".svg"); return Promise.resolve(); }
     return new Promise(function (resolve, reject) {
       var img = new Image();
@@ -222,18 +265,21 @@ TOOLBAR_SCRIPT = """
       img.src = url;
     });
   }
+  function utf8Base64(text) {
+    var bytes = new TextEncoder().encode(text), binary = "";
+    bytes.forEach(function (b) { binary += String.fromCharCode(b); });
+    return btoa(binary);
+  }
   function save(format) {
     say(META.texts.working);
     var job;
     if (META.svg) {
-      job = pictureAs(format);
+      job = svgAs(META.svg, format);
     } else {
       var gd = liveChart();
       if (!gd) { say(META.texts.failed); return; }
-      job = loadPlotly().then(function (Plotly) {
-        return Plotly.downloadImage(withFooter(gd), {format: format, width: META.width, height: META.height,
-                                                      filename: META.filename});
-      });
+      job = loadPlotly().then(function (Plotly) { return chartPicture(gd, Plotly); })
+        .then(function (svgText) { return svgAs(utf8Base64(svgText), format); });
     }
     job.then(function () { say(META.texts.saved); }, function () { say(META.texts.failed); });
   }
@@ -353,14 +399,15 @@ def with_footer_svg(svg: str, meta: ChartMeta, lang: str, today: date | None = N
     """`svg` scaled (aspect kept) into a slide-sized SVG with the title above and the footer lines below."""
     svg = _with_view_box(svg)
     width, height = meta.size["width"], meta.size["height"]
-    lines = footer_lines(meta, lang, today)
+    lines = [(piece, i == 0) for i, line in enumerate(footer_lines(meta, lang, today))
+             for piece in text_fit.wrap(line, width - 48, 18 if i == 0 else 15)]  # px, like the browser's pictures
     top, line_h = 64, 24
     body_h = height - top - line_h * len(lines) - 20
     inner = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     texts = "".join(
-        f'<text x="24" y="{body_h + top + 24 + i * line_h}" font-size="{16 if i == 0 else 14}" '
-        f'fill="{"#1A1A1A" if i == 0 else "#444444"}">{html.escape(line)}</text>'
-        for i, line in enumerate(lines))
+        f'<text class="lc-footer" x="24" y="{body_h + top + 24 + i * line_h}" font-size="{18 if first else 15}" '
+        f'fill="{"#1A1A1A" if first else "#444444"}">{html.escape(line)}</text>'
+        for i, (line, first) in enumerate(lines))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif">'
             f'<rect width="100%" height="100%" fill="#FFFFFF"/>'

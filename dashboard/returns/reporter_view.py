@@ -3,16 +3,21 @@ their latest submission, their history and the reviewer's comments.
 
 Why here: the page stays a few lines; every decision (what may be submitted, what counts as missing)
 is lcity_data.collection's, and this module only shows it. A refusal is shown as its bilingual
-message and, for rejected cells, a table; never a traceback.
+message and, for rejected cells, a table; never a traceback. The submit asks the store, right before
+writing, whether the signed-in account may still submit for this unit (dashboard.auth.authorised), and
+records the submission under that account's name.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth
+from dashboard.formatting import in_lang
 from dashboard.i18n import t
 from dashboard.returns import tables
 from dashboard.safe_text import plain
+from lcity_data.accounts import PermissionDenied
 from lcity_data.catalog import reporting_units
 from lcity_data.collection.errors import RoundError, SubmissionRejected
 from lcity_data.collection.rounds import Round, list_rounds
@@ -38,8 +43,8 @@ def choose_round(found: list[Round], lang: str, key: str) -> Round:
     return by_id[chosen]
 
 
-def render(store: Store, unit: str, name: str, lang: str) -> None:
-    """Everything a reporter of `unit`, signed in as `name`, sees and does."""
+def render(store: Store, unit: str, lang: str) -> None:
+    """Everything the signed-in reporter of `unit` sees and does."""
     found = [r for r in list_rounds(store) if unit in r.units]
     if not found:
         st.info(_t("no_round", lang), icon=":material/event_busy:")
@@ -62,14 +67,14 @@ def render(store: Store, unit: str, name: str, lang: str) -> None:
     if row.status == "approved":
         st.success(_t("approved_closed", lang), icon=":material/verified:")
     else:
-        _upload(store, rnd, unit, name, lang)
+        _upload(store, rnd, unit, lang)
     if history:
         _report(history[0][0], lang)
         st.subheader(_t("history", lang))
         st.dataframe(tables.history_frame(history, lang), hide_index=True, key="returns_history")
 
 
-def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
+def _upload(store: Store, rnd: Round, unit: str, lang: str) -> None:
     done_count = st.session_state.get(UPLOADS_SLOT, 0)  # a new key after each submit empties the uploader
     upload = st.file_uploader(_t("upload", lang), type=["xlsx"], key=f"returns_upload_{rnd.id}_{done_count}",
                               max_upload_size=MAX_BYTES // (1024 * 1024))
@@ -79,7 +84,11 @@ def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
             st.success(done, icon=":material/task_alt:")
         return
     try:
-        sub = submit(store, rnd.id, unit, upload.getvalue(), by=name, filename=upload.name)
+        account = auth.authorised("submit", unit)
+        sub = submit(store, rnd.id, unit, upload.getvalue(), by=account.name, filename=upload.name)
+    except PermissionDenied as exc:
+        st.error(_t("rejected", lang) + auth.refusal(exc, lang), icon=":material/block:")
+        return
     except SubmissionRejected as exc:
         st.error(_t("rejected", lang) + exc.message(lang), icon=":material/block:")
         if exc.rejections:
@@ -88,7 +97,7 @@ def _upload(store: Store, rnd: Round, unit: str, name: str, lang: str) -> None:
         return
     except (RoundError, UnreadableFileError) as exc:
         message = exc.message(lang) if isinstance(exc, RoundError) else (
-            exc.reason_zh if lang == "zh" else exc.reason_en)
+            in_lang(lang, exc.reason_zh, exc.reason_en))
         st.error(_t("rejected", lang) + message, icon=":material/block:")
         return
     st.session_state[UPLOADS_SLOT] = done_count + 1

@@ -4,17 +4,24 @@ and "publish approved".
 
 Why the submission id travels with the buttons: the decision is checked in the store against the
 submission the reviewer was looking at (lcity_data.collection.review), so a second reviewer, or a
-unit that resubmitted meanwhile, gets a clear message instead of a silent overwrite.
+unit that resubmitted meanwhile, gets a clear message instead of a silent overwrite. Each action asks
+the store, right before writing, whether the signed-in account may still take it
+(dashboard.auth.authorised): the buttons' callbacks run whatever the session's state claims, so the
+check is there and not in what the page chose to draw. The decision is recorded under that account's
+name, and lcity_data.collection.review refuses approving a submission made under it.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth
+from dashboard.formatting import in_lang
 from dashboard.i18n import t
 from dashboard.returns import tables
 from dashboard.returns.reporter_view import XLSX_MIME, choose_round
 from dashboard.safe_text import plain
+from lcity_data.accounts import PermissionDenied
 from lcity_data.collection.errors import RoundError
 from lcity_data.collection.publish import publish_round
 from lcity_data.collection.review import review
@@ -38,8 +45,18 @@ def _t(key: str, lang: str, **fmt: object) -> str:
     return t(f"returns.{key}", lang, **fmt)
 
 
-def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
-    """Everything a reviewer signed in as `name` sees and does."""
+def messages() -> None:
+    """What the last action said (done, or refused): shown by the page whatever view the account gets,
+    so a refusal of a crafted click is seen too."""
+    done, refused = st.session_state.pop(DONE_SLOT, None), st.session_state.pop(ERROR_SLOT, None)
+    if isinstance(done, str):
+        st.success(done, icon=":material/task_alt:")
+    if isinstance(refused, str):
+        st.error(refused, icon=":material/block:")
+
+
+def render(store: Store, lang: str, *, may_publish: bool) -> None:
+    """Everything the signed-in reviewer sees and does."""
     found = list_rounds(store)
     if not found:
         st.info(_t("no_rounds", lang), icon=":material/event_busy:")
@@ -48,18 +65,13 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
     rnd, board = status_board(store, rnd.id)
     st.caption(_t("round_units", lang, year=rnd.year, deadline=rnd.deadline or _t("no_deadline", lang),
                   n=len(board)))
-    done, refused = st.session_state.pop(DONE_SLOT, None), st.session_state.pop(ERROR_SLOT, None)
-    if done:
-        st.success(done, icon=":material/task_alt:")
-    if refused:
-        st.error(refused, icon=":material/block:")
     st.subheader(_t("board", lang))
     counts = {s: sum(u.status == s for u in board) for s in STATUSES}
     st.caption(_t("board_counts", lang, **counts))
     st.dataframe(board_frame(board, lang), hide_index=True, key="returns_board")
     st.download_button(_t("board_download", lang), board_xlsx(rnd, board, lang), mime=XLSX_MIME,
                        file_name=f"round{rnd.id}_status.xlsx", icon=":material/download:", key="returns_board_xlsx")
-    _drill_down(store, rnd, board, name, lang)
+    _drill_down(store, rnd, board, lang)
     with st.expander(_t("events", lang)):
         st.dataframe(tables.events_frame(history(store, rnd.id), lang), hide_index=True, key="returns_events")
     if may_publish:
@@ -68,7 +80,10 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
         if st.button(_t("publish", lang), disabled=counts["approved"] == 0, key="returns_publish",
                      icon=":material/publish:"):
             try:
-                result = publish_round(store, rnd.id, by=name)
+                account = auth.authorised("publish")
+                result = publish_round(store, rnd.id, by=account.name)
+            except PermissionDenied as exc:
+                st.error(auth.refusal(exc, lang), icon=":material/block:")
             except RoundError as exc:
                 st.error(exc.message(lang), icon=":material/block:")
             else:
@@ -77,10 +92,10 @@ def render(store: Store, name: str, lang: str, *, may_publish: bool) -> None:
                 st.rerun()
 
 
-def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], name: str, lang: str) -> None:
+def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], lang: str) -> None:
     by_code = {u.unit: u for u in board}
     code = st.selectbox(_t("unit", lang), list(by_code), key=f"returns_unit_{rnd.id}",
-                        format_func=lambda c: f"{by_code[c].name_zh if lang == 'zh' else by_code[c].name_en} · "
+                        format_func=lambda c: f"{in_lang(lang, by_code[c].name_zh, by_code[c].name_en)} · "
                                               f"{status_label(by_code[c].status, lang)}")
     row = by_code[code]
     if row.submission_id is None:
@@ -107,18 +122,22 @@ def _drill_down(store: Store, rnd: Round, board: list[UnitStatus], name: str, la
     comment_key = f"returns_comment_{sub.id}"
     st.text_area(_t("comment", lang), key=comment_key, max_chars=2000)
     b1, b2, _ = st.columns([1, 1, 3])
-    unit = row.name_zh if lang == "zh" else row.name_en
+    unit = in_lang(lang, row.name_zh, row.name_en)
     for column, approve, label in ((b1, True, "approve"), (b2, False, "send_back")):
         # a callback keeps the submission this run showed: the store checks the decision against it
         column.button(_t(label, lang), key=f"returns_{label}", type="primary" if approve else "secondary",
-                      on_click=_decide, args=(store, rnd.id, code, unit, approve, name, lang, sub.id, comment_key))
+                      on_click=_decide, args=(store, rnd.id, code, unit, approve, lang, sub.id, comment_key))
 
 
-def _decide(store: Store, round_id: int, code: str, unit: str, approve: bool, name: str, lang: str, seen: int,
+def _decide(store: Store, round_id: int, code: str, unit: str, approve: bool, lang: str, seen: int,
             comment_key: str) -> None:
     try:
-        review(store, round_id, code, approve=approve, by=name, comment=st.session_state.get(comment_key, ""),
-               expected_submission=seen)
+        account = auth.authorised("review")
+        comment = st.session_state.get(comment_key)
+        review(store, round_id, code, approve=approve, by=account.name,
+               comment=comment if isinstance(comment, str) else "", expected_submission=seen)
+    except PermissionDenied as exc:
+        st.session_state[ERROR_SLOT] = auth.refusal(exc, lang)
     except RoundError as exc:
         st.session_state[ERROR_SLOT] = exc.message(lang)
     else:

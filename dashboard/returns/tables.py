@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 
+from dashboard.formatting import in_lang
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
 from lcity_data.collection.rounds import Event
@@ -48,7 +49,7 @@ def missing_frame(sub: Submission, lang: str) -> pd.DataFrame:
 def cells_frame(cells: list[dict], lang: str) -> pd.DataFrame:
     """Warnings or rejected cells: row, column, value, reason in `lang`."""
     rows = [{_c("row", lang): c["row"], _c("column", lang): c["column"], _c("value", lang): c["value"],
-             _c("reason", lang): c["reason_zh" if lang == "zh" else "reason_en"]} for c in cells]
+             _c("reason", lang): in_lang(lang, c["reason_zh"], c["reason_en"])} for c in cells]
     return pd.DataFrame(rows, columns=[_c(k, lang) for k in ("row", "column", "value", "reason")])
 
 

@@ -3,7 +3,7 @@
 Below `lcity_data.loading`: pages and the CLI read through loading.py, never through SQL.
 """
 
-from lcity_data.store.errors import PublishInputError, ReleaseNotFoundError, StoreError, mask_url
+from lcity_data.store.errors import PublishInputError, ReleaseNotFoundError, StoreError, mask_url, scrub
 from lcity_data.store.merge import PublishPlan
 from lcity_data.store.seed import file_record
 from lcity_data.store.store import (
@@ -32,5 +32,6 @@ __all__ = [
     "mask_url",
     "open_store",
     "resolve_url",
+    "scrub",
     "upgrade_store",
 ]

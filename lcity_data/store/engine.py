@@ -8,6 +8,8 @@ look like.
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,8 @@ from sqlalchemy.exc import (
 from lcity_data.store.errors import StoreError
 from lcity_data.store.migrate import MigrationError
 
-BUSY_TIMEOUT_S = 30  # a second publisher waits this long for the first, then is refused
+LOCK_WAIT_ENV = "LCITY_STORE_LOCK_WAIT"
+DEFAULT_LOCK_WAIT_S = 30.0
 CONNECT_TIMEOUT_S = 5
 ADVISORY_LOCK_KEY = 0x1C17_DA7A  # "lcity data": the one lock every writer of a PostgreSQL store takes
 
@@ -38,21 +41,35 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+def lock_wait_s() -> float:
+    """How long a writer waits for another writer before it is refused, on either back-end (seconds):
+    LCITY_STORE_LOCK_WAIT if it is a number from 0.1 to 3600, else 30."""
+    try:
+        value = float(os.environ.get(LOCK_WAIT_ENV, ""))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_S
+    return value if 0.1 <= value <= 3600 else DEFAULT_LOCK_WAIT_S
+
+
+def sqlite_engine(url: str) -> Engine:
+    """A new (uncached) SQLite engine: WAL, foreign keys, BEGIN IMMEDIATE for writers, the bounded wait."""
+    engine = create_engine(url, connect_args={"timeout": lock_wait_s()})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is too late for writers)
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cur.execute("PRAGMA journal_mode = WAL")  # readers keep reading while a publish writes
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
+        if conn.get_execution_options().get("writer"):
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {round(lock_wait_s() * 1000)}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -67,7 +84,7 @@ def get_engine(url: str) -> Engine:
             if parsed.get_backend_name() == "sqlite":
                 if parsed.database and parsed.database != ":memory:":
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                engine = _sqlite_engine(url)
+                engine = sqlite_engine(url)
             else:
                 engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
         except (ArgumentError, NoSuchModuleError, ValueError) as exc:
@@ -99,7 +116,24 @@ def _hint(url: str, exc: BaseException) -> tuple[str, str]:
                 "Move the file away (a new store is created on next use) and restore the data from an "
                 "export: python -m lcity_data publish BACKUP.csv --replace --by NAME.")
     if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
-        return (f"another publish is still running ({message})", "Wait for it to finish and publish again.")
+        wait = f"{lock_wait_s():g}"
+        return (f"数据库正忙：另一个发布（或升级）占用超过 {wait} 秒，本次未写入任何内容 / "
+                f"the store is busy: another publish (or upgrade) held it for more than {wait} s, "
+                "and nothing was written",
+                "等它完成后再试 / Wait for it to finish and try again.")
+    code = getattr(exc, "errno", None)
+    if any(w in lowered for w in ("disk is full", "no space left", "could not extend file")) or code == errno.ENOSPC:
+        return (f"磁盘已满，本次未写入任何内容 / the disk is full ({message}), and nothing was written",
+                "腾出存放数据库的磁盘空间后再试 / Free space on the disk that holds the store, then try again.")
+    if "i/o error" in lowered or "file too large" in lowered or code == errno.EFBIG:
+        return (f"无法写入数据库文件，本次未写入任何内容 / the store could not write its file ({message}): the disk "
+                "may be full, a file size limit (`ulimit -f`) may be reached, or the disk is failing; nothing was "
+                "written", "Check the free space, the file size limit of the account that runs this (`ulimit -f`) "
+                "and the disk, then try again.")
+    if "value too long" in lowered or "right truncation" in lowered:
+        return (f"一段文字超出数据库允许的长度，本次未写入任何内容 / "
+                f"a text is longer than the store allows ({message}), and nothing was written",
+                "Shorten it and try again.")
     if sqlite and ("unable to open" in lowered or "readonly" in lowered or "read-only" in lowered):
         return (f"cannot open or write the SQLite file ({message})",
                 "Check that the path exists and is writable, or pass another --db URL.")
@@ -145,6 +179,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn = conn.execution_options(writer=True)
         with conn.begin():
-            if conn.dialect.name == "postgresql":
+            if conn.dialect.name == "postgresql":  # the same bounded wait as SQLite's busy timeout
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {round(lock_wait_s() * 1000)}")
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
             yield conn

@@ -4,7 +4,8 @@ Why this shape: values are written once and never changed (`data_values`, each r
 release, file, sheet and row it came from); a release's full table is its membership list
 (`release_members`, one narrow row per value), so a release's table never needs a "latest value per
 key" search over the whole history; and `release_snapshots` keeps that table as one compressed blob,
-so reading a release is a single row fetch (see snapshot.py).
+so reading a release is a single row fetch (see snapshot.py). Accounts (revision 0005) live here too,
+so every app server of a deployment sees the same accounts, their audit log and sign-in throttle.
 
 Collection rounds (revision 0006, lcity_data/collection) are as append-only: a submission is never
 changed (a resubmission is a new version), a review is one row per submission (the unique key makes
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -71,6 +74,38 @@ release_snapshots = Table(  # revision 0003: the release's full table in one blo
     Column("release_id", Integer, ForeignKey("releases.id"), primary_key=True, autoincrement=False),
     Column("format", String(40), nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+accounts = Table(  # revision 0005: who may sign in, with which role (lcity_data/accounts.py)
+    "accounts", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("unit", String(40), nullable=True),  # the reporting unit a reporter is bound to
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+)
+
+account_events = Table(  # revision 0005: every change to an account (who, when, what); never updated
+    "account_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_account_events_account", "account"),
+)
+
+sign_in_failures = Table(  # revision 0005: failed sign-ins per name and client (lcity_data/sign_in_throttle.py)
+    "sign_in_failures", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("client", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", Float, nullable=False),  # seconds since the epoch (shared by every server)
+    Column("blocked_until", Float, nullable=False),
+    Index("ix_sign_in_failures_blocked_until", "blocked_until"),
 )
 
 rounds = Table(  # revision 0006: one year's collection

@@ -18,8 +18,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, literal, select
 
 from lcity_data.catalog import load_catalog
-from lcity_data.store import migrate, snapshot
-from lcity_data.store.engine import dispose_all, get_engine, reading, translated, writing
+from lcity_data.store import migrate, snapshot, store_file
+from lcity_data.store.engine import dispose_all, get_engine, reading, sqlite_engine, translated, writing
 from lcity_data.store.errors import PublishInputError, ReleaseNotFoundError, StoreError, mask_url
 from lcity_data.store.merge import FIELDS, KEY, PROVENANCE, Merge, PublishPlan, merge
 from lcity_data.store.schema import data_values, release_members, release_snapshots, releases
@@ -130,16 +130,44 @@ class Store:
     def __init__(self, url: str, engine: Engine) -> None:
         self.url = url
         self._engine = engine
+        self._path = store_file.sqlite_path(url)
+        self._identity = store_file.identity(self._path) if self._path else None
+        self._file_lock = threading.Lock()
+
+    def _check_file(self) -> None:
+        """SQLite: the file this store opened is still the one at its path (one stat per call).
+
+        Deleted: refused until a file is back (never the old data from open connections, never a new
+        store). Replaced (restored, or made by `db upgrade`): the new file is opened, if it is a store.
+        """
+        if self._path is None or store_file.identity(self._path) == self._identity:
+            return
+        with self._file_lock:
+            now = store_file.identity(self._path)
+            if now is None:
+                raise StoreError(self.url, DELETED, RESTORE)
+            if now != self._identity:
+                self._engine.dispose()
+                with translated(self.url):
+                    _ready(self.url, self._engine)
+                self._identity = now
 
     # -- reading ------------------------------------------------------------------------------------
 
     def releases(self) -> list[ReleaseInfo]:
         """Every release, oldest first."""
+        self._check_file()
         with translated(self.url), reading(self._engine) as conn:
             return [_info(r) for r in conn.execute(select(releases).order_by(releases.c.id))]
 
+    def release_ids(self) -> list[int]:
+        """Every release id, oldest first (one column: cheaper than `releases()`, which carries the reports)."""
+        with translated(self.url), reading(self._engine) as conn:
+            return list(conn.execute(select(releases.c.id).order_by(releases.c.id)).scalars())
+
     def release(self, n: int) -> ReleaseInfo:
         """Release `n` (StoreError when there is none)."""
+        self._check_file()
         with translated(self.url), reading(self._engine) as conn:
             row = conn.execute(select(releases).where(releases.c.id == n)).first()
             if row is None:
@@ -150,6 +178,7 @@ class Store:
             return _info(row)
 
     def latest_release(self) -> ReleaseInfo:
+        self._check_file()
         with translated(self.url), reading(self._engine) as conn:
             row = conn.execute(select(releases).order_by(releases.c.id.desc()).limit(1)).first()
         if row is None:
@@ -158,6 +187,7 @@ class Store:
 
     def read(self, release: int | None = None) -> pd.DataFrame:
         """The long table as of `release` (default: latest), with each value's provenance."""
+        self._check_file()
         if release is not None:
             self.release(release)
         with translated(self.url), reading(self._engine) as conn:
@@ -169,6 +199,7 @@ class Store:
 
     def plan(self, table: pd.DataFrame, *, replace: bool = False) -> PublishPlan:
         """What publishing `table` would change now (writes nothing)."""
+        self._check_file()
         incoming = _incoming(table)
         with translated(self.url), reading(self._engine) as conn:
             return merge(self._current(conn), incoming, replace=replace).plan
@@ -182,8 +213,10 @@ class Store:
         (a collection round's history) is written with it or not at all."""
         if dry_run:
             return PublishResult(None, self.plan(table, replace=replace))
+        self._check_file()
         by = _publisher(by)
         incoming = _incoming(table)
+        _check_lengths(note, [f.get("name") for f in files] + incoming["file"].dropna().unique().tolist())
         with translated(self.url), writing(self._engine) as conn:
             result = _append(conn, incoming, by=by, note=note, files=list(files), report=report or {},
                              replace=replace)
@@ -194,18 +227,22 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction on the store, for the other records it keeps (collection rounds)."""
+        self._check_file()
         with translated(self.url), reading(self._engine) as conn:
             yield conn
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """The store's one write transaction (exclusive among writers, all or nothing), for the same."""
+        self._check_file()
         with translated(self.url), writing(self._engine) as conn:
             yield conn
 
     def revert(self, n: int, *, by: str, note: str = "") -> PublishResult:
         """Append a release whose values are exactly release `n`'s (nothing is deleted)."""
+        self._check_file()
         by = _publisher(by)
+        _check_lengths(note, [])
         self.release(n)
         with translated(self.url), writing(self._engine) as conn:
             target = _snapshot(conn, n)
@@ -225,11 +262,33 @@ class Store:
         return _snapshot(conn, _latest(conn))
 
 
+MAX_BY = 200  # releases.published_by is VARCHAR(200)
+MAX_NOTE = 2000
+MAX_FILE_NAME = 255  # a file name on common file systems
+"""Text limits of a release, checked before the write, so both back-ends refuse the same input the same way
+(PostgreSQL would refuse an over-long name mid-write, SQLite would store anything)."""
+
+
+def _too_long(what_zh: str, what_en: str, text: str, limit: int) -> PublishInputError:
+    return PublishInputError(f"{what_zh}超过 {limit} 个字符（{len(text)} 个）/ {what_en} is longer than {limit} "
+                             f"characters ({len(text)}); nothing was published")
+
+
 def _publisher(by: str) -> str:
     by = (by or "").strip()
     if not by:
         raise PublishInputError("a release needs the name of who publishes it (--by NAME)")
+    if len(by) > MAX_BY:
+        raise _too_long("发布人名称（--by）", "the publisher's name (--by)", by, MAX_BY)
     return by
+
+
+def _check_lengths(note: str, file_names: list) -> None:
+    if len(note or "") > MAX_NOTE:
+        raise _too_long("版本说明（--note）", "the release note (--note)", note, MAX_NOTE)
+    for name in file_names:
+        if isinstance(name, str) and len(name) > MAX_FILE_NAME:
+            raise _too_long("文件名", f"the file name {name[:40]}…", name, MAX_FILE_NAME)
 
 
 def _latest(conn: Connection) -> int:
@@ -281,13 +340,15 @@ _ready_lock = threading.Lock()
 
 
 def open_store(url: str | None = None) -> Store:
-    """The store at `url` (resolved by precedence), migrated and seeded on first use."""
+    """The store at `url` (resolved by precedence); a missing SQLite file becomes a new store (the
+    sample as release 1). Any other database must already hold a store (`db upgrade` makes one)."""
     url = resolve_url(url)
     with _ready_lock:
         if url in _stores:
             return _stores[url]
         engine = get_engine(url)
         with translated(url):
+            _create_if_missing(url, engine)
             _ready(url, engine)
         _stores[url] = Store(url, engine)
         return _stores[url]
@@ -300,21 +361,33 @@ def forget_stores() -> None:
         dispose_all()
 
 
+def _create_if_missing(url: str, engine: Engine) -> bool:
+    """A SQLite store whose file does not exist is made whole in a new file (see store_file.py)."""
+    path = store_file.sqlite_path(url)
+    if path is None or store_file.identity(path) is not None:
+        return False
+    store_file.create(url, path, sqlite_engine, initialise)
+    engine.dispose()  # no pooled connection to an older file at this path
+    return True
+
+
 def _ready(url: str, engine: Engine) -> None:
-    """Create a new store (schema + sample as release 1); refuse one whose schema is not this code's."""
+    """Check that `url` holds a store of this code's schema with a release; never create or seed one."""
     head = migrate.HEAD
     with reading(engine) as conn:
         rev = migrate.current_revision(conn)
         seeded = rev == head and conn.execute(select(func.count()).select_from(releases)).scalar() > 0
     if seeded:
         return
-    if rev is not None and rev != head:
+    if rev is None:
+        raise StoreError(url, EMPTY, RESTORE)
+    if rev != head:
         if rev in migrate.known_revisions():
             raise StoreError(url, f"the store's schema is at revision {rev}, this version needs {head}",
                              "Upgrade it with `python -m lcity_data db upgrade` (add --db URL for another store).")
         raise StoreError(url, f"the store's schema revision {rev} is newer than this version of the app knows",
                          "Update the app to the version that wrote this store.")
-    initialise(engine)
+    raise StoreError(url, NO_RELEASE, RESTORE)
 
 
 def initialise(engine: Engine) -> None:
@@ -328,11 +401,13 @@ def initialise(engine: Engine) -> None:
 
 
 def upgrade_store(url: str | None = None) -> tuple[str, str]:
-    """`db upgrade`: migrate the store to this code's schema (seeding a new one); (masked URL, revision)."""
+    """`db upgrade`: migrate the store to this code's schema, or start a new store (the sample as release 1)
+    in an empty database or file, on purpose; (masked URL, revision)."""
     url = resolve_url(url)
     engine = get_engine(url)
     with translated(url):
-        initialise(engine)
+        if not _create_if_missing(url, engine):
+            initialise(engine)
     with _ready_lock:
         _stores.pop(url, None)
     return mask_url(url), migrate.head_revision()
@@ -340,3 +415,17 @@ def upgrade_store(url: str | None = None) -> tuple[str, str]:
 
 SEED_PUBLISHER = "内置示例数据 / shipped sample"
 SEED_NOTE = "示例数据，非官方统计 / illustrative sample shipped with the app, not official statistics"
+
+EMPTY = ("数据库是空的：文件或数据库中没有本应用的数据表（磁盘写满或复制出错都可能造成），未用示例数据代替 / "
+         "the store is empty: the file or database holds no store tables (a full disk or a bad copy can do this); "
+         "it was not replaced with the sample")
+NO_RELEASE = ("数据库中没有任何数据版本（数据行已被删除）/ "
+              "the store's tables hold no release (their rows were deleted)")
+DELETED = ("数据库文件在应用运行时被删除，旧数据不再显示 / the store file was deleted while the app was running, "
+           "so its old data is no longer shown")
+RESTORE = ("从备份恢复：先运行 python -m lcity_data db upgrade --db URL 新建数据库，再运行 python -m lcity_data "
+           "publish BACKUP.csv --replace --by NAME（BACKUP.csv 为 export 命令的输出）；"
+           "有意新建数据库：只运行 db upgrade "
+           "/ To restore from a backup: start a new store with `python -m lcity_data db upgrade --db URL`, then "
+           "`python -m lcity_data publish BACKUP.csv --replace --by NAME` (BACKUP.csv written by `export`). To start "
+           "a new store on purpose, run `db upgrade` alone")

@@ -7,9 +7,10 @@ import base64
 import io
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
-from driver import new_context, new_page, open_page, run_streamlit, screenshot, wait_for_app
+from driver import SCREENSHOTS, new_context, new_page, open_page, run_streamlit, screenshot, wait_for_app
 from PIL import Image
 
 from dashboard.charts.export_footer import issuer
@@ -31,11 +32,18 @@ def test_trend_chart_downloads_png_and_svg_with_footer_and_copies_the_link(page,
     assert png.value.suggested_filename.startswith("ningbo-trend-chart-")
     picture = Image.open(io.BytesIO(Path(png.value.path()).read_bytes()))
     assert picture.size == (1600, 900)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    picture.save(SCREENSHOTS / f"chart_tools_trends_picture_{lang}.png")  # look at it
     with page.expect_download() as svg:
         bar.locator("#svg").click()
     text = Path(svg.value.path()).read_text(encoding="utf-8")
     assert text.lstrip().startswith("<svg")
     assert issuer(lang) in text  # the footer is in the picture...
+    chart_bottom, footer_top = _footer_clear_of_chart(text)
+    band = picture.convert("RGB").crop((0, chart_bottom + 1, 1600, footer_top - 1))
+    assert band.getextrema() == ((255, 255), (255, 255), (255, 255))  # nothing of the chart reaches the footer
+    footer = picture.convert("L").crop((0, footer_top, 1600, 900))
+    assert footer.getextrema()[0] < 128  # ...and the footer lines are drawn there
     assert page.locator(".js-plotly-plot .annotation-text", has_text=issuer(lang)).count() == 0  # ...not on screen
     bar.locator("#link").click()
     expect = "链接已复制" if lang == "zh" else "Link copied"
@@ -46,6 +54,23 @@ def test_trend_chart_downloads_png_and_svg_with_footer_and_copies_the_link(page,
     assert re.search(r"indicator=funding_per_capita", copied)
     assert context.leaked == []
     screenshot(page, f"chart_tools_trends_{lang}")
+
+
+def _footer_clear_of_chart(svg: str) -> tuple[int, int]:
+    """The chart's bottom and the footer's top in an exported picture (SVG user units = PNG pixels): the
+    chart picture (legend included) ends above the first footer line; every footer line lies inside the
+    picture and no citation is cut short with '…'."""
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    chart = root.find(f"{ns}image")
+    bottom = float(chart.get("y")) + float(chart.get("height"))
+    lines = [t for t in root.iter(f"{ns}text") if t.get("class") == "lc-footer"]
+    assert len(lines) >= 3
+    tops = [float(t.get("y")) - float(t.get("font-size")) for t in lines]
+    assert bottom < min(tops), (bottom, tops)
+    assert max(float(t.get("y")) for t in lines) < float(root.get("height"))
+    assert all("…" not in (t.text or "") for t in lines)
+    return int(bottom), int(min(tops))
 
 
 def test_sources_popover_lists_graded_sources(page, app_server):

@@ -1,0 +1,1 @@
+"""The district profile page: its Streamlit-free parts (table, charts)."""

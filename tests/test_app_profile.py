@@ -1,0 +1,66 @@
+"""The district profile page (区县画像) through app.py: the district from the link (the first of
+several), the picker, both languages, and numbers equal to the Funding check's and the Index page's
+for the same release."""
+
+from __future__ import annotations
+
+import pytest
+from app_harness import charts, go, make_app
+
+YEAR = "2024"
+
+
+@pytest.fixture(scope="module")
+def yinzhou():
+    return make_app("profile", deep_link=True, district="330212~330203", year=YEAR)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_profile_shows_the_first_district_with_headline_sentences_table_and_charts(yinzhou):
+    at = yinzhou
+    assert at.title[0].value == "海曙区画像 · 2024年"  # 330203 comes first in registry order
+    assert at.query_params["district"] == "330203~330212"
+    assert metric(at, "人均社区教育经费") == "8.95 元/人"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["指标", "数值", "数据状态", "全市", "排名", "较上年", "趋势", "来源"]
+    assert set(table["排名"]) <= {f"{n}/10" for n in range(1, 11)}
+    assert any("全市第" in m.value for m in at.markdown)
+    assert len(charts(at)) == 2
+    assert at.warning  # illustrative values are said to be illustrative
+    assert [b.key for b in at.get("download_button")] == ["profile_download"]
+
+
+def test_picker_changes_the_district_and_the_url(yinzhou):
+    at = yinzhou
+    at.selectbox(key="_w_districts_profile").set_value("330212").run()
+    assert at.title[0].value == "鄞州区画像 · 2024年"
+    assert at.query_params["district"] == "330212"
+    assert metric(at, "人均社区教育经费") == "3.70 元/人"
+    assert any("人均社区教育经费 3.70 元/人，全市第 10，低于全市" in m.value for m in at.markdown)
+
+
+def test_profile_in_english():
+    at = make_app("profile", deep_link=True, district="330212", year=YEAR, lang="en")
+    assert at.title[0].value == "Yinzhou District profile · 2024"
+    assert list(at.dataframe[0].value.columns)[:2] == ["Indicator", "Value"]
+    assert any("rank 10 of 10 in the city" in m.value for m in at.markdown)
+
+
+def test_profile_numbers_equal_the_funding_check_and_the_index_page():
+    at = make_app("profile", deep_link=True, district="330212", year=YEAR)
+    per_capita = metric(at, "人均社区教育经费")
+    index_score = metric(at, "综合指数")
+    rank_note = next(c.value for c in at.caption if "全市第" in c.value and "共" in c.value)
+    go(at, "funding")
+    funding = next(d.value for d in at.dataframe if "人均经费 (元/人)" in d.value.columns)
+    row = funding[funding.iloc[:, 0] == "鄞州区"].iloc[0]
+    ratio = row["人均经费 (元/人)"]
+    assert per_capita == f"{ratio:.2f} 元/人"
+    go(at, "index")
+    ranking = at.dataframe[0].value
+    mine = ranking[ranking["区（县、市）"] == "鄞州区"].iloc[0]
+    assert mine["综合指数"] == index_score
+    assert f"全市第 {mine['排名']}（共10个）" == rank_note
