@@ -21,6 +21,7 @@ from dashboard.safe_text import plain
 from lcity_data import importer
 from lcity_data.importing import bounds, grid
 from lcity_data.importing.report import MISSING_YEAR_COLUMN, ImportReport, RowNote
+from lcity_data.registry import load_registry
 from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
@@ -145,8 +146,15 @@ def rejected_table(report: ImportReport, lang: str) -> pd.DataFrame:
 
 
 def warnings_table(report: ImportReport, lang: str) -> pd.DataFrame:
-    """Values accepted but worth a second look (possible typos): row, column, value, reason."""
-    return pd.DataFrame(_where(report.warnings, report, lang) | {
+    """Values accepted but worth a second look (possible typos): district and year (not only the row),
+    row, column, value, reason."""
+    reg = load_registry()
+    named = {
+        t("col.district", lang): [reg.name(w.adcode, lang) if w.adcode in reg.adcodes else (w.adcode or "")
+                                  for w in report.warnings],
+        t("col.year", lang): ["" if w.year is None else str(w.year) for w in report.warnings],
+    }
+    return pd.DataFrame(named | _where(report.warnings, report, lang) | {
         t("import.col_column", lang): [w.column for w in report.warnings],
         t("import.col_value", lang): [w.value for w in report.warnings],
         t("import.col_reason", lang): [_in_lang(w, "reason", lang) for w in report.warnings],
