@@ -8,6 +8,7 @@ and sheet names, cell values) only ever reaches the page as table cells or insid
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -198,6 +199,23 @@ def details(report: ImportReport, lang: str) -> str:
     if report.encoding:
         parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
     return " · ".join(parts)
+
+
+def uploader_style(key: str, lang: str) -> str:
+    """CSS that writes the uploader's own button and limit line in `lang`.
+
+    Why CSS: Streamlit's file uploader has no parameter for its "Upload" button or its "10MB per file"
+    line, which stay English in the Chinese UI. The originals are hidden (font-size 0) and the page's
+    words are drawn in their place; `key` scopes it to this uploader. The texts are the catalog's own.
+    """
+    button = json.dumps(t("uploader.button", lang), ensure_ascii=False)
+    limit = json.dumps(t("uploader.limit", lang, mb=MAX_MB), ensure_ascii=False)
+    box = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    return (f"<style>{box} button p {{ font-size: 0; }}"
+            f"{box} button p::after {{ content: {button}; font-size: 0.875rem; }}"
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}'
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; '
+            "font-size: 0.875rem; }</style>")
 
 
 def limit_note(lang: str) -> str:

@@ -163,3 +163,21 @@ def test_map_names_do_not_collide_and_chart_buttons_fit(browser, three_app, widt
         screenshot(page, f"layout_overview_en_{width}_labels")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(("lang", "button", "limit"), [("zh", "选择文件", "每个文件最大 10 MB"),
+                                                       ("en", "Choose a file", "Up to 10 MB per file")])
+def test_uploader_speaks_the_ui_language(browser, three_app, lang, button, limit):
+    ctx, page = open_at(browser, three_app, DESKTOP, "/import_data", f"lang={lang}")
+    try:
+        drawn = page.evaluate("""() => {
+            const box = document.querySelector('.st-key-import_file [data-testid="stFileUploaderDropzone"]');
+            const p = box.querySelector('button p');
+            const span = box.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+            return [getComputedStyle(p).fontSize, getComputedStyle(p, '::after').content,
+                    getComputedStyle(span).fontSize, getComputedStyle(span, '::after').content]; }""")
+        assert drawn[0] == drawn[2] == "0px"  # Streamlit's "Upload" and "10MB per file" are not shown
+        assert button in drawn[1]
+        assert limit in drawn[3]
+    finally:
+        ctx.close()
