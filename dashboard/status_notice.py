@@ -24,10 +24,14 @@ def share_text(statuses: Iterable[object], lang: str, *, per: str = "districts")
 
 
 def show_notice(statuses: Iterable[object], lang: str, *, per: str = "districts") -> bool:
-    """The illustrative notice with its share, where it is called (the top of a page); whether it showed."""
+    """The illustrative notice with its share, where it is called (the top of a page); whether it showed.
+
+    Always one element, empty when nothing is illustrative: the map under it then keeps its place in the
+    page when a year without sample data is shown, so Streamlit keeps the map instead of redrawing it."""
     share = share_text(statuses, lang, per=per)
+    slot = st.empty()
     if share:
-        st.warning(t("marks.notice", lang, share=share), icon=":material/science:")
+        slot.warning(t("marks.notice", lang, share=share), icon=":material/science:")
     return bool(share)
 
 
