@@ -46,16 +46,15 @@ def test_warnings_are_carried_into_the_publish_step_and_must_be_acknowledged(sto
     assert at.button(key="publish_confirm").disabled  # until the box is ticked
     assert any("Tick the confirmation above first" in c.value for c in at.caption)
 
-    changes = next(f for f in frames(at) if "Before" in f.columns)
+    changes = next(f for f in frames(at) if "Before → after" in f.columns)
     funding = changes[changes["Indicator"] == "Community-education funding"].iloc[0]
-    assert (funding["Check"], funding["Unit"], funding["Before"], funding["After"]) == ("⚠", "10k yuan", "523.2",
-                                                                                       "5,232")
-    per_capita = next(f for f in frames(at) if "Funding status before → after" in f.columns).iloc[0]
+    assert (funding["Check"], funding["Before → after"]) == ("⚠", "523.2 → 5,232 10k yuan")
+    per_capita = next(f for f in frames(at) if "Funding status" in f.columns).iloc[0]
     assert per_capita["District"] == "Haishu District"
     assert per_capita["Check"] == "⚠"
-    assert per_capita["Per person (yuan per person) before → after"] == "8.95 → 89.51"
-    assert per_capita["Funding status before → after"] == "● Meets minimum → ★ Meets target"
-    assert per_capita["Data status before → after"] == "illustrative → reported"
+    assert per_capita["Per person (yuan per person)"] == "8.95 → 89.51"
+    assert per_capita["Funding status"] == "● Meets minimum → ★ Meets target"
+    assert per_capita["Data status"] == "illustrative → reported"
 
     at.checkbox(key="publish_ack_warnings").check().run()
     assert not at.button(key="publish_confirm").disabled
@@ -68,6 +67,6 @@ def test_chinese_publish_step_names_the_district_and_flags_nothing_without_warni
     assert not [w for w in at.warning if "发布前请核对" in w.value]
     assert not at.checkbox
     assert not at.button(key="publish_confirm").disabled
-    changes = next(f for f in frames(at) if "发布前" in f.columns)
+    changes = next(f for f in frames(at) if "发布前 → 发布后" in f.columns)
     assert set(changes["请核对"]) == {""}
     assert "（与 publish --dry-run 相同）" not in " ".join(s.value for s in at.subheader)

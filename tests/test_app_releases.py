@@ -211,9 +211,8 @@ def test_editor_signs_in_sees_the_dry_run_diff_and_publishes(app_store):
     assert metrics["Changed"] == "1"
     assert metrics["Added"] == "0"
     assert metrics["Unchanged"] == "0"
-    changed = next(d.value for d in at.dataframe if "Before" in d.value.columns)
-    assert changed["After"].tolist() == ["1,400"]  # in the return's unit (10k yuan)
-    assert changed["Unit"].tolist() == ["10k yuan"]
+    changed = next(d.value for d in at.dataframe if "Before → after" in d.value.columns)
+    assert changed["Before → after"].tolist() == ["523.2 → 1,400 10k yuan"]  # in the return's unit
     at.text_input(key="publish_note").input("Haishu 2024 return")
     at.checkbox(key="publish_ack_warnings").check().run()  # 1,400 is 2.7 × last year: acknowledged
     at.button(key="publish_confirm").click().run()
@@ -243,7 +242,7 @@ def test_the_editor_sees_the_same_diff_as_the_cli_dry_run(app_store, capsys):
                                                                          "Now no data reported")}
     assert metrics == {"Changed": len(dry["changed"]), "Added": dry["added"], "Unchanged": dry["unchanged"],
                        "Now no data reported": dry["removed"]}
-    changed = next(d.value for d in at.dataframe if "Before" in d.value.columns)
+    changed = next(d.value for d in at.dataframe if "Before → after" in d.value.columns)
     assert len(changed) == len(dry["changed"])
     for box in [c for c in at.checkbox if c.key == "publish_ack_warnings"]:
         box.check().run()

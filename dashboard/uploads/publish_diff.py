@@ -37,11 +37,13 @@ def warnings_key(warnings: Iterable[Implausible]) -> set[Key]:
     return {(w.adcode, int(w.year), w.indicator) for w in warnings if w.adcode and w.year and w.indicator}
 
 
-def _number(value: float | None, decimals: int) -> str:
+def _number(value: float | None, decimals: int, trim: bool = True) -> str:
+    """Thousands separators; trailing zeros trimmed for typed values (523.2 万元), kept for per-capita
+    figures, which are compared at their precision (8.00 元/人)."""
     if value is None or pd.isna(value):
         return "—"
     text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text.rstrip("0").rstrip(".") if trim and "." in text else text
 
 
 def changes_table(plan: PublishPlan, warned: set[Key], lang: str) -> pd.DataFrame:
@@ -60,12 +62,11 @@ def changes_table(plan: PublishPlan, warned: set[Key], lang: str) -> pd.DataFram
             t("col.district", lang): reg.name(c["adcode"], lang) if c["adcode"] in reg.adcodes else c["adcode"],
             t("col.year", lang): str(int(c["year"])),
             t("col.indicator", lang): cat.indicator(c["indicator"]).name(lang) if known else c["indicator"],
-            t("col.unit", lang): unit,
-            _t("before", lang): _number(old, 2), _t("after", lang): _number(new, 2),
+            # one cell, unit at the end: the change stays in view at 1024 px
+            _t("change", lang): f"{_number(old, 2)} → {_number(new, 2)} {unit}".rstrip(),
         })
     out = pd.DataFrame(rows, columns=[_t("flag", lang), t("col.district", lang), t("col.year", lang),
-                                      t("col.indicator", lang), t("col.unit", lang), _t("before", lang),
-                                      _t("after", lang)])
+                                      t("col.indicator", lang), _t("change", lang)])
     return out.sort_values(_t("flag", lang), ascending=False, kind="stable", ignore_index=True)
 
 
@@ -85,7 +86,7 @@ def per_capita_table(before: pd.DataFrame, after: pd.DataFrame, touched: Iterabl
             old, new = (c.loc[adcode] if adcode in c.index else None for c in checks)
 
             def value(r: pd.Series | None) -> str:
-                return "—" if r is None else _number(r["per_capita"], std.precision)
+                return "—" if r is None else _number(r["per_capita"], std.precision, trim=False)
 
             def status(r: pd.Series | None) -> str:
                 return "—" if r is None else f"{styles[r['status']]['icon']} {styles[r['status']][lang]}"
