@@ -36,6 +36,7 @@ from lcity_data.store import PublishPlan, ReleaseInfo, Store, StoreError, open_s
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
+UPDATED_KEY = "_lc_release_updated"  # (release the session was looking at, the newer one it now shows)
 T = TypeVar("T")
 
 
@@ -117,9 +118,24 @@ def begin_run() -> RunRelease:
     """Fix this run on the latest release (raises StoreUnavailable): one query for its id."""
     url = store_url()
     latest = latest_release(url)
+    before = st.session_state.get(RUN_KEY)
+    if (isinstance(before, RunRelease) and before.url == url and not before.pinned
+            and latest.release > before.latest.release):
+        # a release published while this session was open: the page says so (release_view), until dismissed
+        first_seen = st.session_state.get(UPDATED_KEY, (before.latest.release, None))[0]
+        st.session_state[UPDATED_KEY] = (first_seen, latest.release)
     run = RunRelease(url, latest, latest)
     st.session_state[RUN_KEY] = run
     return run
+
+
+def release_update() -> tuple[int, int] | None:
+    """(the release this session was looking at, the newer one this run shows), until `dismiss_update`."""
+    return st.session_state.get(UPDATED_KEY)
+
+
+def dismiss_update() -> None:
+    st.session_state.pop(UPDATED_KEY, None)
 
 
 def pin(release: int) -> RunRelease:

@@ -20,7 +20,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import assets, data_access, errors, navigation, session, sidebar, view_state
+from dashboard import (
+    assets,
+    data_access,
+    errors,
+    navigation,
+    page_style,
+    phone_sidebar,
+    session,
+    sidebar,
+    view_state,
+)
 from dashboard.i18n import t
 from dashboard.releases import release_view
 from dashboard.uploads import upload_status
@@ -58,11 +68,14 @@ def run() -> None:
         spec = navigation.spec_for(page)
 
         state = sidebar.render(spec, options)
+        phone_sidebar.install()
+        st.html(page_style.PAGE_STYLE)
         session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
         upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
         release_view.show_release_line(run_release, data_access.current_table(), state.lang)
         release_view.show_newer_notice(run_release, state, spec.params, spec.path, state.lang)
+        release_view.show_update_notice(run_release, state, spec.params, spec.path, state.lang)
         if data_access.using_upload():
             cols = st.columns([5, 1], vertical_alignment="center")
             cols[0].info(t("store_app.overlay_banner", state.lang, release=run_release.shown.release),

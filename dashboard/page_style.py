@@ -22,3 +22,13 @@ KPI_STYLE = f"""
 }}
 </style>
 """
+
+# Every page: on a phone (touch screens show a table's toolbar all the time) the toolbar sits 44 px above
+# its table, over the heading before it; the table keeps that room free.
+PAGE_STYLE = """
+<style>
+@media (max-width: 640px), (hover: none) {
+  [data-testid="stDataFrame"] { margin-top: 44px; }
+}
+</style>
+"""

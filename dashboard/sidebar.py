@@ -14,6 +14,11 @@ from lcity_data.registry import load_registry
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
+def year_gaps(years: tuple[int, ...]) -> list[int]:
+    """Years inside the data's span that have no data (2011): the slider steps over them, and says so."""
+    return [y for y in range(years[0], years[-1] + 1) if y not in set(years)] if years else []
+
+
 def render(spec: PageSpec, options: view_state.Options) -> view_state.ViewState:
     """Draw the shared sidebar for `spec` and return the (possibly updated) view state."""
     reg = load_registry()
@@ -38,5 +43,7 @@ def render(spec: PageSpec, options: view_state.Options) -> view_state.ViewState:
                          format_func=lambda a: reg.name(a, lang), to_widget=list,
                          from_widget=lambda v: tuple(a for a in options.adcodes if a in set(v or ())),
                          placeholder=t("sidebar.districts_placeholder", lang))
+        if {"year", "years"} & set(spec.controls) and (gaps := year_gaps(options.years)):
+            st.caption(t("marks.year_gaps", lang, years=t("common.list_sep", lang).join(map(str, gaps))))
         st.caption(t("sidebar.share_hint", lang))
     return session.get()

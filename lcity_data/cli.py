@@ -38,6 +38,7 @@ from lcity_data.importer import import_file
 from lcity_data.importing.bounds import UnreadableFileError
 from lcity_data.importing.report import ImportReport
 from lcity_data.loading import load_release, with_derived
+from lcity_data.provenance import illustrative_share, is_illustrative, ratio_provenance
 from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, ReleaseNotFoundError, StoreError
 from lcity_data.terminal import terminal_safe
@@ -77,6 +78,9 @@ def _build_parser() -> _Parser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--year", type=int, help="没有年份列时使用的年份 / year for rows without one")
     check.add_argument("--sheet", help="工作表名称或序号（从1起）/ worksheet name or 1-based number")
+    check.add_argument("--release", type=int, metavar="N",
+                       help="与哪个数据版本比较（默认最新，与导入页面相同）/ the release the plausibility "
+                            "warnings compare against (default: the latest, as on the Import page)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_check)
 
@@ -163,6 +167,7 @@ def _funding_records(check: pd.DataFrame, std: Standard) -> list[dict]:
     records = []
     for r in check.to_dict("records"):
         sources = [s for s in (r["numerator_source"], r["denominator_source"]) if s]
+        data_status, mixed = ratio_provenance(r["numerator_status"], r["denominator_status"])
         records.append({
             "adcode": r["adcode"], "district_zh": r["district_zh"], "district_en": r["district_en"],
             "year": int(r["year"]), "standard": std.id,
@@ -171,6 +176,8 @@ def _funding_records(check: pd.DataFrame, std: Standard) -> list[dict]:
             "status": r["status"], "minimum": _number(r["minimum"]), "target": _number(r["target"]),
             "status_zh": styles[r["status"]]["zh"], "status_en": styles[r["status"]]["en"],
             "sources": list(dict.fromkeys(sources)),
+            # made-up values say so here too: the per-capita figure's status is its weakest input's
+            "data_status": data_status, "mixed_sources": mixed, "illustrative": is_illustrative(data_status),
         })
     return records
 
@@ -192,7 +199,7 @@ def _funding_table(records: list[dict], std: Standard) -> str:
     header = [
         "地区", f"{num.name_zh}（{cat.unit_label(num.unit, 'zh')}）",
         f"{cat.basis_names[std.basis]['zh']}（{cat.unit_label(den.unit, 'zh')}）",
-        f"比值（{cat.unit_label(std.unit, 'zh')}）", "状态 / status",
+        f"比值（{cat.unit_label(std.unit, 'zh')}）", "状态 / status", "数据性质 / data",
     ]
     rows = []
     for r in records:
@@ -204,13 +211,28 @@ def _funding_table(records: list[dict], std: Standard) -> str:
             "—" if r[names["denominator"]] is None else f"{r[names['denominator']]:,}",
             "—" if ratio is None else f"{ratio:.{std.precision}f}",
             f"{style['icon']} {style['zh']} / {style['en']}",
+            _data_status_text(r),
         ])
     widths = [max(_width(line[i]) for line in [header, *rows]) for i in range(len(header))]
     numeric = {1, 2, 3}
     lines = [f"{std.name_zh}", f"{std.name_en}", f"{records[0]['year']}年 / year {records[0]['year']}", ""]
     for line in [header, *rows]:
         lines.append("  ".join(_pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(line)).rstrip())
+    n, total = illustrative_share(r["data_status"] for r in records)
+    if n:
+        lines += ["", f"* {total}个区县中{n}个为示例数据（非官方统计），不能用于评价 / {n} of {total} districts "
+                      "illustrative (not official statistics): not for judging any district"]
     return "\n".join(lines)
+
+
+def _data_status_text(record: dict) -> str:
+    """'示例 illustrative *' (with 混合来源 mixed when real and sample inputs meet); '—' without a status."""
+    status = record["data_status"]
+    if status is None:
+        return "—"
+    found = load_catalog().statuses[status]
+    text = f"{found.zh} {found.en}" + (" 混合来源 mixed" if record["mixed_sources"] else "")
+    return text + (" *" if record["illustrative"] else "")
 
 
 def _funding(args: argparse.Namespace) -> int:
@@ -281,11 +303,14 @@ def _report_text(report: ImportReport) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    report = import_file(args.file, sheet=args.sheet, year=args.year)
+    # the same base as the Import page: a value ten times the district's published figure is flagged in both
+    base, info = load_release(args.release, url=args.db)
+    report = import_file(args.file, sheet=args.sheet, year=args.year, base=base)
     if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps({**report.to_json(), "base_release": info.release}, ensure_ascii=False, indent=2))
     else:
         print(_report_text(report))
+        print(f"对照数据版本 {info.release} / compared with release {info.release}")
     return EXIT_REJECTED if report.rejected or report.values == 0 else EXIT_OK
 
 

@@ -47,7 +47,10 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     revert = subparsers.add_parser("revert", parents=[common],
                                    help="以版本N的数值发布新版本 / publish a new release equal to release N")
-    revert.add_argument("release", type=int, metavar="N")
+    revert.add_argument("release", type=int, metavar="N",
+                        help="要恢复的数据版本号（见 releases 命令）：新版本的数值与版本N完全相同；N不能是当前版本 / "
+                             "the release to go back to (see the `releases` command): the new release has exactly "
+                             "its values; N cannot be the current release")
     revert.add_argument("--by", required=True, metavar="NAME", help="发布人 / who publishes")
     revert.add_argument("--note", default="", help="版本说明 / release note")
     revert.add_argument("--format", choices=("text", "json"), default="text")
@@ -182,7 +185,13 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _revert(args: argparse.Namespace) -> int:
-    result = open_store(args.db).revert(args.release, by=args.by, note=args.note)
+    store = open_store(args.db)
+    current = store.latest_release().release
+    if args.release == current:  # an identical release would say something changed: refuse
+        print(terminal_safe(f"版本 {current} 已是当前版本，无需恢复 / release {current} is the current release: "
+                            "nothing to revert"), file=sys.stderr)
+        return EXIT_REJECTED
+    result = store.revert(args.release, by=args.by, note=args.note)
     out = {"release": result.release, "reverted_from": args.release, "added": result.plan.added,
            "unchanged": result.plan.unchanged, "removed": result.plan.removed, "changed": _changes(result.plan)}
     text = (f"已发布数据版本 {result.release}，数值与版本 {args.release} 相同 / published release {result.release} "

@@ -31,6 +31,9 @@ class Implausible:
     reason_zh: str
     reason_en: str
     sheet: str | None = None
+    adcode: str | None = None  # which district, year and indicator: the publish step names them, not the row
+    year: int | None = None
+    indicator: str | None = None
 
 
 def _times(ratio: float) -> str:
@@ -71,5 +74,6 @@ def check(values: pd.DataFrame, base: pd.DataFrame | None = None) -> list[Implau
                             f"{x} times the median of the other {len(others)} districts that year: check the unit "
                             "and decimal point"))
         out += [Implausible(int(r.row), str(r.column), str(r.value_text), zh, en,
-                            r.sheet if isinstance(r.sheet, str) else None) for zh, en in reasons]
+                            r.sheet if isinstance(r.sheet, str) else None, str(r.adcode), int(r.year), str(r.indicator))
+                for zh, en in reasons]
     return out

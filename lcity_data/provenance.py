@@ -41,6 +41,13 @@ def all_illustrative(statuses: Iterable[object]) -> bool:
     return all(is_illustrative(s) for s in set(statuses))
 
 
+def illustrative_share(statuses: Iterable[object]) -> tuple[int, int]:
+    """(how many of these values are illustrative, how many carry a status at all): the share a map's
+    or a card's "7 of 10 districts illustrative" says, so one real return among samples is visible."""
+    present = _present(statuses)
+    return sum(is_illustrative(s) for s in present), len(present)
+
+
 def is_official(status: object) -> bool:
     """Whether a value is a published statistic (the status a C-grade source makes 'to be verified')."""
     return status == OFFICIAL

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import streamlit as st
 
-from dashboard import data_access, frame, page_style, session, view_state
-from dashboard.charts import chart_tools, figures, progress_view, tables
+from dashboard import data_access, frame, page_style, session, status_notice, view_state
+from dashboard.charts import chart_tools, figures, funding_cards, progress_view, tables
 from dashboard.formatting import target_text
 from dashboard.i18n import t
 from dashboard.map import maps
@@ -44,6 +44,12 @@ source = cat.sources[std.source]
 ratio_label = std.value_label(lang)
 shown_statuses = statuses_for(std)
 
+checks = data_access.funding_checks(table, std.id)
+check = checks[checks["year"] == state.year].reset_index(drop=True)
+sel = check[check["adcode"].isin(state.districts)].reset_index(drop=True)
+status_frame = maps.check_frame(check, lang, state.districts)
+status_notice.show_notice(status_frame.loc[status_frame["selected"], "status"], lang)
+
 with st.container(border=True):
     st.markdown(t("funding.formula", lang, ratio=ratio_label, numerator=num.name(lang),
                   denominator=den.name(lang), basis=basis, per=f"{std.per:,}", unit=unit,
@@ -54,9 +60,6 @@ with st.container(border=True):
     if source.quote:
         st.caption(f"“{source.quote}”")
 
-checks = data_access.funding_checks(table, std.id)
-check = checks[checks["year"] == state.year].reset_index(drop=True)
-sel = check[check["adcode"].isin(state.districts)].reset_index(drop=True)
 if not state.districts:
     st.info(t("common.select_districts", lang))
 
@@ -64,13 +67,20 @@ st.header(t("funding.year_heading", lang, year=state.year, basis=basis))
 detail = tables.funding_detail(sel, lang)
 status_col = t("col.funding_status", lang)
 key_of = {f"{v['icon']} {v[lang]}": k for k, v in styles.items()}
-number_cols = detail.columns[1:4]
+number_cols = (detail.columns[1], *detail.columns[4:6])  # per capita, then funding and population
 styled = detail.style.apply(
     lambda s: [f"background-color: {status_colors[key_of[v]]}; color: "
                f"{tables.text_color(status_colors[key_of[v]])}" for v in s], subset=[status_col]
-).format({c: tables.styler_number(u) for c, u in zip(number_cols, (num.unit, den.unit, std.unit), strict=True)},
+).format({c: tables.styler_number(u) for c, u in zip(number_cols, (std.unit, num.unit, den.unit), strict=True)},
          na_rep=t("common.no_data", lang))
-st.dataframe(styled, hide_index=True, key="funding_detail")
+# district pinned, per capita and both statuses next to it (1024 px); cards on a phone
+with st.container(key=funding_cards.TABLE_KEY):
+    st.dataframe(styled, hide_index=True, key="funding_detail", column_config={
+        detail.columns[0]: st.column_config.TextColumn(pinned=True),
+        detail.columns[1]: st.column_config.NumberColumn(width="small")})
+with st.container(key=funding_cards.CARDS_KEY):
+    chips = [(status_colors[key_of[v]], tables.text_color(status_colors[key_of[v]])) for v in detail[status_col]]
+    st.html(funding_cards.cards_html(detail, chips, std.unit, lang))
 st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
 
 st.header(t("progress.heading", lang))
@@ -99,7 +109,6 @@ over_time = checks[checks["year"].isin(reported)]
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.header(t("funding.status_map", lang, year=state.year))
-    illustrative = maps.shows_illustrative(maps.check_frame(check, lang, state.districts))
     map_view.status_map(table, std.id, state.districts, state.year, lang, key="funding_map",
                         title=t("funding.map_legend", lang, unit=unit), value_label=ratio_label,
                         progress_target=target_year if progress is not None else None, max_height=480)
@@ -166,5 +175,3 @@ if std.target is not None:
 st.dataframe(compare, hide_index=True, key="funding_whatif", column_config={
     c: st.column_config.NumberColumn(format=f"%.{std.precision}f") for c in compare.columns
     if compare[c].dtype.kind == "f"})
-if illustrative:
-    st.warning(t("common.illustrative_warning", lang), icon=":material/science:")

@@ -95,6 +95,7 @@ for label, fmt, headers in templates:
                                  key=f"dl_template_{fmt}_{headers}", on_click="ignore")
 st.caption(t("import.template_note", lang))
 
+st.html(import_view.uploader_style("import_file", lang))
 upload = st.file_uploader(t("import_harden.upload", lang, mb=import_view.MAX_MB), type=["xlsx", "xls", "csv"],
                           key="import_file",
                           max_upload_size=import_view.MAX_MB, help=t("import.upload_help", lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import assets, data_access, frame, session, view_state
+from dashboard import assets, data_access, frame, session, status_notice, view_state
 from dashboard.charts import chart_tools
 from dashboard.formatting import indicator_label
 from dashboard.i18n import t
@@ -11,7 +11,6 @@ from dashboard.map.map_component import presenting
 from dashboard.map.map_component import view as map_view
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
-from lcity_data.provenance import any_illustrative
 
 state = frame.page_state()
 lang = state.lang
@@ -50,7 +49,7 @@ classes = None if scheme == "continuous" else [maps.MapClass(e.key, e.label, e.c
 shown = frame[frame["selected"]]
 if classes is not None and scheme not in ("policy", "continuous") and len(classes) < state.k:
     st.caption(t("map.fewer_classes", lang, n=len(classes)))
-illustrative = any_illustrative(shown["status"])
+status_notice.show_notice(shown["status"], lang)  # above the map: at 1024 px and on a phone too
 
 sources = map_view.indicator_sources(table, state.indicator, state.districts, lang)
 if state.view == "plotly":  # the URL keeps its old name for the default view: shared links stay valid
@@ -76,8 +75,6 @@ else:
                                       key="map_leaflet_tools", lang=lang)
     st.caption(t("map.leaflet_offline", lang))
 
-if illustrative:
-    st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
 if not state.districts:
     st.info(t("common.select_districts", lang))
 elif shown["value"].isna().all():

@@ -3,7 +3,7 @@ map, and how much of what is shown is official vs illustrative."""
 
 import streamlit as st
 
-from dashboard import data_access, frame, page_style, session
+from dashboard import data_access, frame, page_style, session, status_notice
 from dashboard.charts import chart_tools, figures, progress_view, tables
 from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
@@ -23,6 +23,9 @@ basis = cat.basis_names[std.basis][lang]
 
 st.title(t("overview.title", lang))
 st.caption(t("overview.subtitle", lang, year=state.year, standard=std.name(lang)))
+if not state.districts:  # nothing to count: a clear prompt, not "0 / 0" beside a city figure
+    st.info(t("marks.no_selection", lang), icon=":material/touch_app:")
+    st.stop()
 
 checks = data_access.funding_checks(table, std.id)
 check = checks[checks["year"] == state.year].reset_index(drop=True)
@@ -39,17 +42,29 @@ prev_city = None
 if prev_year is not None:
     prev_city, _ = funding.city_per_capita(checks[checks["year"] == prev_year], std.id)
 delta = None if city is None or prev_city is None else float(city - prev_city)
+# each district's per-capita status (the weakest of funding and population): the notice and the cards' marks
+status_frame = maps.check_frame(check, lang, state.districts)
+district_statuses = status_frame.loc[status_frame["selected"], "status"]
+status_notice.show_notice(district_statuses, lang)
+
+
+def card(column: st.delta_generator.DeltaGenerator, label: str, value: str, help_text: str,
+         statuses: object = district_statuses, **kw: object) -> None:
+    """A KPI card, marked "· 示例" when the districts it counts rest on illustrative values."""
+    label, mark = status_notice.card_label(label, statuses, lang)
+    column.metric(label, value, help=" ".join(x for x in (help_text, mark) if x), border=True, **kw)
+
 
 st.html(page_style.KPI_STYLE)
 c1, c2, c3, c4 = st.container(key=page_style.KPI_KEY).columns(4)
-c1.metric(t("overview.meets_minimum", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang)),
-          f"{meets_min} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
-c2.metric(t("overview.meets_target", lang, target=f"{std.target}", unit=unit_label(std.unit, lang)),
-          f"{meets_target} / {n_sel}", help=t("overview.count_help", lang, basis=basis), border=True)
+card(c1, t("overview.meets_minimum", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang)),
+     f"{meets_min} / {n_sel}", t("overview.count_help", lang, basis=basis))
+card(c2, t("overview.meets_target", lang, target=f"{std.target}", unit=unit_label(std.unit, lang)),
+     f"{meets_target} / {n_sel}", t("overview.count_help", lang, basis=basis))
 vs_prev = "" if prev_year is None else t("overview.vs", lang, year=prev_year)
-c3.metric(t("overview.city_per_capita", lang, year=state.year), value_text(city, std.unit, lang),
-          delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}",
-          help=t("overview.city_help", lang, basis=basis, n=n_city), border=True)
+card(c3, t("overview.city_per_capita", lang, year=state.year), value_text(city, std.unit, lang),
+     t("overview.city_help", lang, basis=basis, n=n_city), status_frame["status"],  # the city: every district
+     delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}")
 c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
 below = selected.loc[selected["status"] == "below_minimum", f"district_{lang}"].tolist()
 if below:
@@ -62,13 +77,9 @@ if progress is not None and state.districts:
                   counts=progress_view.counts_line(progress_view.status_counts(progress, state.districts), lang)),
                 help=t("progress.overview_help", lang))
 
-if not state.districts:
-    st.info(t("common.select_districts", lang))
-
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(t("overview.status_map", lang, year=state.year))
-    illustrative = maps.shows_illustrative(maps.check_frame(check, lang, state.districts))
     map_view.status_map(table, std.id, state.districts, state.year, lang, key="overview_map",
                         title=std.name(lang), value_label=t("funding.per_capita", lang), max_height=520)
     session.page_link("map", t("overview.to_map", lang))
@@ -89,5 +100,5 @@ with right:
     st.caption(t("defects.overview_provenance", lang, year=state.year, total=f"{len(shown):,}"))
     if collection := round_line(lang):
         st.caption(collection)
-    if illustrative or any_illustrative(shown["status"]):
-        st.warning(t("common.illustrative_warning", lang), icon=":material/science:")
+    if any_illustrative(shown["status"]):
+        st.caption(status_notice.share_text(shown["status"], lang, per="values"))

@@ -24,7 +24,11 @@ table = data_access.current_table()
 years = trend_view.shown_years(table, state.indicator, state.districts, state.years)
 
 st.title(t("trends.title", lang))
-st.caption(t("trends.subtitle", lang, indicator=ind.name(lang), start=years[0], end=years[-1]))
+if (years[0], years[-1]) == tuple(state.years):
+    st.caption(t("trends.subtitle", lang, indicator=ind.name(lang), start=years[0], end=years[-1]))
+else:  # the slider's range and the years this indicator has data for, both said (not 2012–2024 vs 2010)
+    st.caption(t("marks.trends_span", lang, indicator=ind.name(lang), start=state.years[0], end=state.years[1],
+                 first=years[0], last=years[-1]))
 
 c1, c2 = st.columns([2, 3])
 with c1:

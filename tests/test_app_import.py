@@ -216,7 +216,7 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
     warnings, rejected, skipped, ignored, preview = (d.value for d in at.dataframe)
     # 1,250.5 万元 is over three times the other districts' (sample) median: a warning, still accepted
     assert warnings.values.tolist() == [
-        [4, "社区教育经费（万元）", "1250.5", "是同年其他9个地区中位数的3.1倍，请核对单位和小数点"]]
+        ["海曙区", "2024", 4, "社区教育经费（万元）", "1250.5", "是同年其他9个地区中位数的3.1倍，请核对单位和小数点"]]
     assert rejected["单元格内容"].tolist() == ["约160", "火星区", "江东区"]
     assert skipped["原因"].tolist() == ["合计行（全市或小计，不是区县数据）"]
     assert set(ignored["列"]) == {"人均经费（元/人）", "备用"}
@@ -241,8 +241,8 @@ def test_messy_workbook_report_apply_every_page_and_reset(xlsx):
     at.query_params.clear()
     at.query_params.update({"year": "2024", "district": "330203"})
     detail = go(at, "funding").dataframe[0].value
-    assert detail.iloc[0, 1] == FUNDING_2024
-    assert detail.iloc[0, 2] == POPULATION_2024
+    assert detail.iloc[0, 4] == FUNDING_2024  # after district, per capita and the two statuses
+    assert detail.iloc[0, 5] == POPULATION_2024
 
     at.button(key="_overlay_reset").click().run()
     assert not banner(at)

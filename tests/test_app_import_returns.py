@@ -19,11 +19,12 @@ def funding_json(capsys: pytest.CaptureFixture[str], path, *args: str) -> dict[s
 
 
 def funding_page(at, year: int) -> dict[str, list]:
-    """The Funding page's detail table for `year`, all districts: district -> row values."""
+    """The Funding page's detail table for `year`, all districts: district -> [funding, population, per capita,
+    funding status, data status] (the page shows per capita and the statuses first)."""
     at.query_params.clear()
     at.query_params.update({"year": str(year)})
     table = go(at, "funding").dataframe[0].value
-    return {row[0]: list(row[1:]) for row in table.itertuples(index=False)}
+    return {row[0]: [row[4], row[5], row[1], row[2], row[3]] for row in table.itertuples(index=False)}
 
 
 def test_title_and_unit_line_return_no_year_typed_matches_the_cli(tmp_path, capsys) -> None:
@@ -77,7 +78,8 @@ def test_ten_fold_typo_imports_with_a_warning_shown_before_apply() -> None:
     at = upload(make_app("import_data", lang="en"), "typo.xlsx", typo_return())
     assert [(m.label, m.value) for m in at.metric][1:4] == [("Accepted", "10"), ("Skipped", "0"), ("Rejected", "0")]
     assert any(s.value == "Values to double-check (2)" for s in at.subheader)
-    warnings = at.dataframe[0].value.values.tolist()  # shown first, before rejected rows and the preview
+    # shown first, before rejected rows and the preview; each names its district and year, then the cell
+    warnings = [w[2:] for w in at.dataframe[0].value.values.tolist()]
     assert [w[:3] for w in warnings] == [[2, "社区教育经费（万元）", "5,120.0"]] * 2
     assert "times the district's previous year (2022)" in warnings[0][3]  # the sample's 2022 value
     assert "times the median of the other 9 districts" in warnings[1][3]

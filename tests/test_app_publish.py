@@ -62,6 +62,7 @@ def test_upload_diff_and_publish_parse_the_file_once(counted):
     at.button(key="FormSubmitter:editor_sign_in-Sign in").click().run()
     assert {m.label: m.value for m in at.metric}["Changed"] == "1"  # the dry-run diff, from the report
 
+    at.checkbox(key="publish_ack_warnings").check().run()  # the plausibility warnings, acknowledged
     at.button(key="publish_confirm").click().run()
     assert any("Published as data release 2" in s.value for s in at.success)
     assert parses_in_worker(name) == 1

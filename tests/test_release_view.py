@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.charts import tables
 from dashboard.data_access import RunRelease
-from dashboard.releases import release_view
+from dashboard.releases import release_view, report_view
 from lcity_data.store import ReleaseInfo
 
 
@@ -65,4 +65,24 @@ def test_wide_table_lists_the_releases_of_a_row():
 def test_history_is_newest_first():
     hist = release_view.history_table([info(1), info(2)], "en")
     assert hist["Release"].tolist() == [2, 1]
-    assert hist["Published (UTC)"].tolist() == ["2026-12-01 08:30", "2026-12-01 08:30"]
+    # the store's 08:30 UTC is 16:30 in Ningbo (Asia/Shanghai), and the header says which clock
+    assert hist["Published (Beijing time)"].tolist() == ["2026-12-01 16:30", "2026-12-01 16:30"]
+
+
+def test_the_seed_publisher_and_the_report_read_in_one_language():
+    seed = info(1, by=release_view.SEED_PUBLISHER)
+    assert release_view.publisher(seed, "en") == "shipped sample"
+    assert release_view.publisher(seed, "zh") == "内置示例数据"
+    assert "内置" not in release_view.release_line(RunRelease("sqlite://", seed, seed), table(["official"]), "en")
+    report = {"files": [{"file": "r.xlsx", "sheet": None, "accepted": 3, "values": 6, "rows_total": 4,
+                         "layout": "wide", "header_row": 2, "encoding": None,
+                         "rejected": [{"row": 5, "column": "经费", "value": "abc", "reason_zh": "不是数字",
+                                       "reason_en": "not a number"}], "warnings": []}],
+              "accepted": 3, "rejected": 1}
+    summary = report_view.summary_table(report, "en")
+    assert summary.values.tolist() == [["Rows accepted", "3"], ["Rejected", "1"]]
+    files = report_view.files_table(report, "zh")
+    assert files.iloc[0]["工作表"] == ""  # blank, never "None"
+    assert files.iloc[0]["拒绝"] == 1
+    issues = report_view.issues_table(report, "en")
+    assert issues.values.tolist() == [["Rejected", "r.xlsx", "", "5", "经费", "abc", "not a number"]]

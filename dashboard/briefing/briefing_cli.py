@@ -34,13 +34,22 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser.set_defaults(handler=run)
 
 
+def _new_file_mode() -> int:
+    """What open() gives a new file: 0666 less the umask (mkstemp's own 0600 hid the deck from colleagues)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write(path: Path, data: bytes) -> None:
-    """Write next to the target and rename: a killed export never leaves half a file."""
+    """Write next to the target and rename: a killed export never leaves half a file. The file gets the
+    mode any new file would (the umask), not the temporary file's private 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -146,6 +146,14 @@ button { font: inherit; font-size: 14px; padding: 4px 10px; white-space: nowrap;
 button:hover, button:focus-visible { border-color: #0072B2; color: #0072B2; outline: none; }
 #msg { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 input { font-size: 12px; width: 16em; }
+/* a narrow column (the Overview's right column at 1024 px): "⤓ PNG" instead of "Download PNG", so the
+   row of buttons fits instead of clipping the last one; the full name stays the accessible name */
+@media (max-width: 420px) {
+  .bar { gap: 4px; }
+  button { font-size: 13px; padding: 4px 6px; }
+  button[data-short] { font-size: 0; }
+  button[data-short]::before { content: "⤓ " attr(data-short); font-size: 13px; }
+}
 """
 
 # Export the live chart (or the given picture) with a title and footer; copy the page URL.
@@ -316,8 +324,10 @@ def toolbar_html(meta: ChartMeta, key: str, lang: str, svg: str | None = None, t
         f'<!DOCTYPE html><html lang="{html.escape(t("briefing.html_lang", lang), quote=True)}"><head>'
         f'<meta charset="utf-8"><style>{TOOLBAR_STYLE}</style></head><body>'
         f'<div class="bar" role="toolbar" aria-label="{label}">'
-        + (f'<button id="png" type="button">{html.escape(t("present.download_png", lang))}</button>'
-           f'<button id="svg" type="button">{html.escape(t("present.download_svg", lang))}</button>'
+        + ("".join(f'<button id="{f}" type="button" data-short="{f.upper()}" aria-label="{name}" title="{name}">'
+                   f"{name}</button>"
+                   for f, name in (("png", html.escape(t("present.download_png", lang), quote=True)),
+                                   ("svg", html.escape(t("present.download_svg", lang), quote=True))))
            if pictures else "") +
         f'<button id="link" type="button">{html.escape(t("present.copy_link", lang))}</button>'
         f'<span id="msg" role="status" aria-live="polite"></span>'

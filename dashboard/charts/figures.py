@@ -104,6 +104,7 @@ class RefLine:
 
 
 END_LABEL_FONT = 12  # px; an end label needs 1.35 × its font of vertical room
+TOOLBAR_PX = 26  # the plotly toolbar's height: the line chart keeps it above the plot and its end labels
 
 
 def spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
@@ -209,10 +210,11 @@ def trend(series: pd.DataFrame, city: pd.DataFrame | None, *, years: Sequence[in
         ends.append((ref.label, ref.color, float(ref.y)))
     values = [float(v) for v in series["y"].dropna()] + [y for _, _, y in ends] + [0.0]
     y_range = (min(values) * 1.05, max(values) * 1.05 or 1.0)
-    notes, right = _end_labels(ends, plot_px or height - 120, y_range, label_font)
+    notes, right = _end_labels(ends, plot_px or height - 120 - TOOLBAR_PX, y_range, label_font)
     layout: dict = {
         "height": height,
-        "margin": {"l": 10, "r": right + (60 if city_secondary else 0), "t": 10, "b": 10},
+        # room above the plot for plotly's toolbar: on a phone it covered the top label ("目标 10 元/人")
+        "margin": {"l": 10, "r": right + (60 if city_secondary else 0), "t": 10 + TOOLBAR_PX, "b": 10},
         "annotations": notes,
         "xaxis": {"title": {"text": esc(labels["year"])}, "tickmode": "array", "tickvals": years,
                   "range": [years[0] - 0.5, years[-1] + 0.5] if years else None},

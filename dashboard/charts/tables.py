@@ -104,11 +104,15 @@ def provenance_columns(rows: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
     if "release" not in rows:
         return {}
     rows = rows.reset_index(drop=True)
+    # a value with no file (the shipped sample, a derived figure) shows blank cells, never "None"
     return {
         t("store_app.col_release", lang): rows["release"].astype("Int64"),
-        t("store_app.col_file", lang): rows["file"].astype("string"),
-        t("store_app.col_sheet", lang): rows["sheet"].astype("string"),
-        t("store_app.col_row", lang): pd.to_numeric(rows["row"], errors="coerce").astype("Int64"),
+        t("store_app.col_file", lang): rows["file"].astype("string").fillna(""),
+        t("store_app.col_sheet", lang): rows["sheet"].astype("string").fillna(""),
+        # whole numbers, and a blank where there is none (object column: the grid shows it as text)
+        t("store_app.col_row", lang): pd.Series([r if pd.notna(r) else "" for r in
+                                                 pd.to_numeric(rows["row"], errors="coerce").astype("Int64")],
+                                                dtype=object),
     }
 
 
@@ -235,7 +239,9 @@ def provenance_counts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The funding check for one year, readable: district, numerator, population (basis), per capita, status."""
+    """The funding check for one year, readable: district, per capita, funding status, data status, then the
+    numerator and the population (basis). The three a reader needs come first, so a 1024 px screen or a
+    phone shows them without scrolling sideways (the page pins the district column)."""
     cat = load_catalog()
     std = cat.standard(check["standard"].iloc[0]) if len(check) else cat.standard()
     styles = cat.status_styles
@@ -244,8 +250,6 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
     basis = cat.basis_names[std.basis][lang]
     return pd.DataFrame({
         col("district", lang): check[f"district_{lang}"].tolist(),
-        f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
-        f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
         f"{std.value_label(lang)} ({std.unit_label(lang)})":
             [_f(v) for v in check["per_capita"]],
         col("funding_status", lang): [f"{styles[s]['icon']} {styles[s][lang]}" for s in check["status"]],
@@ -253,6 +257,8 @@ def funding_detail(check: pd.DataFrame, lang: str) -> pd.DataFrame:
             status_text(status, lang, mixed=mix) for status, mix in (
                 ratio_provenance(a, b)
                 for a, b in zip(check["numerator_status"], check["denominator_status"], strict=True))],
+        f"{num.name(lang)} ({unit_label(num.unit, lang)})": [_f(v) for v in check["numerator"]],
+        f"{basis} ({unit_label(den.unit, lang)})": [_f(v) for v in check["denominator"]],
     })
 
 

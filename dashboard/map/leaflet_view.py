@@ -16,9 +16,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.charts.figures import NO_DATA_COLOR, NOT_SELECTED_COLOR, MapClass, bounds, hover_html
-from dashboard.formatting import legend_text
+from dashboard.formatting import legend_text, map_label
 from dashboard.i18n import t
 from dashboard.map.maps import hover_labels, sequential_colors
+from lcity_data.provenance import is_illustrative
 
 LEAFLET_BASE = "/app/static/vendor/leaflet"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -44,6 +45,58 @@ class _MetricScale(MacroElement):
 # room), so a long source line is never cut off at the map's left or right edge.
 TOOLTIP_STYLE = (".leaflet-tooltip{white-space:normal;width:max-content;max-width:48vw;overflow-wrap:anywhere;"
                  "font-size:12px}")
+
+
+class _Marks(MacroElement):
+    """The status marks' hatch pattern (an SVG <pattern> the hatched layer's fill points at) and Leaflet's
+    text-only attribution prefix: Leaflet 1.9 puts a flag icon before "Leaflet", which a municipal
+    deployment may not want on its maps."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function () {
+                var ns = "http://www.w3.org/2000/svg";
+                if (!document.getElementById("lcity-hatch")) {
+                    var svg = document.createElementNS(ns, "svg");
+                    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+                    svg.setAttribute("aria-hidden", "true"); svg.style.position = "absolute";
+                    svg.innerHTML = '<defs><pattern id="lcity-hatch" patternUnits="userSpaceOnUse" width="8" '
+                        + 'height="8" patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="8" '
+                        + 'stroke="#1A1A1A" stroke-opacity="0.5" stroke-width="2"/></pattern></defs>';
+                    document.body.appendChild(svg);
+                }
+                {{ this._parent.get_name() }}.attributionControl.setPrefix(
+                    '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+            })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StatusMarks"
+
+
+HATCH_FILL = "url(#lcity-hatch)"
+LABEL_STYLE = (".lcity-label{width:auto!important;height:auto!important;background:none;border:none}"
+               ".lcity-label span{display:block;transform:translate(-50%,-50%);white-space:nowrap;"
+               "font:12px/1.2 sans-serif;color:#1A1A1A;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}")
+
+
+def _mark(status: object) -> str:
+    """A district's status mark: "hatched" (illustrative), "outlined" (reported or official) or "" (no value)."""
+    if not isinstance(status, str) or not status:
+        return ""
+    return "hatched" if is_illustrative(status) else "outlined"
+
+
+def _label_point(geometry: dict) -> tuple[float, float]:
+    """(lat, lon) deep inside the district's largest part, where its name is written."""
+    from shapely.geometry import shape
+
+    geom = shape(geometry)
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    point = part.representative_point()
+    return point.y, point.x
 
 
 LEGEND_ROW_PX = 20  # one legend line (13px/1.5)
@@ -75,11 +128,13 @@ class _Legend(MacroElement):
         self.html = html_text
 
 
-def legend_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
+def legend_html(title: str, entries: Sequence[tuple[str, ...]]) -> str:
+    """Legend lines (label, CSS background[, CSS border]) under a bold title, every text escaped."""
     rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;background:{html.escape(color)};'
-        f'border:1px solid #666;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}</div>'
-        for label, color in entries
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{html.escape(entry[1])};'
+        f'border:{html.escape(entry[2] if len(entry) > 2 else "1px solid #666")};margin-right:6px;'
+        f'vertical-align:middle"></span>{html.escape(entry[0])}</div>'
+        for entry in entries
     )
     return f"<b>{html.escape(title)}</b>{rows}"
 
@@ -109,12 +164,14 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
                    control_scale=False, zoom_snap=0.25)
     _MetricScale().add_to(m)
     local_leaflet(m, leaflet_base)
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:#ffffff}}{TOOLTIP_STYLE}</style>"))
+    m.get_root().header.add_child(folium.Element(
+        f"<style>.leaflet-container{{background:#ffffff}}{TOOLTIP_STYLE}{LABEL_STYLE}</style>"))
+    _Marks().add_to(m)
     if basemap:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18).add_to(m)
     labels = hover_labels(lang)
     color_of: dict[str, str] = {}
-    entries: list[tuple[str, str]] = []
+    entries: list[tuple[str, ...]] = []
     if classes is not None:
         by_key = {c.key: c.color for c in classes}
         entries = [(c.label, c.color) for c in classes]
@@ -151,8 +208,10 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
              (labels["status"], r["status_text"]), (labels["source"], r["source"])],
             wrap_keys=(labels["source"], labels["progress"]),
         )
+        has_value = bool(r["selected"]) and fill not in (NO_DATA_COLOR, NOT_SELECTED_COLOR)
         features.append({"type": "Feature", "id": adcode, "geometry": feature["geometry"],
-                         "properties": {"adcode": adcode, "fill": fill, "tip": tip}})
+                         "properties": {"adcode": adcode, "fill": fill, "tip": tip,
+                                        "mark": _mark(r["status"]) if has_value else ""}})
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=legend_title,
@@ -163,6 +222,20 @@ def folium_map(frame: pd.DataFrame, class_keys: pd.Series, classes: list[MapClas
         zoom_on_click=False,
     )
     layer.add_to(m)
+    hatched = [f for f in features if f["properties"]["mark"] == "hatched"]
+    if hatched:  # the hatching over the class colour, not interactive (the hover stays the district's)
+        folium.GeoJson({"type": "FeatureCollection", "features": hatched}, name="hatched", interactive=False,
+                       style_function=lambda f: {"fillColor": HATCH_FILL, "fillOpacity": 1, "weight": 0}).add_to(m)
+        entries.append((t("marks.illustrative", lang), "repeating-linear-gradient(-45deg,#fff 0 3px,#8c8c8c 3px 5px)"))
+    outlined = [f for f in features if f["properties"]["mark"] == "outlined"]
+    if outlined:  # on top of the white borders, so a neighbour's border never hides part of it
+        folium.GeoJson({"type": "FeatureCollection", "features": outlined}, name="outlined", interactive=False,
+                       style_function=lambda f: {"fillOpacity": 0, "color": "#1A1A1A", "weight": 3}).add_to(m)
+        entries.append((t("marks.real", lang), "#FFFFFF", "2px solid #1A1A1A"))
+    for feature in geojson["features"]:  # district names, as on the SVG map (江北区, Jiangbei)
+        name = map_label(feature["properties"]["adcode"], lang)
+        folium.Marker(_label_point(feature["geometry"]), interactive=False, icon=folium.DivIcon(
+            html=f"<span>{html.escape(name)}</span>", class_name="lcity-label")).add_to(m)
     _Legend(legend_html(legend_title, entries)).add_to(m)
     # the districts fit above the legend (bottom right), so it covers none of them at any width (a phone too)
     legend_px = LEGEND_PAD_PX + LEGEND_ROW_PX * (len(entries) + 1)

@@ -19,13 +19,16 @@ from dashboard.i18n import t
 
 STYLE = """
 <style>
-.lc-ranking { width: 100%; border-collapse: collapse; font-size: 0.875rem; }
+/* a phone scrolls the table sideways instead of squeezing each column to a character or two */
+.lc-ranking-wrap { overflow-x: auto; }
+.lc-ranking { width: 100%; min-width: 36rem; border-collapse: collapse; font-size: 0.875rem; }
 .lc-ranking th, .lc-ranking td { border-bottom: 1px solid rgba(49, 51, 63, 0.15); padding: 4px 8px;
                                  text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .lc-ranking thead th { font-weight: 600; color: #31333F; }
 .lc-ranking .lc-num { text-align: right; font-variant-numeric: tabular-nums; }
 .lc-ranking td.lc-num, .lc-ranking td.lc-name { white-space: nowrap; }
-.lc-ranking .lc-src { overflow-wrap: anywhere; width: 40%; }
+.lc-ranking td.lc-class { min-width: 7rem; }
+.lc-ranking .lc-src { overflow-wrap: anywhere; width: 40%; min-width: 12rem; }
 </style>
 """
 
@@ -49,7 +52,7 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-CLASSES = ("lc-num", "lc-name", "lc-num", "", "", "lc-src")
+CLASSES = ("lc-num", "lc-name", "lc-num", "lc-class", "", "lc-src")
 """Per column: numbers right-aligned, the district name on one line, the source wrapping anywhere (URLs)."""
 
 
@@ -71,4 +74,5 @@ def ranking_html(shown: pd.DataFrame, unit: str, value_header: str, lang: str,
     body = "".join("<tr>" + "".join(_cell("td", c, i, href=profile_href(a) if profile_href and i == 1 else None)
                                     for i, c in enumerate(row)) + "</tr>"
                    for a, row in zip(adcodes, ranking_rows(shown, unit, lang), strict=True))
-    return f'{STYLE}<table class="lc-ranking"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'{STYLE}<div class="lc-ranking-wrap"><table class="lc-ranking"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")

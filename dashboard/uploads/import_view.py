@@ -8,6 +8,7 @@ and sheet names, cell values) only ever reaches the page as table cells or insid
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from dashboard.safe_text import plain
 from lcity_data import importer
 from lcity_data.importing import bounds, grid
 from lcity_data.importing.report import MISSING_YEAR_COLUMN, ImportReport, RowNote
+from lcity_data.registry import load_registry
 from lcity_data.return_layout import sheet_year
 
 log = logging.getLogger(__name__)
@@ -145,8 +147,15 @@ def rejected_table(report: ImportReport, lang: str) -> pd.DataFrame:
 
 
 def warnings_table(report: ImportReport, lang: str) -> pd.DataFrame:
-    """Values accepted but worth a second look (possible typos): row, column, value, reason."""
-    return pd.DataFrame(_where(report.warnings, report, lang) | {
+    """Values accepted but worth a second look (possible typos): district and year (not only the row),
+    row, column, value, reason."""
+    reg = load_registry()
+    named = {
+        t("col.district", lang): [reg.name(w.adcode, lang) if w.adcode in reg.adcodes else (w.adcode or "")
+                                  for w in report.warnings],
+        t("col.year", lang): ["" if w.year is None else str(w.year) for w in report.warnings],
+    }
+    return pd.DataFrame(named | _where(report.warnings, report, lang) | {
         t("import.col_column", lang): [w.column for w in report.warnings],
         t("import.col_value", lang): [w.value for w in report.warnings],
         t("import.col_reason", lang): [_in_lang(w, "reason", lang) for w in report.warnings],
@@ -190,6 +199,23 @@ def details(report: ImportReport, lang: str) -> str:
     if report.encoding:
         parts.append(t("import.detail_encoding", lang, encoding=plain(report.encoding)))
     return " · ".join(parts)
+
+
+def uploader_style(key: str, lang: str) -> str:
+    """CSS that writes the uploader's own button and limit line in `lang`.
+
+    Why CSS: Streamlit's file uploader has no parameter for its "Upload" button or its "10MB per file"
+    line, which stay English in the Chinese UI. The originals are hidden (font-size 0) and the page's
+    words are drawn in their place; `key` scopes it to this uploader. The texts are the catalog's own.
+    """
+    button = json.dumps(t("uploader.button", lang), ensure_ascii=False)
+    limit = json.dumps(t("uploader.limit", lang, mb=MAX_MB), ensure_ascii=False)
+    box = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    return (f"<style>{box} button p {{ font-size: 0; }}"
+            f"{box} button p::after {{ content: {button}; font-size: 0.875rem; }}"
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}'
+            f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; '
+            "font-size: 0.875rem; }</style>")
 
 
 def limit_note(lang: str) -> str:

@@ -19,11 +19,10 @@ import streamlit as st
 from dashboard import auth, data_access
 from dashboard.i18n import t
 from dashboard.safe_text import plain
-from dashboard.uploads.import_view import memo
-from lcity_data import accounts, returns
-from lcity_data.catalog import load_catalog
+from dashboard.uploads import publish_diff
+from dashboard.uploads.import_view import memo, warnings_table
+from lcity_data import accounts, loading, returns
 from lcity_data.importing.report import ImportReport
-from lcity_data.registry import load_registry
 from lcity_data.store import PublishInputError, PublishPlan, StoreError
 
 log = logging.getLogger(__name__)
@@ -33,20 +32,6 @@ RETURNS_SLOT = "_lc_publish_returns"
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return t(f"store_app.{key}", lang, **fmt)
-
-
-def changed_table(plan: PublishPlan, lang: str) -> pd.DataFrame:
-    """The dry run's `changed` entries with readable district and indicator names."""
-    reg, cat = load_registry(), load_catalog()
-    return pd.DataFrame([
-        {t("col.district", lang): reg.name(c["adcode"], lang) if c["adcode"] in reg.adcodes else c["adcode"],
-         t("col.adcode", lang): c["adcode"], t("col.year", lang): int(c["year"]),
-         t("col.indicator", lang): cat.indicator(c["indicator"]).name(lang) if c["indicator"] in cat.indicators
-         else c["indicator"],
-         _t("col_old", lang): c["old"], _t("col_new", lang): c["new"]}
-        for c in plan.changed
-    ], columns=[t("col.district", lang), t("col.adcode", lang), t("col.year", lang), t("col.indicator", lang),
-                _t("col_old", lang), _t("col_new", lang)])
 
 
 def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int | None, lang: str) -> None:
@@ -91,11 +76,19 @@ def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int
     except (StoreError, PublishInputError) as exc:
         st.error(_t("publish_failed", lang, reason=plain(exc)), icon=":material/error:")
         return
-    show_plan(plan, lang)
+    warned = publish_diff.warnings_key(report.warnings)
+    acknowledged = show_warnings(report, lang)
+    show_plan(plan, lang, warned)
+    show_per_capita(ready.table, plan, warned, lang)
     note = st.text_input(_t("publish_note", lang), key="publish_note", max_chars=500)
+    if not acknowledged:
+        st.caption(t("publish_diff.acknowledge_needed", lang))
     if not st.button(_t("publish_confirm", lang, name=plain(editor)), type="primary", key="publish_confirm",
-                     icon=":material/publish:", disabled=not (plan.changed or plan.added or plan.removed)):
+                     icon=":material/publish:",
+                     disabled=not (plan.changed or plan.added or plan.removed) or not acknowledged):
         return
+    if not acknowledged:  # the button was pressed in an older view of the page: the server checks again
+        st.rerun()
     try:
         fresh = auth.current_account()  # checked on the server now: disabled or demoted since sign-in?
         if fresh is None:
@@ -114,7 +107,31 @@ def show_publish(report: ImportReport, data: bytes, sheet: str | None, year: int
     st.rerun()
 
 
-def show_plan(plan: PublishPlan, lang: str) -> None:
+def show_warnings(report: ImportReport, lang: str) -> bool:
+    """The import's plausibility warnings again, by district, at the publish step, with a box the editor
+    ticks to publish anyway; whether publishing may go ahead (True when there are none)."""
+    if not report.warnings:
+        return True
+    n = len(report.warnings)
+    st.warning(t("publish_diff.warnings_heading", lang, n=n), icon=":material/rule:")
+    st.caption(t("publish_diff.warnings_note", lang))
+    st.dataframe(warnings_table(report, lang), hide_index=True, key="publish_warnings")
+    return st.checkbox(t("publish_diff.acknowledge", lang, n=n), key="publish_ack_warnings")
+
+
+def show_per_capita(table: pd.DataFrame, plan: PublishPlan, warned: set, lang: str) -> None:
+    """Per-capita funding, funding status and data status before → after for the district-years touched."""
+    run = data_access.run_release()
+    before = data_access.release_table(run.url, run.latest.release)[0]
+    touched = {(c["adcode"], int(c["year"]), c["indicator"]) for c in plan.changed}
+    touched |= {(a, int(y), i) for a, y, i in table[["adcode", "year", "indicator"]].itertuples(index=False)}
+    frame = publish_diff.per_capita_table(before, loading.overlay(before, table), touched, warned, lang)
+    if not frame.empty:
+        st.subheader(t("publish_diff.per_capita_heading", lang))
+        st.dataframe(frame, hide_index=True, key="publish_per_capita")
+
+
+def show_plan(plan: PublishPlan, lang: str, warned: set | None = None) -> None:
     """The dry run: counts of changed, added, unchanged and now-unreported values, then what changes."""
     st.subheader(_t("diff_heading", lang))
     counts = ((_t("count_changed", lang), len(plan.changed)), (_t("count_added", lang), plan.added),
@@ -122,5 +139,6 @@ def show_plan(plan: PublishPlan, lang: str) -> None:
     for col, (label, n) in zip(st.columns(len(counts)), counts, strict=True):
         col.metric(label, n)
     if plan.changed:
-        st.dataframe(changed_table(plan, lang), hide_index=True, key="publish_changed")
+        st.caption(t("publish_diff.changes_heading", lang))
+        st.dataframe(publish_diff.changes_table(plan, warned or set(), lang), hide_index=True, key="publish_changed")
     st.caption(_t("diff_note", lang))

@@ -91,6 +91,7 @@ def test_keyboard_step_repaints_at_once_and_the_page_follows(page, context, app_
 def test_mouse_step_and_sidebar_change_move_the_map(page, app_server):
     open_page(page, app_server, "map")
     wait_for_map(page)
+    map_slider(page).scroll_into_view_if_needed()  # under the illustrative notice: scrolled to, as a person does
     box = map_slider(page).bounding_box()
     page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)  # the left end of the track: the first year
     assert maps_on_page(page)[0]["year"] == 2010

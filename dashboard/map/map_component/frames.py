@@ -18,6 +18,7 @@ from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component.payload import LegendEntry, YearFrame
 from lcity_data.loading import mixed_sources
+from lcity_data.provenance import illustrative_share
 
 COLORSCALE = maps.SEQUENTIAL
 GRADIENT_STOPS = 5
@@ -49,8 +50,14 @@ def _fills(frame: pd.DataFrame, classes: Sequence[maps.MapClass] | None, lang: s
 def _year_frame(frame: pd.DataFrame, year: int, classes: Sequence[maps.MapClass] | None, lang: str) -> YearFrame:
     fills, gradient = _fills(frame, classes, lang)
     legend = [LegendEntry(c.key, c.label, c.color) for c in classes or ()]
-    note = t("common.illustrative_note", lang) if maps.shows_illustrative(frame) else ""
-    return YearFrame(int(year), frame.assign(fill=fills), legend, gradient, note)
+    return YearFrame(int(year), frame.assign(fill=fills), legend, gradient, illustrative_note(frame, lang))
+
+
+def illustrative_note(frame: pd.DataFrame, lang: str) -> str:
+    """The map's flag with its share ("10个区县中7个为示例数据"), or "" when no selected district is made up:
+    a map with three real returns among seven samples must not read as all sample (or all real)."""
+    n, total = illustrative_share(frame.loc[frame["selected"].astype(bool), "status"])
+    return t("marks.share", lang, n=n, total=total) if n else ""
 
 
 def indicator_years(table: pd.DataFrame, indicator_id: str, years: Sequence[int], lang: str,
@@ -86,7 +93,8 @@ def status_years(checks: pd.DataFrame, standard_id: str, lang: str, selected: Se
 def ui_texts(lang: str) -> dict[str, str]:
     """The component's own words (buttons, slider name, announced year) in `lang`."""
     keys = ("play", "pause", "speed", "speed_value", "slider", "year_value", "png", "png_name", "year")
-    return {**{k: t(f"mapcomp.{k}", lang) for k in keys}, "svg": t("map_tools.svg", lang)}
+    return {**{k: t(f"mapcomp.{k}", lang) for k in keys}, "svg": t("map_tools.svg", lang),
+            "mark_illustrative": t("marks.illustrative", lang), "mark_real": t("marks.real", lang)}
 
 
 def hover_labels(lang: str, value_label: str | None = None) -> dict[str, str]:

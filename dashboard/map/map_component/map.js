@@ -95,6 +95,11 @@ class MapView {
     el("rect", {width: 10, height: 10, fill: "#D4D4D4"}, pat, true);
     el("line", {x1: 0, y1: 0, x2: 0, y2: 10, stroke: "#8C8C8C", "stroke-width": 3}, pat, true);
     this.noDataFill = `url(#${this.id}-nodata)`;
+    // a district's status mark, over its class colour: hatched when made up, a solid outline when real
+    const hatch = el("pattern", {id: this.id + "-hatch", patternUnits: "userSpaceOnUse", width: 14, height: 14,
+                                 patternTransform: "rotate(-45)"}, defs, true);
+    el("line", {x1: 0, y1: 0, x2: 0, y2: 14, stroke: "#1A1A1A", "stroke-opacity": 0.5, "stroke-width": 3}, hatch, true);
+    this.hatchFill = `url(#${this.id}-hatch)`;
     const bg = el("rect", {x: 0, y: 0, width: sh.w, height: sh.h, fill: "#FFFFFF"}, svg, true);
     bg.addEventListener("pointerenter", () => this.hideTip());
     this.yearText = el("text", {x: 24, y: sh.h - 36, class: "lcm-year", "font-size": 96, "font-weight": 700,
@@ -107,7 +112,12 @@ class MapView {
       p.addEventListener("pointerleave", () => this.hideTip());
       return p;
     });
+    const mg = el("g", {class: "lcm-marks", "pointer-events": "none", "aria-hidden": "true",
+                        "stroke-linejoin": "round"}, svg, true);
+    this.marks = sh.ids.map((id, i) => el("path", {d: sh.d[i], "data-id": id, fill: "none"}, mg, true));
     if (m.labelled) {
+      this.leaders = el("g", {class: "lcm-leaders", stroke: "#1A1A1A", "stroke-opacity": 0.7, "aria-hidden": "true",
+                              "pointer-events": "none"}, svg, true);
       const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
                           "pointer-events": "none"}, svg, true);
       this.labels = lg;
@@ -137,7 +147,10 @@ class MapView {
     const every = years.length > 16 ? 5 : years.length > 8 ? 2 : 1;
     const last = years.length - 1;
     years.forEach((y, i) => {
-      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%`}, ticks);
+      // the first and last year labels start and end at the track's ends (centred they were cut off)
+      const shift = i === 0 ? "none" : i === last ? "translateX(-100%)" : "translateX(-50%)";
+      const tick = el("span", {class: "lcm-tick", style: `left:${last > 0 ? (100 * i) / last : 0}%;transform:${shift}`},
+                      ticks);
       // every `every`-th year and the latest, leaving out a regular label too close to the latest one
       if (i === last || (i % every === 0 && last - i >= every)) tick.textContent = String(y);
     });
@@ -175,6 +188,45 @@ class MapView {
     const size = Math.max(26, px * units);
     this.labels.setAttribute("font-size", size.toFixed(1));
     this.labels.querySelectorAll("text").forEach((t) => t.setAttribute("stroke-width", (size / 6).toFixed(1)));
+    this.placeLabels(size);
+  }
+
+  // Names that would collide (the small central districts: "JiangbeiZhenhai") move to the nearest free
+  // spot around their district, in growing rings, joined to it by a leader line; the rest stay put.
+  placeLabels(size) {
+    const sh = this.map.shapes, texts = Array.from(this.labels.querySelectorAll("text"));
+    if (!texts.length || !this.svg.isConnected) return;
+    this.leaders.replaceChildren();
+    this.leaders.setAttribute("stroke-width", (size / 9).toFixed(1));
+    const taken = [];
+    const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    const dirs = [[0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]];
+    texts.forEach((t, i) => {
+      const [ax, ay] = sh.lp[i];
+      t.setAttribute("x", ax);
+      t.setAttribute("y", ay);
+      let box;
+      try { box = t.getBBox(); } catch (e) { return; } // not drawn yet: the next resize places it
+      const pad = size * 0.1, w = box.width + pad, h = box.height + pad;
+      const at = (dx, dy) => ({x: box.x - pad / 2 + dx, y: box.y - pad / 2 + dy, w: w, h: h, dx: dx, dy: dy});
+      let spot = null;
+      for (let ring = 0; ring < 8 && !spot; ring++) {
+        for (const [kx, ky] of ring ? dirs : [[0, 0]]) {
+          const c = at(kx * ring * (w / 2 + h) / 2, ky * ring * h * 0.9);
+          const inside = c.x >= 0 && c.y >= 0 && c.x + c.w <= sh.w && c.y + c.h <= sh.h;
+          if (inside && !taken.some((b) => overlaps(c, b))) { spot = c; break; }
+        }
+      }
+      spot = spot || at(0, 0);
+      taken.push(spot);
+      if (!spot.dx && !spot.dy) return;
+      t.setAttribute("x", ax + spot.dx);
+      t.setAttribute("y", ay + spot.dy);
+      // the leader runs from the district's label point to the near edge of the moved name
+      const ex = Math.max(spot.x, Math.min(ax, spot.x + spot.w)), ey = Math.max(spot.y, Math.min(ay, spot.y + spot.h));
+      el("line", {x1: ax, y1: ay, x2: ex, y2: ey}, this.leaders, true);
+      el("circle", {cx: ax, cy: ay, r: (size / 8).toFixed(1), fill: "#1A1A1A", stroke: "none"}, this.leaders, true);
+    });
   }
 
   frameOf(year) {
@@ -190,6 +242,13 @@ class MapView {
       if (!m.selected[i]) fill = m.notSelectedColor;
       else fill = f.f[i] >= 0 ? this.str(f.f[i]) : this.noDataFill;
       p.setAttribute("fill", fill);
+    });
+    this.marks.forEach((p, i) => {
+      const k = m.selected[i] && f.s ? f.s[i] : -1; // 1 illustrative, 0 reported/official, -1 unmarked
+      p.setAttribute("fill", k === 1 ? this.hatchFill : "none");
+      p.setAttribute("stroke", k === 0 ? "#1A1A1A" : "none");
+      p.setAttribute("stroke-width", k === 0 ? "4" : "0");
+      p.setAttribute("data-mark", k === 1 ? "illustrative" : k === 0 ? "real" : "none");
     });
     const yearText = m.ui.year_value.replace("{year}", String(f.y));
     this.yearText.textContent = String(f.y);
@@ -230,6 +289,12 @@ class MapView {
     }
     f.l.forEach(([label, color], i) => item(this.str(label), {background: this.str(color)}, "c" + i));
     item(m.noData, {background: "repeating-linear-gradient(45deg, #D4D4D4 0 3px, #8C8C8C 3px 5px)"}, "nodata");
+    const marked = (k) => !!f.s && f.s.some((v, i) => v === k && m.selected[i]);
+    if (marked(1)) {
+      item(m.ui.mark_illustrative, {background: "repeating-linear-gradient(-45deg, #FFFFFF 0 3px, #8C8C8C 3px 5px)"},
+           "mark_illustrative");
+    }
+    if (marked(0)) item(m.ui.mark_real, {background: "#FFFFFF", border: "2px solid #1A1A1A"}, "mark_real");
     if (m.notSelected) item(m.notSelected, {background: m.notSelectedColor, borderColor: "#BBBBBB"}, "not_selected");
   }
 
@@ -374,9 +439,12 @@ class MapView {
     const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
     rows.push([m.noData, this.noDataFill]);
     if (m.notSelected) rows.push([m.notSelected, m.notSelectedColor]);
-    for (const [label, color] of rows) {
+    if (f.s && f.s.some((v, i) => v === 1 && m.selected[i])) rows.push([m.ui.mark_illustrative, this.hatchFill]);
+    if (f.s && f.s.some((v, i) => v === 0 && m.selected[i])) rows.push([m.ui.mark_real, "#FFFFFF", 3]);
+    for (const [label, color, outline] of rows) {
       y += 34;
-      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: "#666666"}, out, true);
+      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: outline ? "#1A1A1A" : "#666666",
+                  "stroke-width": outline || 1}, out, true);
       text(x + 32, y, label, 18);
     }
     if (f.n >= 0) text(x, y + 40, this.str(f.n), 18, {fill: "#8A4A00"});

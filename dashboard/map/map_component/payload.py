@@ -22,12 +22,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.charts.figures import NOT_SELECTED_COLOR
+from lcity_data.provenance import is_illustrative
 
 VIEW_WIDTH = 1000.0
 PADDING = 0.03
 NO_DATA = "nodata"
 NOT_SELECTED = "not_selected"
 MAX_LABELLED = 40  # more regions than this (towns): no name labels, the hover names them
+MARK_NONE, MARK_REAL, MARK_ILLUSTRATIVE = -1, 0, 1  # a region's status mark: hatched = illustrative, outline = real
 HOVER_FIELDS = ("value", "class", "progress", "rank", "status", "source", "note")
 """Hover lines in order; a frame column `<field>_text` (or `source`/`note`) fills each."""
 
@@ -157,13 +159,21 @@ def _hover_column(frame: pd.DataFrame, field: str) -> list[object]:
     return list(frame[column]) if column in frame else [None] * len(frame)
 
 
+def _mark(frame: pd.DataFrame, row: int) -> int:
+    """How a drawn region is marked: hatched when its value is illustrative, outlined when it has a real status."""
+    status = frame["status"].iloc[row] if "status" in frame else None
+    if not isinstance(status, str) or not status:
+        return MARK_NONE
+    return MARK_ILLUSTRATIVE if is_illustrative(status) else MARK_REAL
+
+
 def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, labels: dict[str, str],
           ui: dict[str, str], no_data_label: str, not_selected_label: str, lang: str,
           map_labels: Sequence[str] | None = None) -> dict:
     """The component's `map` payload: shapes, names, and for every year fills, hover lines and legend.
 
     labels: hover line captions by HOVER_FIELDS name. ui: the component's own texts (play, pause,
-    speed, slider, png, year_value, ...). map_labels: the names written on the map, in shape order
+    speed, slider, png, year_value, marks, ...). map_labels: the names written on the map, in shape order
     (default: the frame's names). Regions missing from a year's frame are drawn as no data.
     The payload carries an `id` (a digest of its content) so the browser can tell a new map from the
     same map with another year.
@@ -177,6 +187,7 @@ def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, 
     frames = []
     for yf in years:
         fills = [-1] * len(shapes.ids)
+        marks = [MARK_NONE] * len(shapes.ids)
         hover = [[-1] * len(HOVER_FIELDS) for _ in shapes.ids]
         columns = [_hover_column(yf.frame, f) for f in HOVER_FIELDS]
         for row, adcode in enumerate(yf.frame["adcode"]):
@@ -185,9 +196,10 @@ def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, 
                 continue
             fill = yf.frame["fill"].iloc[row]
             fills[i] = strings.add(fill) if isinstance(fill, str) else -1
+            marks[i] = _mark(yf.frame, row) if fills[i] >= 0 else MARK_NONE
             hover[i] = [strings.add(col[row]) for col in columns]
         legend = [[strings.add(e.label), strings.add(e.color)] for e in yf.legend]
-        frame = {"y": int(yf.year), "f": fills, "h": hover, "l": legend, "n": strings.add(yf.note)}
+        frame = {"y": int(yf.year), "f": fills, "h": hover, "l": legend, "n": strings.add(yf.note), "s": marks}
         if yf.gradient is not None:
             lo, hi, stops = yf.gradient
             frame["g"] = [strings.add(lo), strings.add(hi), [strings.add(c) for c in stops]]
