@@ -3,7 +3,8 @@
 # Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
 # Debian's chromium and fonts-noto-cjk (Chinese glyphs), and the store tests a PostgreSQL server
 # (Debian's postgresql: the tests start a throwaway cluster with its initdb/pg_ctl), and the PowerPoint export
-# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it), installed here when missing.
+# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it), and the city-deployment
+# test HAProxy (deploy/haproxy.cfg), installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
@@ -17,6 +18,7 @@ if [ "$mode" = "test" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)  # the proxy of the city deployment (deploy/, its test)
   command -v soffice >/dev/null || missing+=(libreoffice-impress-nogui)  # opens the exported PowerPoint file
   if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
