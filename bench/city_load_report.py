@@ -25,15 +25,16 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return "–" if value is None else f"{value:,.0f}{unit}"
 
 
-def demand(run: dict) -> float:
-    """Server CPU cores one visitor keeps busy with this run's mix (links, steps, pauses)."""
-    cpu = sum(run["server_cpu_s"].values())
-    return cpu / run["wall_s"] / run["visitors"]
+def cpu_per_action(runs: list[dict]) -> float:
+    """Server CPU seconds per action (a link opened or a year step), over every window: a rerun of the
+    page's script is the unit of work, whatever the number of visitors waiting for one."""
+    cpu = sum(sum(r["server_cpu_s"].values()) for r in runs)
+    return cpu / sum(r["links"] + r["steps"] for r in runs)
 
 
-def servers_for(visitors: float, per_visitor: float) -> int:
+def servers_for(visitors: float, cores_per_visitor: float) -> int:
     """App servers (one process, about one core each: the GIL) for `visitors`, plus one spare (N+1)."""
-    return math.ceil(visitors * per_visitor / UTILISATION) + 1
+    return math.ceil(visitors * cores_per_visitor / UTILISATION) + 1
 
 
 def section(record: dict) -> list[str]:
@@ -76,38 +77,62 @@ def section(record: dict) -> list[str]:
     if errors:
         lines += ["", "Errors seen (first ones): " + "; ".join(f"`{e[:120]}`" for e in errors[:5])]
     big = max(runs, key=lambda r: r["visitors"])
-    per_visitor = demand(big)
-    per_server = UTILISATION / per_visitor
-    city = servers_for(CITY_VISITORS, per_visitor)
-    province_visitors = CITY_VISITORS / CITY_DISTRICTS * COUNTIES
-    province = servers_for(province_visitors, per_visitor)
+    per_action = cpu_per_action(runs)
     rss = max(max(v["max"] for v in r["rss_mib"].values()) for r in runs)
+    idle = min(min(v["start"] for v in r["rss_mib"].values()) for r in runs)
+    share = [sum(r["server_cpu_s"].values()) / r["wall_s"] for r in runs]
+    province_visitors = CITY_VISITORS / CITY_DISTRICTS * COUNTIES
     lines += [
         "",
         "### Reading",
         "",
-        f"- **What one server carries here.** With {big['visitors']} visitors the two servers used "
-        f"{sum(big['server_cpu_s'].values()):.0f} s of CPU in {big['wall_s']:.0f} s: one visitor of this mix keeps "
-        f"{per_visitor:.3f} of a core busy. A Streamlit server is one Python process (the scripts share one GIL, "
-        f"so about one core), so one server planned at {UTILISATION:.0%} busy carries about **{per_server:.0f} such "
-        "visitors**; the p50 / p95 columns show how the wait grows as the cores fill (on this machine the cores "
-        "are also shared with the load generator and other work: see the load average).",
-        f"- **Memory** stays flat: at most {rss:.0f} MiB per server over the whole run (the release cache and the "
-        "sessions; a session's state is small, the map payload is shared per release).",
-        f"- **A city** (~{CITY_VISITORS} concurrent visitors in Learning Week): {CITY_VISITORS} × {per_visitor:.3f} "
-        f"cores ÷ {UTILISATION:.0%} → **{city} app servers** including one spare (N+1), e.g. 2–3 machines of "
-        "2–4 cores with one server per core, one HAProxy and one PostgreSQL. Real visitors read longer than "
-        "0.5–1.5 s between actions, so this is on the safe side.",
-        f"- **A province** ({COUNTIES} counties): if each county's peak is like a Ningbo district's "
-        f"({CITY_VISITORS} ÷ {CITY_DISTRICTS} = {CITY_VISITORS // CITY_DISTRICTS} visitors) and they all peak in "
-        f"the same week, ~{province_visitors:,.0f} concurrent visitors → **{province} app servers**; the proxy "
-        "and the store are not the limit (each server reads a release once and caches it by id; a publish is "
-        "one transaction), so the same layout scales by adding `server` lines to `deploy/haproxy.cfg`.",
+        f"- **{sum(r['errors'] for r in runs)} errors, {sum(r['disconnects'] for r in runs)} disconnects** over "
+        f"all windows, and {sum(r['stale_after_publish'] for r in runs)} pages showing an older release after a "
+        "publish. What grows with the visitors is the wait: actions per window "
+        f"{', '.join(str(r['links'] + r['steps']) for r in runs)} for {', '.join(str(r['visitors']) for r in runs)} "
+        "visitors: once the servers' CPU is full, more visitors only queue.",
+        f"- **The unit of work is a rerun**: every link and every year step reruns the page's script on its server, "
+        f"**{per_action:.2f} s of server CPU per action** over all windows. The two servers together got only "
+        f"{min(share):.2f}–{max(share):.2f} of a core during the windows: the machine's two cores were shared with "
+        "the load generator (little) and with other work (load average 8–21, see the table), so the latencies "
+        "above are those of a machine with under one free core; the CPU per action is the figure to scale from.",
+        f"- **One server** is one Python process (the scripts share one GIL, so about one core). Planned at "
+        f"{UTILISATION:.0%} busy, it carries {UTILISATION / per_action:.1f} actions per second: "
+        f"**~{UTILISATION / per_action * 2:.0f} visitors acting every 2 s** (this run's pace: 0.5–1.5 s reading + the "
+        f"round trip), **~{UTILISATION / per_action * 10:.0f} visitors acting every 10 s** (a person reading a map "
+        "and its table).",
+        f"- **Memory**: {idle:.0f} MiB per server when idle, at most {rss:.0f} MiB in the run; it grows with the "
+        "sessions open in the last 2 minutes (Streamlit keeps a closed page's session for "
+        "`server.disconnectedSessionTTL`, 120 s) and falls back as they expire. Memory is not the limit: a few "
+        "hundred MiB per server.",
         "- **Why a websocket client, not browsers**: the client speaks Streamlit's own protocol (the messages "
         f"a browser sends and receives) and used {big['client_cpu_s']:.0f} s of CPU for {big['links']} links and "
         f"{big['steps']} steps; a cold page costs headless Chromium 4–9 s of CPU here (tests/browser/test_load.py), "
         "so 50 browser contexts would measure Chromium, not the servers. What the client leaves out is the "
         "browser's own work (loading the frontend, drawing), which the first-view measurements cover.",
+        "",
+        "On paper (one app server per core, N+1 for a spare, one HAProxy, one PostgreSQL: each server reads a "
+        "release once and caches it by id, and a publish is one transaction, so neither the proxy nor the store "
+        "is the limit):",
+        "",
+        "| visitors act every | cores per visitor | a city: 200 concurrent (Learning Week) | "
+        f"a province: {COUNTIES} counties × {CITY_VISITORS // CITY_DISTRICTS} = {province_visitors:,.0f} concurrent |",
+        "|---|---|---|---|",
+    ]
+    for every in (2, 5, 10):
+        cores = per_action / every
+        lines.append(f"| {every} s | {cores:.3f} | {servers_for(CITY_VISITORS, cores)} app servers | "
+                     f"{servers_for(province_visitors, cores)} app servers |")
+    lines += [
+        "",
+        f"The province row assumes each county peaks like a Ningbo district ({CITY_VISITORS} ÷ {CITY_DISTRICTS}) "
+        "and all in the same week. With a person's pace (5–10 s between actions) a city needs "
+        f"**{servers_for(CITY_VISITORS, per_action / 10)}–{servers_for(CITY_VISITORS, per_action / 5)} app servers** "
+        f"({math.ceil(servers_for(CITY_VISITORS, per_action / 10) / 4)}–"
+        f"{math.ceil(servers_for(CITY_VISITORS, per_action / 5) / 4)} machines of 4 cores) and a province "
+        f"**{servers_for(province_visitors, per_action / 10)}–"
+        f"{servers_for(province_visitors, per_action / 5)}**, more `server` lines in `deploy/haproxy.cfg` and no "
+        "other change. Cheaper reruns (less work per step) lower every figure in proportion.",
         MARK_END,
     ]
     return lines
