@@ -19,7 +19,7 @@ PYTHON="${LCITY_PYTHON:-$ROOT/.venv/bin/python}"
 HAPROXY="$(command -v haproxy || echo /usr/sbin/haproxy)"
 HOST=127.0.0.1  # loopback only: this is a trial city on one machine
 
-die() { echo "deploy/local.sh: $*" >&2; exit 1; }
+die() { echo "deploy/local.sh: $*" >&2; [ "${UP_STARTED:-}" = 1 ] && echo "stop what did start: bash deploy/local.sh down" >&2; exit 1; }
 log() { echo "[local.sh] $*" >&2; }
 
 # Run a PostgreSQL binary as the cluster's owner (`postgres` when we are root: it refuses to run as root).
@@ -34,7 +34,9 @@ pg_bindir() {
   echo "$found"
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A pid that runs (a killed process whose parent has not reaped it yet is a zombie: not running).
+pid_alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+alive() { [ -f "$1" ] && pid_alive "$(cat "$1")"; }
 
 # Poll URL until it answers 200, at most $2 seconds.
 wait_http() {
@@ -82,6 +84,10 @@ start_postgres() {
     as_pg "$bin/initdb" -D "$data" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 >/dev/null
     fresh=1
   fi
+  if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    log "postgres already running (left by an earlier up)"
+    return 0
+  fi
   log "postgres on $HOST:$PG_PORT"
   as_pg "$bin/pg_ctl" -D "$data" -l "$STATE/postgres/log" -w -t 60 \
     -o "-p $PG_PORT -k $run -c listen_addresses=$HOST -c unix_socket_permissions=0700" start >/dev/null
@@ -121,6 +127,7 @@ cmd_up() {
   . "$STATE/secrets.env"
   DB_URL="postgresql+psycopg://lcity:$LCITY_PG_PASSWORD@$HOST:$PG_PORT/lcity"
 
+  UP_STARTED=1
   start_postgres
   log "migrating the store"
   (cd "$ROOT" && LCITY_DATABASE_URL="$DB_URL" "$PYTHON" -m lcity_data db upgrade >"$STATE/migrate.log" 2>&1) \
@@ -142,10 +149,10 @@ stop_pid() {  # $1 = pid file: TERM, then KILL after 10 s
   local pid
   [ -f "$1" ] || return 0
   pid="$(cat "$1")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.2; done
+    if pid_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$1"
 }
@@ -171,9 +178,12 @@ cmd_status() {
   [ -S "$STATE/haproxy.sock" ] && alive "$STATE/haproxy.pid" || return 0
   "$PYTHON" - "$STATE/haproxy.sock" <<'PY'
 import socket, sys
-with socket.socket(socket.AF_UNIX) as s:
-    s.connect(sys.argv[1]); s.sendall(b"show stat\n")
-    data = b"".join(iter(lambda: s.recv(65536), b"")).decode()
+try:
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(sys.argv[1]); s.sendall(b"show stat\n")
+        data = b"".join(iter(lambda: s.recv(65536), b"")).decode()
+except OSError as exc:
+    sys.exit(f"the proxy's admin socket does not answer: {exc}")
 rows = [line.split(",") for line in data.splitlines() if line and not line.startswith("#")]
 for row in rows:
     if row[0] == "lcity_apps" and row[1] not in ("BACKEND", "FRONTEND"):
