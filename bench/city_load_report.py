@@ -102,9 +102,10 @@ def section(record: dict) -> list[str]:
         f"round trip), **~{UTILISATION / per_action * 10:.0f} visitors acting every 10 s** (a person reading a map "
         "and its table).",
         f"- **Memory**: {idle:.0f} MiB per server when idle, at most {rss:.0f} MiB in the run; it grows with the "
-        "sessions open in the last 2 minutes (Streamlit keeps a closed page's session for "
-        "`server.disconnectedSessionTTL`, 120 s) and falls back as they expire. Memory is not the limit: a few "
-        "hundred MiB per server.",
+        "sessions opened in the last 2 minutes (Streamlit keeps a closed page's session for "
+        "`server.disconnectedSessionTTL`, 120 s) and the releases published (each is cached by id), and it did "
+        "not fall back to the idle figure between windows (the start of each window is in the JSON). Memory is "
+        "not the limit: a few hundred MiB per server.",
         "- **Why a websocket client, not browsers**: the client speaks Streamlit's own protocol (the messages "
         f"a browser sends and receives) and used {big['client_cpu_s']:.0f} s of CPU for {big['links']} links and "
         f"{big['steps']} steps; a cold page costs headless Chromium 4–9 s of CPU here (tests/browser/test_load.py), "
