@@ -67,7 +67,10 @@ def run() -> None:
         st.set_page_config(page_title=t("app.title", state.lang), page_icon=str(FAVICON), layout="wide")
         spec = navigation.spec_for(page)
 
-        state = sidebar.render(spec, options)
+        # The sidebar's controls get their place now but are drawn after the page: the page's first
+        # element of weight (the map) then reaches a new visitor first, and the browser fetches its
+        # code before the ~30 widget chunks the controls need (bench/RESULTS.md, first view).
+        controls = st.sidebar.container()
         phone_sidebar.install()
         st.html(page_style.PAGE_STYLE)
         session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
@@ -83,7 +86,10 @@ def run() -> None:
             if cols[1].button(t("store_app.overlay_reset", state.lang), key="_overlay_reset"):
                 data_access.reset_upload()
                 st.rerun()
-        page.run()
+        try:
+            page.run()
+        finally:
+            sidebar.render(spec, options, controls)
     except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
         errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", view_state.LANGS[0]))
     finally:

@@ -3,8 +3,8 @@
 # Python packages come from PyPI at the versions in constraints.txt; the browser tests also need
 # Debian's chromium and fonts-noto-cjk (Chinese glyphs), and the store tests a PostgreSQL server
 # (Debian's postgresql: the tests start a throwaway cluster with its initdb/pg_ctl), and the PowerPoint export
-# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it) and poppler-utils (pdftotext
-# reads where each word was drawn), installed here when missing.
+# test LibreOffice Impress (it converts the deck, as WPS or PowerPoint would open it), poppler-utils (pdftotext
+# reads where each word was drawn) and the city-deployment test HAProxy (deploy/haproxy.cfg), installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
@@ -18,6 +18,7 @@ if [ "$mode" = "test" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)  # the proxy of the city deployment (deploy/, its test)
   command -v soffice >/dev/null || missing+=(libreoffice-impress-nogui)  # opens the exported PowerPoint file
   [ -d /usr/lib/libreoffice/program ] && ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 \
     || missing+=(libreoffice-calc-nogui)  # opens the round templates (.xlsx)
