@@ -108,6 +108,7 @@ def summarise(events: list[tuple[str, dict]], trace: dict, nav: dict) -> dict:
         kinds[m["what"]][1] += m["bytes"]
     late_js = [r for r in requests if ws_open is not None and r["start"] >= ws_open and r["url"].endswith(".js")]
     painted = nav["painted"]
+    bidi = next((r for r in requests if Path(r["url"]).name.startswith("BidiComponent.")), None)
     return {
         "painted_ms": round(painted, 1),
         "first_contentful_paint_ms": round(nav["fcp"], 1) if nav.get("fcp") else None,
@@ -126,6 +127,10 @@ def summarise(events: list[tuple[str, dict]], trace: dict, nav: dict) -> dict:
                      "largest": sorted(msgs, key=lambda m: -m["bytes"])[:3],
                      "by_kind": {k: {"n": v[0], "bytes": v[1]}
                                  for k, v in sorted(kinds.items(), key=lambda kv: -kv[1][1])}},
+        "map_element_ms": next((m["t"] for m in msgs if m["what"] == "element:bidi_component" and m["bytes"] > 1000),
+                               None),
+        "component_chunk": bidi and {"requested_ms": bidi["start"], "loaded_ms": bidi["end"]},
+        "sequence": [[m["t"], m["what"], m["bytes"]] for m in msgs],
         "chunks_after_ws": [{"file": Path(r["url"]).name, "start": r["start"], "end": r["end"], "bytes": r["bytes"]}
                             for r in late_js if r["start"] <= painted],
         "main_thread": main_thread(trace, t0, painted),

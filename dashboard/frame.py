@@ -57,7 +57,10 @@ def run() -> None:
         st.set_page_config(page_title=t("app.title", state.lang), page_icon=str(FAVICON), layout="wide")
         spec = navigation.spec_for(page)
 
-        state = sidebar.render(spec, options)
+        # A map page's controls are drawn after its main column, in a slot at the sidebar's top (same place,
+        # same widgets, same values: drawing them changes no state); see PageSpec.main_first.
+        sidebar_slot = st.sidebar.container() if spec.main_first else None
+        state = session.get() if sidebar_slot is not None else sidebar.render(spec, options)
         session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
         upload_status.show(state.lang, data_access.using_upload())
         session.show_notices(notices, state.lang)
@@ -70,7 +73,11 @@ def run() -> None:
             if cols[1].button(t("store_app.overlay_reset", state.lang), key="_overlay_reset"):
                 data_access.reset_upload()
                 st.rerun()
-        page.run()
+        try:
+            page.run()
+        finally:  # also after a page's error (the sidebar stays usable), not after a stop (nothing is drawn)
+            if sidebar_slot is not None:
+                sidebar.render(spec, options, where=sidebar_slot)
     except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
         errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", view_state.LANGS[0]))
     finally:

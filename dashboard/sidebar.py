@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import session, view_state
 from dashboard.formatting import indicator_label
@@ -14,10 +15,11 @@ from lcity_data.registry import load_registry
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
-def render(spec: PageSpec, options: view_state.Options) -> view_state.ViewState:
-    """Draw the shared sidebar for `spec` and return the (possibly updated) view state."""
+def render(spec: PageSpec, options: view_state.Options, where: DeltaGenerator | None = None) -> view_state.ViewState:
+    """Draw the shared sidebar for `spec` (in `where`, a slot in the sidebar; default: the sidebar's end) and
+    return the (possibly updated) view state."""
     reg = load_registry()
-    with st.sidebar:
+    with where if where is not None else st.sidebar:
         session.bind(st.radio, "lang", "语言 / Language", options=list(view_state.LANGS),
                      format_func=LANG_NAMES.get, horizontal=True)
         lang = session.get().lang
