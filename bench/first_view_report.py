@@ -27,7 +27,7 @@ def trace_rows(traces: dict) -> list[str]:
     """One row per traced visit: where its time went, on the page's clock (ms from navigation start)."""
     rows = ["| visit | frontend loaded (websocket open) | rerun sent → map element received (script on server)"
             " | lazy chunks requested before the paint | component chunk requested → loaded | → painted"
-            " | messages (bytes) before script end | main thread busy / window |",
+            " | websocket messages (bytes) | main thread busy / window |",
             "|---|---|---|---|---|---|---|---|"]
     for name, tr in traces.items():
         chunk = tr.get("component_chunk") or {}
