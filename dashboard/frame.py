@@ -67,10 +67,10 @@ def run() -> None:
         st.set_page_config(page_title=t("app.title", state.lang), page_icon=str(FAVICON), layout="wide")
         spec = navigation.spec_for(page)
 
-        # The sidebar's controls get their place now but are drawn after the page: the page's first
-        # element of weight (the map) then reaches a new visitor first, and the browser fetches its
-        # code before the ~30 widget chunks the controls need (bench/RESULTS.md, first view).
-        controls = st.sidebar.container()
+        # A map page's controls are drawn after its main column, in a slot at the sidebar's top (same place,
+        # same widgets, same values: drawing them changes no state); see PageSpec.main_first.
+        sidebar_slot = st.sidebar.container() if spec.main_first else None
+        state = session.get() if sidebar_slot is not None else sidebar.render(spec, options)
         phone_sidebar.install()
         st.html(page_style.PAGE_STYLE)
         session.write_url(spec.params, extra=upload_status.update(data_access.using_upload()))
@@ -88,8 +88,9 @@ def run() -> None:
                 st.rerun()
         try:
             page.run()
-        finally:
-            sidebar.render(spec, options, controls)
+        finally:  # also after a page's error (the sidebar stays usable), not after a stop (nothing is drawn)
+            if sidebar_slot is not None:
+                sidebar.render(spec, options, where=sidebar_slot)
     except Exception:  # a bug: the user gets a short message and a reference, the log the traceback
         errors.report(getattr(st.session_state.get(session.STATE_KEY), "lang", view_state.LANGS[0]))
     finally:

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import session, view_state
 from dashboard.formatting import indicator_label
@@ -21,11 +20,11 @@ def year_gaps(years: tuple[int, ...]) -> list[int]:
     return [y for y in range(years[0], years[-1] + 1) if y not in set(years)] if years else []
 
 
-def render(spec: PageSpec, options: view_state.Options, where: Any = None) -> view_state.ViewState:
-    """Draw the shared sidebar's controls for `spec` (in `where`, a sidebar container; default: the sidebar
-    itself) and return the (possibly updated) view state."""
+def render(spec: PageSpec, options: view_state.Options, where: DeltaGenerator | None = None) -> view_state.ViewState:
+    """Draw the shared sidebar for `spec` (in `where`, a slot in the sidebar; default: the sidebar's end) and
+    return the (possibly updated) view state."""
     reg = load_registry()
-    with st.sidebar if where is None else where:
+    with where if where is not None else st.sidebar:
         session.bind(st.radio, "lang", "语言 / Language", options=list(view_state.LANGS),
                      format_func=LANG_NAMES.get, horizontal=True)
         lang = session.get().lang
