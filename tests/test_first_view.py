@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from app_harness import go, make_app
+
 from dashboard import navigation
-from tests.app_harness import go, make_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +40,10 @@ def _sidebar(at) -> list[tuple[str, str]]:
 def test_the_sidebar_is_the_same_when_drawn_after_the_page():
     at = make_app("map", deep_link=True)
     drawn_after = _sidebar(at)
-    # the language, the page's controls, the share hint, then the release line, as when drawn first
-    assert [t for t, _ in drawn_after] == ["radio", "selectbox", "select_slider", "multiselect", "caption", "caption"]
+    # the language, the page's controls, the year-gap note and the share hint, the phone sidebar's listener,
+    # then the release line, as when drawn first
+    assert [t for t, _ in drawn_after] == ["radio", "selectbox", "select_slider", "multiselect", "caption", "caption",
+                                           "bidi_component", "caption"]
     assert drawn_after[-1][1].startswith("数据版本")
     assert at.selectbox(key="_w_indicator_sel").value == "funding_per_capita"
     assert at.select_slider(key="_w_year").value == 2024
