@@ -33,6 +33,7 @@ from lcity_data import composite, funding, loading
 from lcity_data.catalog import load_catalog
 from lcity_data.geometry import boundaries_geojson, boundary_metadata
 from lcity_data.store import PublishPlan, ReleaseInfo, Store, StoreError, open_store, resolve_url
+from lcity_data.store.store import SEED_PUBLISHER
 
 UPLOAD_KEY = "uploaded_table"
 RUN_KEY = "_lc_release_run"
@@ -230,3 +231,8 @@ def composite_index(table: pd.DataFrame, dimensions: tuple[tuple[str, float], ..
     config = replace(composite.default_config(normalisation), dimensions=dict(dimensions),
                      indicators=dict(indicators))
     return composite.compute_index(table, config, year), composite.sensitivity(table, config, year)
+
+
+def is_shipped_sample(info: ReleaseInfo) -> bool:
+    """Whether a release is the sample the store was seeded with (named in the UI's language, not as stored)."""
+    return info.published_by == SEED_PUBLISHER

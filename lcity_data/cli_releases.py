@@ -17,7 +17,7 @@ from lcity_data.catalog import load_catalog
 from lcity_data.cli_accounts import upgrade_hint
 from lcity_data.loading import load_release
 from lcity_data.returns import Returns, read_returns
-from lcity_data.store import PublishPlan, ReleaseInfo, open_store, upgrade_store
+from lcity_data.store import PublishPlan, ReleaseInfo, check_text, open_store, upgrade_store
 from lcity_data.terminal import terminal_lines, terminal_safe
 
 EXIT_OK, EXIT_REJECTED, EXIT_INPUT_ERROR = 0, 1, 2
@@ -185,6 +185,7 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _revert(args: argparse.Namespace) -> int:
+    check_text(args.by, args.note)  # a bad argument is said as one (exit 2) before what the store holds
     store = open_store(args.db)
     current = store.latest_release().release
     if args.release == current:  # an identical release would say something changed: refuse

@@ -31,6 +31,12 @@ def app_store(tmp_path, monkeypatch) -> str:
     return url
 
 
+def acknowledge_warnings(at) -> None:
+    """Tick the publish step's box for the return's plausibility warnings, where it asks for one."""
+    if [c for c in at.checkbox if c.key == "publish_ack_warnings"]:
+        at.checkbox(key="publish_ack_warnings").check().run()
+
+
 def publish_button(at) -> list:
     return [b for b in at.button if b.key == "publish_confirm"]
 
@@ -44,6 +50,7 @@ def test_a_store_reviewer_signs_in_and_publishes(app_store):
     at = import_page()
     sign_in(at, "Zhou", "review pw")
     assert any("Signed in as Zhou (reviewer)" in c.value for c in at.caption)
+    acknowledge_warnings(at)
     at.button(key="publish_confirm").click().run()
     assert not at.exception
     assert open_store(app_store).latest_release().published_by == "Zhou"
@@ -75,6 +82,7 @@ def test_disabling_a_signed_in_account_stops_its_publish_on_the_server(app_store
     sign_in(at, "Zhou", "review pw")
     assert publish_button(at)
     accounts.disable_user("Zhou", by="admin", url=app_store)
+    acknowledge_warnings(at)
     at.button(key="publish_confirm").click().run()
     assert not at.exception
     assert open_store(app_store).latest_release().release == 1

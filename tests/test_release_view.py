@@ -11,6 +11,7 @@ from dashboard.charts import tables
 from dashboard.data_access import RunRelease
 from dashboard.releases import release_view, report_view
 from lcity_data.store import ReleaseInfo
+from lcity_data.store.store import SEED_PUBLISHER
 
 
 def info(n: int, by: str = "市终身教育指导中心") -> ReleaseInfo:
@@ -70,7 +71,7 @@ def test_history_is_newest_first():
 
 
 def test_the_seed_publisher_and_the_report_read_in_one_language():
-    seed = info(1, by=release_view.SEED_PUBLISHER)
+    seed = info(1, by=SEED_PUBLISHER)
     assert release_view.publisher(seed, "en") == "shipped sample"
     assert release_view.publisher(seed, "zh") == "内置示例数据"
     assert "内置" not in release_view.release_line(RunRelease("sqlite://", seed, seed), table(["official"]), "en")

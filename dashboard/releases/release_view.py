@@ -23,7 +23,6 @@ from dashboard.releases import report_view
 from dashboard.safe_text import plain
 from lcity_data.provenance import all_illustrative, any_illustrative
 from lcity_data.store import ReleaseInfo
-from lcity_data.store.store import SEED_PUBLISHER
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the store keeps UTC; people in Ningbo read Beijing time
 
@@ -46,7 +45,7 @@ def release_date(info: ReleaseInfo) -> str:
 
 def publisher(info: ReleaseInfo, lang: str) -> str:
     """Who published, as stored; the seed release's bilingual marker in the UI language only."""
-    return t("release_report.seed_by", lang) if info.published_by == SEED_PUBLISHER else info.published_by
+    return t("release_report.seed_by", lang) if data_access.is_shipped_sample(info) else info.published_by
 
 
 def sample_share(table: pd.DataFrame) -> str | None:

@@ -283,6 +283,14 @@ def _publisher(by: str) -> str:
     return by
 
 
+def check_text(by: str, note: str = "") -> str:
+    """`--by` and `--note` within the limits every back-end keeps (the same on SQLite and PostgreSQL), checked
+    before anything else is asked of the store; the publisher's name, stripped."""
+    by = _publisher(by)
+    _check_lengths(note, [])
+    return by
+
+
 def _check_lengths(note: str, file_names: list) -> None:
     if len(note or "") > MAX_NOTE:
         raise _too_long("版本说明（--note）", "the release note (--note)", note, MAX_NOTE)
