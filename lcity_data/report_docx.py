@@ -201,10 +201,10 @@ def _profile(w: _Writer, profile: Profile, lang: str) -> None:
     w.table(Table(label("report.district_table", lang, district=reg.district(profile.adcode).name(lang),
                         year=profile.year), tuple(label(f"profile.{c}", lang) for c in cols), rows,
                   numeric=(1, 3, 4, 5)), PROFILE_WIDTHS_MM, size=7.5)
-    dims = " · ".join(f"{load_catalog().zhejiang[d][lang]} {s:.1f} / {profile.dimensions_city[d]:.1f}"
-                      for d, s in profile.dimensions.items() if d in profile.dimensions_city)
+    dims = " · ".join(f"{load_catalog().zhejiang[d][lang]} {s:.1f} / {profile.dimensions_reference[d]:.1f}"
+                      for d, s in profile.dimensions.items() if d in profile.dimensions_reference)
     w.para(f"{label('profile.dimensions', lang)}（{label('profile.dimension_district', lang)} / "
-           f"{label('profile.dimension_city', lang)}）：{dims}", size=9)
+           f"{label('index.reference', lang)}）：{dims}", size=9)
     ranks = "、".join(f"{y}: {r}" for y, r in profile.rank_trend if r is not None)
     w.para(f"{label('profile.rank_trend', lang)}：{ranks}", size=9)
     line, origins = status_text(profile, lang)

@@ -64,3 +64,20 @@ def test_profile_numbers_equal_the_funding_check_and_the_index_page():
     mine = ranking[ranking["区（县、市）"] == "鄞州区"].iloc[0]
     assert mine["综合指数"] == index_score
     assert f"全市第 {mine['排名']}（共10个）" == rank_note
+
+
+def test_dimension_reference_is_the_index_pages_median_with_the_same_name():
+    """One rule: the profile's dimension bars and the Index page's radar read each score against the
+    same reference (the median district, composite.dimension_reference), named the same way."""
+    at = make_app("profile", deep_link=True, district="330212", year=YEAR)
+    bars = next(c for c in charts(at) if c["data"][0]["type"] == "bar")
+    reference = bars["data"][1]
+    assert reference["name"] == "各区县市中位数"
+    profile_values = dict(zip(reference["y"], reference["x"], strict=True))
+    go(at, "index")
+    radar = next(c for c in charts(at) if any(t["type"] == "scatterpolar" for t in c["data"]))
+    line = next(t for t in radar["data"] if t["name"] == "各区县市中位数")
+    index_values = {names[0]: r for names, r in zip(line["customdata"], line["r"], strict=True)}
+    assert len(profile_values) == 4
+    for dim, score in profile_values.items():
+        assert score == pytest.approx(index_values[dim])
