@@ -182,6 +182,21 @@ def _chapter(df: pd.DataFrame, index: pd.DataFrame, dim: str, year: int, lang: s
     )
 
 
+def district_figure(profile: Profile, lang: str) -> Figure:
+    """A district's index dimensions, each a bar with the median district as a dashed tick (print form of
+    the profile's dimension chart)."""
+    zj = load_catalog().zhejiang
+    name = load_registry().district(profile.adcode).name(lang)
+    bars = [Bar(zj[d][lang], profile.dimensions.get(d),
+                label("report.dimension_bar", lang, score=shown(profile.dimensions[d], 1),
+                      reference=shown(m, 1)) if d in profile.dimensions else "", mark=m)
+            for d, m in ((d, profile.dimensions_reference[d]) for d in zj if d in profile.dimensions_reference)]
+    png = bar_chart(bars, axis_max=100, reference_label=label("index.reference", lang),
+                    missing_text=label("profile.no_data", lang), text_room=520)
+    caption = label("report.district_figure", lang, district=name, year=profile.year)
+    return Figure(_mark(caption, profile.illustrative, lang), png)
+
+
 def findings(df: pd.DataFrame, index: pd.DataFrame, year: int, lang: str, illustrative: bool) -> tuple[str, ...]:
     """The briefing's key-finding sentences for the year, marked when they rest on illustrative values."""
     f = funding_findings(df, year)

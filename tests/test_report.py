@@ -106,10 +106,23 @@ def test_report_tables_equal_the_funding_and_index_commands(document):
             assert record[dim] is not None
 
 
-def test_report_has_pictures_for_the_index_and_every_dimension(document):
+def test_report_has_pictures_for_the_index_every_dimension_and_every_district(document):
     pictures = document.inline_shapes
-    assert len(pictures) == 5
+    assert len(pictures) == 5 + 10
     assert all(p.width.mm == pytest.approx(160, abs=1) for p in pictures)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("图") and "鄞州区综合指数各维度得分与各区县市中位数（2024年" in c for c in captions)
+
+
+def test_district_tables_have_a_trend_since_the_first_year(document):
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "指标"]
+    assert len(tables) == 10
+    header = [c.text for c in tables[0].rows[0].cells]
+    assert header == ["指标", "数值", "数据状态", "全市", "排名", "较上年", "较起始年", "来源"]
+    since = [row.cells[6].text for t in tables for row in t.rows[1:]]
+    filled = [s for s in since if s]
+    assert len(filled) > len(since) / 2
+    assert all(re.fullmatch(r"[↑↓→] \d{4}年 \S.*", s) for s in filled), filled[:5]
 
 
 def test_report_html_is_one_self_contained_file(tmp_path):
