@@ -154,3 +154,25 @@ def test_report_converts_to_pdf_with_no_missing_glyphs_and_nothing_off_the_page(
     width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
     assert right <= width - 20, (right, width)  # A4 is 595 pt wide; the text column ends at ~524
+    # the contents page is filled in (LibreOffice updated the TOC), and every entry points at its page
+    pages = text.split("\f")
+    contents = pages[1]
+    assert "目录" in contents
+    assert "更新域" not in contents  # not the Word field's hint
+    entries = dict(re.findall(r"^(\S.*?)\.{3,}\s*(\d+)$", contents, flags=re.MULTILINE))
+    for heading in ("一、年度摘要", "二、综合指数各维度", "1. 政府推动力", "三、各区（县、市）画像", "鄞州区", "慈溪市",
+                    "附录", "附录 C 数据来源（按权威等级）"):
+        assert heading in entries, (heading, contents)
+    for heading, page in entries.items():
+        assert heading.replace(" ", "") in pages[int(page) - 1].replace(" ", ""), (heading, page)
+    assert int(entries["慈溪市"]) > int(entries["鄞州区"]) > int(entries["三、各区（县、市）画像"])
+
+
+def test_pdf_without_libreoffice_says_how_to_get_it(monkeypatch, tmp_path):
+    from lcity_data.cli_error import CliError
+    from lcity_data.report_pdf import to_pdf
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CliError) as caught:
+        to_pdf(b"")
+    assert "apt-get install libreoffice-writer-nogui" in str(caught.value)
