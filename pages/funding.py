@@ -11,6 +11,7 @@ from dashboard.formatting import target_text
 from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component import view as map_view
+from dashboard.profile import profile_links
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
 from lcity_data.funding import statuses_for
@@ -62,6 +63,8 @@ if not state.districts:
 
 st.header(t("funding.year_heading", lang, year=state.year, basis=basis))
 detail = tables.funding_detail(sel, lang)
+district_col = detail.columns[0]
+detail = profile_links.linked(detail, district_col, list(sel["adcode"]))
 status_col = t("col.funding_status", lang)
 key_of = {f"{v['icon']} {v[lang]}": k for k, v in styles.items()}
 number_cols = detail.columns[1:4]
@@ -70,7 +73,8 @@ styled = detail.style.apply(
                f"{tables.text_color(status_colors[key_of[v]])}" for v in s], subset=[status_col]
 ).format({c: tables.styler_number(u) for c, u in zip(number_cols, (num.unit, den.unit, std.unit), strict=True)},
          na_rep=t("common.no_data", lang))
-st.dataframe(styled, hide_index=True, key="funding_detail")
+st.dataframe(styled, hide_index=True, key="funding_detail",
+             column_config={district_col: profile_links.column(t("profile.link_help", lang))})
 st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
 
 st.header(t("progress.heading", lang))

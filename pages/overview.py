@@ -9,6 +9,7 @@ from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component import view as map_view
+from dashboard.profile import profile_links
 from dashboard.returns.round_line import round_line
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
@@ -51,10 +52,10 @@ c3.metric(t("overview.city_per_capita", lang, year=state.year), value_text(city,
           delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}",
           help=t("overview.city_help", lang, basis=basis, n=n_city), border=True)
 c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
-below = selected.loc[selected["status"] == "below_minimum", f"district_{lang}"].tolist()
-if below:
+below = selected.loc[selected["status"] == "below_minimum", "adcode"].tolist()
+if below:  # each name links to the district's profile
     st.caption(t("defects.overview_below", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang),
-                 names=join_names(below, lang)))
+                 names=join_names([profile_links.markdown(a, lang) for a in below], lang)))
 target_year = progress_view.default_target_year()
 progress = progress_view.standard_progress(checks, std, target_year, state.year)
 if progress is not None and state.districts:
