@@ -35,6 +35,7 @@ class Bar:
     label: str
     value: float | None  # None: no data (drawn as a grey note, never as 0)
     text: str  # the value as printed at the bar's end
+    mark: float | None = None  # this row's own reference (e.g. the median district), a dashed tick
 
 
 @cache
@@ -48,16 +49,26 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
+def _dashes(draw: ImageDraw.ImageDraw, x: float, y0: float, y1: float, width: int = 4) -> None:
+    for y in range(int(y0), int(y1), 24):
+        if width > 4:  # on a bar: a white edge keeps the tick visible in grey-scale print
+            draw.line((x, y, x, min(y + 14, y1)), fill="white", width=width + 6)
+        draw.line((x, y, x, min(y + 12, y1)), fill=MEAN, width=width)
+
+
 def bar_chart(bars: Sequence[Bar], *, axis_max: float, reference: float | None = None,
-              reference_label: str = "", missing_text: str = "") -> bytes:
-    """PNG of one bar per row, longest scale `axis_max`, an optional dashed reference line (the mean)."""
-    row_h, top, bottom = 78, 20, 90 if reference is not None else 30
+              reference_label: str = "", missing_text: str = "", text_room: int = 260) -> bytes:
+    """PNG of one bar per row, longest scale `axis_max`, an optional dashed reference line (the median
+    district) across all rows or, with `Bar.mark`, one per row; `text_room` px right of the scale for
+    the printed values."""
+    marks = any(b.mark is not None for b in bars)
+    row_h, top, bottom = 78, 20, 90 if reference is not None or marks else 30
     height = top + row_h * len(bars) + bottom
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     font, small = _font(40), _font(34)
     left = 40 + max((draw.textlength(b.label, font=font) for b in bars), default=0) + 24
-    plot_w = WIDTH - left - 260
+    plot_w = WIDTH - left - text_room
     for i, bar in enumerate(bars):
         y = top + i * row_h
         draw.text((left - 24, y + row_h / 2), bar.label, font=font, fill="#1a1a1a", anchor="rm")
@@ -66,13 +77,19 @@ def bar_chart(bars: Sequence[Bar], *, axis_max: float, reference: float | None =
             continue
         w = max(bar.value, 0) / axis_max * plot_w if axis_max > 0 else 0
         draw.rectangle((left, y + 12, left + w, y + row_h - 12), fill=BAR)
+        if bar.mark is not None and axis_max > 0:
+            _dashes(draw, left + bar.mark / axis_max * plot_w, y + 2, y + row_h - 2, width=7)
+            w = max(w, bar.mark / axis_max * plot_w)
         draw.text((left + w + 12, y + row_h / 2), bar.text, font=small, fill="#1a1a1a", anchor="lm")
     draw.line((left, top, left, top + row_h * len(bars)), fill="#333333", width=3)
     if reference is not None and axis_max > 0:
         x = left + reference / axis_max * plot_w
-        for y in range(top, top + row_h * len(bars), 24):
-            draw.line((x, y, x, y + 12), fill=MEAN, width=4)
+        _dashes(draw, x, top, top + row_h * len(bars))
         draw.text((x, top + row_h * len(bars) + 20), reference_label, font=small, fill=MEAN, anchor="mt")
+    elif marks:  # the key: a dashed tick and its name, under the scale's start
+        y = top + row_h * len(bars) + 20
+        _dashes(draw, left + 6, y, y + 44, width=7)
+        draw.text((left + 24, y + 22), reference_label, font=small, fill=MEAN, anchor="lm")
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=True, dpi=(320, 320))
     return buf.getvalue()

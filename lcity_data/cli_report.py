@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -27,7 +25,6 @@ from lcity_data.registry import DistrictLookupError, load_registry
 from lcity_data.store import ReleaseInfo
 
 REPORT_FORMATS = ("docx", "pdf", "html")
-PDF_TIMEOUT = 300  # s: LibreOffice's first start on a loaded machine is slow
 
 
 def add_commands(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -112,31 +109,12 @@ def _profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def to_pdf(docx: bytes, soffice: str | None = None) -> bytes:
-    """The Word file converted by LibreOffice (headless, in a temp dir, with its own profile)."""
-    from lcity_data.report_text import label
-
-    soffice = soffice or shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise CliError(label("report.pdf_needs_libreoffice", "zh"), label("report.pdf_needs_libreoffice", "en"))
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "report.docx"
-        source.write_bytes(docx)
-        done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                               "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                              capture_output=True, text=True, timeout=PDF_TIMEOUT, check=False)
-        pdf = Path(tmp) / "report.pdf"
-        if done.returncode != 0 or not pdf.exists():
-            raise CliError(f"LibreOffice 转换失败：{done.stderr.strip()[:300]}",
-                           f"LibreOffice could not convert the report: {done.stderr.strip()[:300]}")
-        return pdf.read_bytes()
-
-
 def report_bytes(df: pd.DataFrame, year: int, lang: str, fmt: str, info: ReleaseInfo | None) -> bytes:
     """The report for `year` in `fmt` (docx, pdf or html): the CLI's and the Briefing page's download."""
     from lcity_data.report_content import build_report
     from lcity_data.report_docx import render_docx
     from lcity_data.report_html import render_html
+    from lcity_data.report_pdf import to_pdf
 
     report = build_report(df, year, lang, release=info.release if info else None,
                           published=info.created_at.date() if info else None)

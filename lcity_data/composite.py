@@ -13,6 +13,7 @@ so nobody over-reads a one-place difference.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -141,6 +142,17 @@ def compute_index(df: pd.DataFrame, config: IndexConfig, year: int | None = None
     for _, rows in out.groupby("year").groups.items():
         out.loc[rows, "rank"] = competition_rank(out.loc[rows, "index"], decimals).to_numpy()
     return out
+
+
+def dimension_reference(rows: pd.DataFrame, columns: Iterable[str]) -> dict[str, float]:
+    """Per dimension-score column, the median over the districts that have an index (status ok).
+
+    The one reference a district's dimension scores are read against: the Index page's radar, the
+    profile and the report's charts. The median, as the Index page documents it: one outlying district
+    moves a mean, not the median. Columns with no score among those districts are left out.
+    """
+    ranked = rows[rows["status"] == "ok"]
+    return {c: float(ranked[c].median()) for c in columns if c in ranked.columns and ranked[c].notna().any()}
 
 
 def sensitivity(df: pd.DataFrame, config: IndexConfig, year: int, draws: int | None = None,

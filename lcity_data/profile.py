@@ -2,8 +2,9 @@
 
 Why one module: the profile page, `python -m lcity_data profile` and every district section of the
 annual report show the same numbers, and those numbers must equal the Funding check's (funding.py),
-the Index page's (composite.py with the catalog weights) and the map's ranks (the one tie rule in
-ranking.py, at the precision lcity_data/numbers.py shows). The strengths-and-gaps sentences come from
+the Index page's (composite.py with the catalog weights; dimensions against the same median, from
+composite.dimension_reference) and the map's ranks (the one tie rule in ranking.py, at the precision
+lcity_data/numbers.py shows). The strengths-and-gaps sentences come from
 the briefing's sentence builder (briefing.standing_sentence). Pure: no Streamlit.
 """
 
@@ -20,7 +21,7 @@ import pandas as pd
 from lcity_data.aggregate import city_series
 from lcity_data.briefing import standing_sentence
 from lcity_data.catalog import STATUSES, load_catalog
-from lcity_data.composite import compute_index, default_config
+from lcity_data.composite import compute_index, default_config, dimension_reference
 from lcity_data.funding import city_per_capita, funding_check
 from lcity_data.numbers import decimals
 from lcity_data.ranking import competition_rank, shown
@@ -83,7 +84,7 @@ class Profile:
     index_rank: int | None
     n_index_ranked: int
     dimensions: dict[str, float]  # dimension scores of the district
-    dimensions_city: dict[str, float]  # mean of the ranked districts' dimension scores
+    dimensions_reference: dict[str, float]  # median of the ranked districts' scores (the Index page's radar)
     rank_trend: tuple[tuple[int, int | None], ...]  # (year, index rank) for every year with an index
     rows: tuple[IndicatorRow, ...]
     strengths: tuple[str, ...]  # indicator ids, best rank first
@@ -199,7 +200,7 @@ def build_profile(df: pd.DataFrame, adcode: str, year: int, standard_id: str | N
         index_rank=int(me["rank"].iloc[0]) if has_index else None, n_index_ranked=len(ok),
         dimensions={d.removeprefix("dim_"): float(me[d].iloc[0]) for d in dims
                     if len(me) and not pd.isna(me[d].iloc[0])},
-        dimensions_city={d.removeprefix("dim_"): float(ok[d].mean()) for d in dims if ok[d].notna().any()},
+        dimensions_reference={c.removeprefix("dim_"): v for c, v in dimension_reference(this_year, dims).items()},
         rank_trend=tuple((int(y), None if pd.isna(r) else int(r)) for y, r in zip(trend["year"], trend["rank"],
                                                                                      strict=True)),
         rows=tuple(rows), strengths=strengths, gaps=gaps,
@@ -228,7 +229,7 @@ def to_json(profile: Profile) -> dict:
                     "city_per_capita": num(profile.city_per_capita, std.precision)},
         "index": {"score": num(profile.index, 2), "rank": profile.index_rank, "n_ranked": profile.n_index_ranked,
                   "dimensions": {k: num(v, 2) for k, v in profile.dimensions.items()},
-                  "dimensions_city_mean": {k: num(v, 2) for k, v in profile.dimensions_city.items()},
+                  "dimensions_median": {k: num(v, 2) for k, v in profile.dimensions_reference.items()},
                   "rank_trend": [{"year": y, "rank": r} for y, r in profile.rank_trend]},
         "improved": profile.improved, "compared": profile.compared,
         "indicators": [{

@@ -62,7 +62,7 @@ def sparkline(series: Sequence[tuple[int, float]], width: int = 72, height: int 
 def dimension_svg(profile: Profile, lang: str) -> str:
     """Horizontal bars: each index dimension of the district against the district average (0–100)."""
     zj = load_catalog().zhejiang
-    dims = [d for d in zj if d in profile.dimensions_city]
+    dims = [d for d in zj if d in profile.dimensions_reference]
     row_h, left, width = 34, 120, 520
     height = row_h * len(dims) + 30
     parts = []
@@ -70,14 +70,14 @@ def dimension_svg(profile: Profile, lang: str) -> str:
         y = 8 + i * row_h
         parts.append(f'<text x="{left - 6}" y="{y + 16}" text-anchor="end" font-size="12">{_e(zj[dim][lang])}</text>')
         for j, (score, color) in enumerate(((profile.dimensions.get(dim), BAR_COLORS[0]),
-                                             (profile.dimensions_city[dim], BAR_COLORS[1]))):
+                                             (profile.dimensions_reference[dim], BAR_COLORS[1]))):
             if score is None:
                 continue
             w = max(score, 0) / 100 * (width - left - 50)
             parts.append(f'<rect x="{left}" y="{y + j * 13}" width="{w:.1f}" height="12" fill="{color}"/>'
                          f'<text x="{left + w + 4:.1f}" y="{y + j * 13 + 10}" font-size="10">{score:.1f}</text>')
     legend_y = height - 8
-    for k, key in enumerate(("profile.dimension_district", "profile.dimension_city")):
+    for k, key in enumerate(("profile.dimension_district", "index.reference")):
         x = left + 150 * k
         parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{BAR_COLORS[k]}"/>'
                      f'<text x="{x + 14}" y="{legend_y}" font-size="10">{_e(label(key, lang))}</text>')

@@ -26,7 +26,7 @@ from lcity_data.briefing import (
 )
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import format_sources
-from lcity_data.composite import default_config, score_decimals, sensitivity
+from lcity_data.composite import default_config, dimension_reference, score_decimals, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.profile import Profile, build_profile, index_table
 from lcity_data.provenance import ratio_provenance
@@ -154,13 +154,14 @@ def _chapter(df: pd.DataFrame, index: pd.DataFrame, dim: str, year: int, lang: s
     header = (label("report.col_district", lang), label("report.col_score", lang), label("report.col_rank", lang),
               *(cat.indicator(i).name(lang) for i in inputs))
     have = now.dropna()
+    reference = dimension_reference(index[index["year"] == year], [col]).get(col)
     sentences = []
     if len(have):
         top, bottom = have.idxmax(), have.idxmin()
         sentences.append(label("report.dimension_lead", lang, year=year, name=name,
                                top=reg.district(top).name(lang), top_score=shown(have[top], 1),
                                bottom=reg.district(bottom).name(lang), bottom_score=shown(have[bottom], 1),
-                               mean=shown(have.mean(), 1)))
+                               reference="—" if reference is None else shown(reference, 1)))
         both = now.notna() & before.notna()
         if both.any():
             delta = [shown(now[a], 1) - shown(before[a], 1) for a in reg.adcodes if both[a]]
@@ -169,8 +170,8 @@ def _chapter(df: pd.DataFrame, index: pd.DataFrame, dim: str, year: int, lang: s
     bars = sorted((Bar(reg.district(a).name(lang), None if pd.isna(now[a]) else float(now[a]),
                        "" if pd.isna(now[a]) else f"{shown(now[a], 1)}") for a in reg.adcodes),
                   key=lambda b: -(b.value if b.value is not None else -1))
-    png = bar_chart(bars, axis_max=100, reference=float(have.mean()) if len(have) else None,
-                    reference_label=label("profile.dimension_city", lang), missing_text=label("profile.no_data", lang))
+    png = bar_chart(bars, axis_max=100, reference=reference,
+                    reference_label=label("index.reference", lang), missing_text=label("profile.no_data", lang))
     numbered = list(cat.zhejiang).index(dim) + 1
     return Chapter(
         title=label("report.dimension_chapter", lang, n=numbered, name=name),
@@ -179,6 +180,21 @@ def _chapter(df: pd.DataFrame, index: pd.DataFrame, dim: str, year: int, lang: s
                     tuple(rows), numeric=tuple(range(1, len(header)))),
         figure=Figure(_mark(label("report.dimension_figure", lang, name=name, year=year), illustrative, lang), png),
     )
+
+
+def district_figure(profile: Profile, lang: str) -> Figure:
+    """A district's index dimensions, each a bar with the median district as a dashed tick (print form of
+    the profile's dimension chart)."""
+    zj = load_catalog().zhejiang
+    name = load_registry().district(profile.adcode).name(lang)
+    bars = [Bar(zj[d][lang], profile.dimensions.get(d),
+                label("report.dimension_bar", lang, score=shown(profile.dimensions[d], 1),
+                      reference=shown(m, 1)) if d in profile.dimensions else "", mark=m)
+            for d, m in ((d, profile.dimensions_reference[d]) for d in zj if d in profile.dimensions_reference)]
+    png = bar_chart(bars, axis_max=100, reference_label=label("index.reference", lang),
+                    missing_text=label("profile.no_data", lang), text_room=520)
+    caption = label("report.district_figure", lang, district=name, year=profile.year)
+    return Figure(_mark(caption, profile.illustrative, lang), png)
 
 
 def findings(df: pd.DataFrame, index: pd.DataFrame, year: int, lang: str, illustrative: bool) -> tuple[str, ...]:

@@ -25,13 +25,13 @@ from lcity_data.composite import default_config, settings
 from lcity_data.profile import Profile, rules, sentences
 from lcity_data.profile_html import headline_values, indicator_cells, status_text
 from lcity_data.registry import load_registry
-from lcity_data.report_content import Figure, Report, Table
-from lcity_data.report_text import issuer, label, release_line
+from lcity_data.report_content import Figure, Report, Table, district_figure
+from lcity_data.report_text import issuer, label, release_line, since_first
 
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 TEXT_WIDTH_MM = 160  # A4 (210 mm) less 25 mm margins either side
-PROFILE_WIDTHS_MM = (34, 21, 11, 21, 11, 24, 38)
+PROFILE_WIDTHS_MM = (30, 19, 10, 19, 11, 19, 20, 32)
 
 
 def _fonts(style_or_run: object, east_asian: str, latin: str = LATIN_FONT) -> None:
@@ -196,15 +196,14 @@ def _profile(w: _Writer, profile: Profile, lang: str) -> None:
     for key, lines in (("profile.strengths", strengths), ("profile.gaps", gaps)):
         w.para(label(key, lang), bold=True)
         w.bullets(lines or [none])
-    cols = ("col_indicator", "col_value", "col_status", "col_city", "col_rank", "col_change", "col_source")
-    rows = tuple(tuple(cells) for cells in indicator_cells(profile, lang))
+    w.figure(district_figure(profile, lang))
+    cols = ("profile.col_indicator", "profile.col_value", "profile.col_status", "profile.col_city",
+            "profile.col_rank", "profile.col_change", "report.col_since", "profile.col_source")
+    rows = tuple((*cells[:6], since_first(r.series, profile.year, r.unit, lang), cells[6])
+                 for cells, r in zip(indicator_cells(profile, lang), profile.rows, strict=True))
     w.table(Table(label("report.district_table", lang, district=reg.district(profile.adcode).name(lang),
-                        year=profile.year), tuple(label(f"profile.{c}", lang) for c in cols), rows,
+                        year=profile.year), tuple(label(c, lang) for c in cols), rows,
                   numeric=(1, 3, 4, 5)), PROFILE_WIDTHS_MM, size=7.5)
-    dims = " · ".join(f"{load_catalog().zhejiang[d][lang]} {s:.1f} / {profile.dimensions_city[d]:.1f}"
-                      for d, s in profile.dimensions.items() if d in profile.dimensions_city)
-    w.para(f"{label('profile.dimensions', lang)}（{label('profile.dimension_district', lang)} / "
-           f"{label('profile.dimension_city', lang)}）：{dims}", size=9)
     ranks = "、".join(f"{y}: {r}" for y, r in profile.rank_trend if r is not None)
     w.para(f"{label('profile.rank_trend', lang)}：{ranks}", size=9)
     line, origins = status_text(profile, lang)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from lcity_data.catalog import load_catalog
-from lcity_data.numbers import shown_text
+from lcity_data.numbers import decimals, shown_text
+from lcity_data.ranking import shown
 
 
 def label(key: str, lang: str, **fmt: object) -> str:
@@ -50,6 +51,20 @@ def change(amount: float | None, trend: str, unit: str, lang: str) -> str:
         return ""
     sign = "+" if amount > 0 else "−" if amount < 0 else ""
     return f"{arrow(trend)} {sign}{shown_text(abs(amount), unit, lang)}"
+
+
+def since_first(series: tuple[tuple[int, float], ...], year: int, unit: str, lang: str) -> str:
+    """'↑ 2015年 9.52 元/人': the first year with a value, that value, and which way the value moved since
+    (at the shown precision); '' when `year` is the first or has no value. The report's trend column:
+    paper has no trend line, and last year's change alone hides a long slide."""
+    now = next((v for y, v in series if y == year), None)
+    earlier = [(y, v) for y, v in series if y < year]
+    if now is None or not earlier:
+        return ""
+    first_year, first = earlier[0]
+    diff = shown(now, decimals(unit)) - shown(first, decimals(unit))
+    trend = "up" if diff > 0 else "down" if diff < 0 else "flat"
+    return label("report.since", lang, arrow=arrow(trend), year=first_year, value=shown_text(first, unit, lang))
 
 
 def release_line(release: int | None, published: date | None, lang: str) -> str:

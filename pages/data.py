@@ -10,6 +10,7 @@ from dashboard.charts import tables
 from dashboard.charts.export_footer import footer_text
 from dashboard.formatting import column_format, indicator_label, unit_label
 from dashboard.i18n import t
+from dashboard.profile import profile_links
 from lcity_data.catalog import load_catalog
 from lcity_data.export import to_csv_bytes, to_xlsx_bytes
 from lcity_data.provenance import any_illustrative
@@ -39,9 +40,12 @@ st.caption(t("data.summary", lang, rows=len(shown), scope=scope, start=state.yea
              n=len(state.districts)))
 value_cols = [t("col.value", lang)] if state.layout == "long" else [str(y) for y in years]
 number_format = "localized" if all_indicators else column_format(ind.unit)
-st.dataframe(shown, hide_index=True, key="data_table",
+district_col, adcode_col = t("col.district", lang), t("col.adcode", lang)
+link_config = {district_col: profile_links.column(t("profile.link_help", lang))}
+st.dataframe(profile_links.linked(shown, district_col, list(shown.get(adcode_col, []))), hide_index=True,
+             key="data_table",
              column_config={c: st.column_config.NumberColumn(format=number_format) for c in value_cols}
-             | {t("col.year", lang): st.column_config.NumberColumn(format="%d")})
+             | {t("col.year", lang): st.column_config.NumberColumn(format="%d")} | link_config)
 footer = footer_text(lang, date.today())  # printed at the foot of each Excel page
 stem = f"ningbo_{'all' if all_indicators else state.indicator}_{state.years[0]}-{state.years[1]}_{state.layout}"
 d1, d2, _ = st.columns([1, 1, 3])
@@ -64,7 +68,8 @@ end = y2.selectbox(t("data.change_to", lang), options=have, index=len(have) - 1,
                    placeholder=t("defects.choose", lang))
 change = tables.change_table(table, state.indicator, state.districts, int(start), int(end), lang)
 unit = unit_label(ind.unit, lang)
-st.dataframe(change, hide_index=True, key="change_table", column_config={
+st.dataframe(profile_links.linked(change, district_col, list(change.get(adcode_col, []))), hide_index=True,
+             key="change_table", column_config=link_config | {
     c: st.column_config.NumberColumn(format=column_format(ind.unit))
     for c in (tables.with_unit(str(start), unit), tables.with_unit(str(end), unit),
               tables.with_unit(t("col.change", lang), unit))}

@@ -11,6 +11,7 @@ from dashboard.formatting import target_text
 from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component import view as map_view
+from dashboard.profile import profile_links
 from lcity_data.catalog import load_catalog
 from lcity_data.citation import cite
 from lcity_data.funding import statuses_for
@@ -64,7 +65,9 @@ if not state.districts:
     st.info(t("common.select_districts", lang))
 
 st.header(t("funding.year_heading", lang, year=state.year, basis=basis))
-detail = tables.funding_detail(sel, lang)
+named = tables.funding_detail(sel, lang)  # plain names: the phone cards
+district_col = named.columns[0]
+detail = profile_links.linked(named, district_col, list(sel["adcode"]))  # the table: names link to profiles
 status_col = t("col.funding_status", lang)
 key_of = {f"{v['icon']} {v[lang]}": k for k, v in styles.items()}
 number_cols = (detail.columns[1], *detail.columns[4:6])  # per capita, then funding and population
@@ -73,14 +76,14 @@ styled = detail.style.apply(
                f"{tables.text_color(status_colors[key_of[v]])}" for v in s], subset=[status_col]
 ).format({c: tables.styler_number(u) for c, u in zip(number_cols, (std.unit, num.unit, den.unit), strict=True)},
          na_rep=t("common.no_data", lang))
-# district pinned, per capita and both statuses next to it (1024 px); cards on a phone
+# district pinned (a link to its profile), per capita and both statuses next to it (1024 px); cards on a phone
 with st.container(key=funding_cards.TABLE_KEY):
     st.dataframe(styled, hide_index=True, key="funding_detail", column_config={
-        detail.columns[0]: st.column_config.TextColumn(pinned=True),
+        district_col: profile_links.column(t("profile.link_help", lang), pinned=True),
         detail.columns[1]: st.column_config.NumberColumn(width="small")})
 with st.container(key=funding_cards.CARDS_KEY):
-    chips = [(status_colors[key_of[v]], tables.text_color(status_colors[key_of[v]])) for v in detail[status_col]]
-    st.html(funding_cards.cards_html(detail, chips, std.unit, lang))
+    chips = [(status_colors[key_of[v]], tables.text_color(status_colors[key_of[v]])) for v in named[status_col]]
+    st.html(funding_cards.cards_html(named, chips, std.unit, lang))
 st.caption(t("funding.basis_note", lang, basis=basis, denominator=den.name(lang)))
 
 st.header(t("progress.heading", lang))

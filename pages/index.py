@@ -8,8 +8,9 @@ from dashboard import data_access, frame, session
 from dashboard.charts import chart_tools, figures, index_view
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
-from lcity_data.composite import NORMALISATIONS, default_config, score_decimals, settings
+from lcity_data.composite import NORMALISATIONS, default_config, dimension_reference, score_decimals, settings
 from lcity_data.provenance import any_illustrative
+from lcity_data.report_text import label
 
 state = frame.page_state()
 lang = state.lang
@@ -117,14 +118,13 @@ chart_tools.show_chart(figures.index_ranking(
 
 st.header(t("index.radar", lang))
 radar_dims = [(f"dim_{d}", index_view.dimension_name(d, lang)) for d in used_dims]
-computed = results[results["status"] == "ok"]
-reference = {c: float(computed[c].median()) for c, _ in radar_dims} if len(computed) else None
+reference = dimension_reference(results, [c for c, _ in radar_dims]) or None
 titles = [name if status == "ok" else t("index.radar_title_insufficient", lang, name=name)
           for name, status in zip(shown["name"], shown["status"], strict=True)]
 chart_tools.show_chart(figures.dimension_radars(
     shown.assign(title=titles), radar_dims, radial_range=index_view.radar_range(results, used_dims,
                                                                                 state.normalisation),
-    reference=reference, reference_label=t("index.radar_reference", lang), value_format=value_format,
+    reference=reference, reference_label=label("index.reference", lang), value_format=value_format,
 ), chart_tools.chart_meta(t("index.radar", lang), lang, key="index_radar", years=[state.year],
                           source_values=index_inputs["source"]), key="index_radar", lang=lang)
 st.caption(t("defects.radar_key", lang, axes=figures.radar_key(radar_dims)) + " "

@@ -9,6 +9,7 @@ from dashboard.formatting import change_text, join_names, unit_label, value_text
 from dashboard.i18n import t
 from dashboard.map import maps
 from dashboard.map.map_component import view as map_view
+from dashboard.profile import profile_links
 from dashboard.returns.round_line import round_line
 from lcity_data import funding
 from lcity_data.catalog import load_catalog
@@ -65,10 +66,10 @@ else:  # no st.stop(): the sidebar's controls are drawn after this page (PageSpe
          t("overview.city_help", lang, basis=basis, n=n_city), status_frame["status"],  # the city: every district
          delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}")
     c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
-    below = selected.loc[selected["status"] == "below_minimum", f"district_{lang}"].tolist()
-    if below:
+    below = selected.loc[selected["status"] == "below_minimum", "adcode"].tolist()
+    if below:  # each name links to the district's profile
         st.caption(t("defects.overview_below", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang),
-                     names=join_names(below, lang)))
+                     names=join_names([profile_links.markdown(a, lang) for a in below], lang)))
     target_year = progress_view.default_target_year()
     progress = progress_view.standard_progress(checks, std, target_year, state.year)
     if progress is not None and state.districts:

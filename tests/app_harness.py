@@ -100,3 +100,11 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 def charts(at: AppTest) -> list[dict]:
     """The plotly figures on the page, as the specs sent to the browser."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def shown_link(value: str) -> str:
+    """What a LinkColumn cell with `display_text=NAME_AFTER_HASH` shows: the decoded text after '#'
+    (a district name linking to its profile, dashboard/profile/profile_links.py)."""
+    from urllib.parse import unquote
+
+    return unquote(value.rpartition("#")[2]) if "#" in value else value

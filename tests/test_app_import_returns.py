@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from app_harness import go, make_app, upload
+from app_harness import go, make_app, shown_link, upload
 
 from lcity_data.cli import main
 from tests.returns_fixtures import DISTRICTS, per_year_workbook, title_unit_return, typo_return
@@ -24,7 +24,7 @@ def funding_page(at, year: int) -> dict[str, list]:
     at.query_params.clear()
     at.query_params.update({"year": str(year)})
     table = go(at, "funding").dataframe[0].value
-    return {row[0]: [row[4], row[5], row[1], row[2], row[3]] for row in table.itertuples(index=False)}
+    return {shown_link(row[0]): [row[4], row[5], row[1], row[2], row[3]] for row in table.itertuples(index=False)}
 
 
 def test_title_and_unit_line_return_no_year_typed_matches_the_cli(tmp_path, capsys) -> None:

@@ -34,6 +34,17 @@ def test_profile_numbers_equal_the_funding_check_and_the_index(table, adcode):
     assert profile.row("funding_per_capita").value == pytest.approx(float(check["per_capita"]))
 
 
+def test_dimensions_are_read_against_the_median_ranked_district(table):
+    profile = build_profile(table, "330212", YEAR)
+    index = compute_index(table, default_config(), YEAR)
+    ranked = index[index["status"] == "ok"]
+    assert profile.dimensions_reference.keys() == profile.dimensions.keys()
+    for dim, reference in profile.dimensions_reference.items():
+        assert reference == pytest.approx(float(ranked[f"dim_{dim}"].median()))
+    assert to_json(profile)["index"]["dimensions_median"] == {
+        k: pytest.approx(v, abs=0.005) for k, v in profile.dimensions_reference.items()}
+
+
 def test_ranks_use_the_one_tie_rule_and_text_reads_3_of_10(table):
     profile = build_profile(table, "330212", YEAR)
     rows = table[(table["indicator"] == "participation_rate") & (table["year"] == YEAR)]

@@ -106,10 +106,23 @@ def test_report_tables_equal_the_funding_and_index_commands(document):
             assert record[dim] is not None
 
 
-def test_report_has_pictures_for_the_index_and_every_dimension(document):
+def test_report_has_pictures_for_the_index_every_dimension_and_every_district(document):
     pictures = document.inline_shapes
-    assert len(pictures) == 5
+    assert len(pictures) == 5 + 10
     assert all(p.width.mm == pytest.approx(160, abs=1) for p in pictures)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("图") and "鄞州区综合指数各维度得分与各区县市中位数（2024年" in c for c in captions)
+
+
+def test_district_tables_have_a_trend_since_the_first_year(document):
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "指标"]
+    assert len(tables) == 10
+    header = [c.text for c in tables[0].rows[0].cells]
+    assert header == ["指标", "数值", "数据状态", "全市", "排名", "较上年", "较起始年", "来源"]
+    since = [row.cells[6].text for t in tables for row in t.rows[1:]]
+    filled = [s for s in since if s]
+    assert len(filled) > len(since) / 2
+    assert all(re.fullmatch(r"[↑↓→] \d{4}年 \S.*", s) for s in filled), filled[:5]
 
 
 def test_report_html_is_one_self_contained_file(tmp_path):
@@ -141,3 +154,25 @@ def test_report_converts_to_pdf_with_no_missing_glyphs_and_nothing_off_the_page(
     width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
     assert right <= width - 20, (right, width)  # A4 is 595 pt wide; the text column ends at ~524
+    # the contents page is filled in (LibreOffice updated the TOC), and every entry points at its page
+    pages = text.split("\f")
+    contents = pages[1]
+    assert "目录" in contents
+    assert "更新域" not in contents  # not the Word field's hint
+    entries = dict(re.findall(r"^(\S.*?)\.{3,}\s*(\d+)$", contents, flags=re.MULTILINE))
+    for heading in ("一、年度摘要", "二、综合指数各维度", "1. 政府推动力", "三、各区（县、市）画像", "鄞州区", "慈溪市",
+                    "附录", "附录 C 数据来源（按权威等级）"):
+        assert heading in entries, (heading, contents)
+    for heading, page in entries.items():
+        assert heading.replace(" ", "") in pages[int(page) - 1].replace(" ", ""), (heading, page)
+    assert int(entries["慈溪市"]) > int(entries["鄞州区"]) > int(entries["三、各区（县、市）画像"])
+
+
+def test_pdf_without_libreoffice_says_how_to_get_it(monkeypatch, tmp_path):
+    from lcity_data.cli_error import CliError
+    from lcity_data.report_pdf import to_pdf
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CliError) as caught:
+        to_pdf(b"")
+    assert "apt-get install libreoffice-writer-nogui" in str(caught.value)

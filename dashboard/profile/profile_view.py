@@ -28,11 +28,11 @@ def indicator_frame(profile: Profile, lang: str) -> pd.DataFrame:
 def dimension_figure(profile: Profile, lang: str) -> go.Figure:
     """Grouped horizontal bars: the district's index dimension scores and the district average."""
     zj = load_catalog().zhejiang
-    dims = [d for d in zj if d in profile.dimensions_city]
+    dims = [d for d in zj if d in profile.dimensions_reference]
     names = [esc(zj[d][lang]) for d in dims]
     fig = go.Figure()
     series = (("profile.dimension_district", [profile.dimensions.get(d) for d in dims], BAR_COLORS[0]),
-              ("profile.dimension_city", [profile.dimensions_city[d] for d in dims], BAR_COLORS[1]))
+              ("index.reference", [profile.dimensions_reference[d] for d in dims], BAR_COLORS[1]))
     for key, scores, color in series:
         fig.add_trace(go.Bar(y=names, x=scores, orientation="h", name=esc(label(key, lang)), marker_color=color,
                              text=[None if s is None else f"{s:.1f}" for s in scores], textposition="outside",

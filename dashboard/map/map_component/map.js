@@ -110,6 +110,7 @@ class MapView {
       if (!m.selected[i]) p.setAttribute("stroke", "#BBBBBB");
       p.addEventListener("pointermove", (e) => this.showTip(i, e));
       p.addEventListener("pointerleave", () => this.hideTip());
+      p.addEventListener("click", () => this.openProfile(i));
       return p;
     });
     const mg = el("g", {class: "lcm-marks", "pointer-events": "none", "aria-hidden": "true",
@@ -305,7 +306,16 @@ class MapView {
     f.h[i].forEach((s, k) => { if (s >= 0) lines.push(`${m.fields[k]}: ${this.str(s)}`); });
     if (!m.selected[i]) lines.push(m.notSelected);
     else if (f.f[i] < 0) lines.push(m.noData);
+    if (this.profile) lines.push(this.profile.hint);
     return lines;
+  }
+
+  // In the app, a click opens region i's profile in the year on screen (`data.profile.base`: the
+  // profile's URL with the page state but no district or year, built by the server).
+  openProfile(i) {
+    if (!this.profile) return;
+    const id = encodeURIComponent(this.map.shapes.ids[i]);
+    window.location.assign(`${this.profile.base}&district=${id}&year=${this.year}`);
   }
 
   // How region i is drawn in the year shown, as the legend names it.
@@ -516,6 +526,8 @@ export default function mountMap(component) {
   view.root.classList.toggle("lcm-projector", !!data.projector);
   view.sizeLabels();
   view.pngName = data.pngName || "";
+  view.profile = data.profile || null;
+  view.root.classList.toggle("lcm-linked", !!view.profile);
   view.footer = data.footer || null;
   // a number of pixels, or a CSS length such as "calc(100vh - 330px)" (the projector fits the screen)
   if (data.maxHeight) {

@@ -24,6 +24,7 @@ from dashboard.charts import chart_tools, progress_view
 from dashboard.formatting import map_label, unit_label
 from dashboard.i18n import t
 from dashboard.map.map_component import ASSETS, frames, payload, presenting
+from dashboard.profile import profile_links
 from lcity_data.catalog import load_catalog
 from lcity_data.classify import standard_for_indicator
 
@@ -140,6 +141,8 @@ def show(map_payload: dict, year: int, *, key: str, sources: presenting.MapSourc
     release = chart_tools.session_release(lang) if sources is not None else ""
     if sources is not None:
         data["footer"] = presenting.footers(sources, tuple(map_payload["years"]), lang, key, release, date.today())
+    if not projector and not st.context.is_embedded:  # a click opens the district's profile
+        data["profile"] = {"base": profile_links.map_base(), "hint": t("profile.map_hint", lang)}
     callbacks = {} if on_year is None else {"on_year_change": partial(on_year, key)}
     with st.container(gap=None):
         _mount_year(key=f"{key}_year", data={"key": key, "year": int(year)})
