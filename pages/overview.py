@@ -67,9 +67,9 @@ else:  # no st.stop(): the sidebar's controls are drawn after this page (PageSpe
          delta=None if delta is None else f"{change_text(delta, std.unit, lang)} {vs_prev}")
     c4.metric(t("overview.no_data", lang), f"{no_data} / {n_sel}", border=True)
     below = selected.loc[selected["status"] == "below_minimum", "adcode"].tolist()
-    if below:  # each name links to the district's profile
-        st.caption(t("defects.overview_below", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang),
-                     names=join_names([profile_links.markdown(a, lang) for a in below], lang)))
+    if below:  # each name links to the district's profile (body text: links in a caption's grey are too faint)
+        st.markdown(t("defects.overview_below", lang, minimum=f"{std.minimum}", unit=unit_label(std.unit, lang),
+                      names=join_names([profile_links.markdown(a, lang) for a in below], lang)))
     target_year = progress_view.default_target_year()
     progress = progress_view.standard_progress(checks, std, target_year, state.year)
     if progress is not None and state.districts:

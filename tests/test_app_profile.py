@@ -109,7 +109,7 @@ def test_district_names_on_other_pages_link_to_their_profile():
     assert change["District"].map(shown_link).tolist()[0] == "Haishu District"
 
     go(at, "overview")
-    below = next(c.value for c in at.caption if c.value.startswith("Below the minimum"))
+    below = next(c.value for c in [*at.caption, *at.markdown] if c.value.startswith("Below the minimum"))
     assert "[Yinzhou District](./profile?" in below
     assert "district=330212" in below
 

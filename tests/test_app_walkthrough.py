@@ -180,7 +180,7 @@ def test_overview_cards_name_the_districts_below_the_minimum():
     below = [load_registry().name(a, "zh") for a in check.loc[check["status"] == "below_minimum", "adcode"]]
     assert below, "the shipped 2022 data has districts below the minimum"
     at = make_app(year="2022")
-    text = " ".join(c.value for c in at.caption)
+    text = " ".join(c.value for c in [*at.caption, *at.markdown])
     assert all(name in text for name in below), text
 
 

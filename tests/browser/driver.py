@@ -221,8 +221,9 @@ def wait_for_charts(page, timeout_ms: int = APP_TIMEOUT_MS) -> dict[str, int]:
           const vega = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
           const maps = Array.from(document.querySelectorAll('[data-testid="stBidiComponentIsolated"], '
                                                             + '[data-testid="stBidiComponentRegular"]'));
-          // a map component has drawn its paths; its year element (year.js) marks itself and draws nothing
-          const drawn = (c) => c.hasAttribute('data-lcm-year')
+          // a map component has drawn its paths; its year element (year.js) and the phone sidebar's listener
+          // (dashboard/phone_sidebar.py) mark themselves and draw nothing
+          const drawn = (c) => c.hasAttribute('data-lcm-year') || c.hasAttribute('data-lc-listener')
             || !!(c.shadowRoot || c).querySelector('[data-testid="lcMap"] path.lcm-region[fill]');
           return plotly.every(c => { const g = c.querySelector('.js-plotly-plot');
                                      return g && g._fullLayout && g.querySelector('.main-svg'); })
