@@ -120,13 +120,19 @@ EMBED_STYLE = """
 .lcm-timeline { display: none; }  /* projected: the map of the briefing's year, no controls */
 .lc-brief .kicker { font-size: 20px; }
 .lc-brief .headline { font-size: clamp(32px, 3.2vw, 52px); }
+.lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
+/* nothing scrolls on a projector: notes and sources take the room they need and the chart takes the rest */
+.lc-brief .notes { font-size: 15px; }
+.lc-brief .sources { font-size: 13px; }
+.lc-brief-notes .notes { columns: 2; column-gap: 2.5em; line-height: 1.35; }
+.lc-brief-notes .sources { columns: 3; column-gap: 2em; line-height: 1.3; }
+.lc-brief-notes li { break-inside: avoid; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+  > .stElementContainer.st-key-briefing_notes { min-height: 120px; }
 .lc-brief-title .kicker { margin-top: 14vh; font-size: 30px; }
 .lc-brief-title .headline { font-size: clamp(64px, 7vw, 110px); }
 .lc-brief-title .sentence { font-size: clamp(40px, 4vw, 64px); }
-.lc-brief-title .notes { font-size: 22px; max-height: none; }
-.lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
-.lc-brief .notes { font-size: 15px; max-height: 15vh; overflow-y: auto; }  /* long provenance notes scroll */
-.lc-brief .sources { font-size: 13px; max-height: 24vh; overflow-y: auto; }  /* the list scrolls, the slide fits */
+.lc-brief-title .notes { font-size: 22px; }
 """
 
 SCRIPT = """

@@ -40,6 +40,8 @@ SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
 TREND_PLOT_PX = 300  # the trend slide's plot area on a 1280×720 projector (end labels are spaced for it)
 PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
+LEGEND_UNDER_AXIS = 120  # px under a plot: tick labels, the axis title, then a one-line legend (FONT px each)
+LEGEND_UNDER_TICKS = 80  # px under a plot without an axis title: tick labels, then the legend
 CROSSED_COLOR = "#0072B2"
 TEXT_COLOR = "#1A1A1A"
 BEFORE_COLOR = "#888888"
@@ -194,11 +196,13 @@ def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: S
                                   "font": {"color": color}, "bgcolor": "rgba(255,255,255,0.85)"},
                       annotation_position="top")
     fig.update_layout(
-        margin={"l": 10, "r": 40, "t": 50, "b": 10}, plot_bgcolor="white", hovermode="closest",
+        margin={"l": 10, "r": 40, "t": 50, "b": LEGEND_UNDER_AXIS}, plot_bgcolor="white", hovermode="closest",
         xaxis={"title": {"text": figures.esc(indicator_label(briefing.TREND_INDICATOR, lang))},
                "rangemode": "tozero", "gridcolor": "#E5E5E5"},
         yaxis={"categoryorder": "array", "categoryarray": names, "automargin": True},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": -0.12, "yanchor": "top"},
+        # the legend at the foot of the figure, under the axis title whatever height the chart is given
+        # (a projector stretches it to the screen): the bottom margin holds tick labels, title and legend
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "yref": "container", "y": 0, "yanchor": "bottom"},
     )
     return projector(fig), len(adcodes) - len(shown)
 
@@ -304,7 +308,7 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
     counts = shares.set_index("status")["count"]
     fig = figures.status_share(shares, colors=tables.PROVENANCE_COLORS, height=220)
     fig.update_traces(textfont_size=FONT + 4)
-    fig.update_layout(legend={"y": -0.45})
+    fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"}, margin={"b": LEGEND_UNDER_TICKS})
     notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
              t("import_returns.notes_reported", lang), t("briefing.notes_illustrative", lang),
              t("import_returns.notes_mixed", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
