@@ -175,10 +175,12 @@ class MapView {
 
   // Names stay readable however small the map is drawn: at least LABEL_PX on screen (more on a projector).
   sizeLabels() {
-    const width = this.svg.clientWidth;
+    const width = this.svg.clientWidth, height = this.svg.clientHeight, sh = this.map.shapes;
     if (!width || !this.labels) return;
     const px = this.root.classList.contains("lcm-projector") ? 16 : 11;
-    const size = this.drawLabels(this.svg, px * (this.map.shapes.w / width), this.labelSize);
+    // view-box units per screen pixel: the drawing fits the element's width or, when height-limited, its height
+    const units = Math.max(sh.w / width, height ? sh.h / height : 0);
+    const size = this.drawLabels(this.svg, px * units, this.labelSize);
     this.labelSize = size;
   }
 
