@@ -57,7 +57,7 @@ body { margin: 0; color: #1a1a1a; background: #fff;
 .chart { height: 60vh; flex: 0 1 auto; min-height: 28vh; overflow: hidden; }
 .chart-small { height: 24vh; min-height: 12vh; }
 .live, .live > div { height: 100%; width: 100%; }
-.map-chart { height: auto; flex: none; }
+.map-chart { height: auto; flex: none; overflow: visible; }
 .map-chart .lcm-svg { max-height: calc(100vh - 410px); }  /* the slide's text and the timeline take the rest */
 .slide-status_map .sentence { font-size: clamp(22px, 1.8vw, 34px); }
 .print-img { display: none; }
