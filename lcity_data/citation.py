@@ -101,6 +101,12 @@ def short_cite(part: str, lang: str) -> str:
     return text + (t["date"].format(date=src.date) if src.date else "")
 
 
+def short_source(value: object, lang: str) -> str:
+    """A table's `source` value as shown on a map, in its ranking table or on a slide: `short_cite` of each
+    part ('' when there is none); a ratio keeps its 'a ÷ b' form."""
+    return RATIO_SEP.join(dict.fromkeys(short_cite(p, lang) for p in parts(value)))
+
+
 def short_sources(values: object, lang: str) -> list[str]:
     """Distinct original documents behind many values (ratios split), each as `short_cite` writes it."""
     seen: dict[str, None] = {}

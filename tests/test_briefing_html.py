@@ -4,6 +4,7 @@ tests/browser/test_briefing_export.py opens the file in Chromium with the networ
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -80,15 +81,18 @@ def test_file_inlines_plotly_once_and_draws_every_chart(html_zh):
     assert html_zh.count('class="lcm-mount"') == 1  # slide 2: the map component's data, drawn by map.js
     assert html_zh.count(briefing_export.map_script()) == 1
     assert len(re.findall(r'<section class="slide ', html_zh)) == 6
-    assert [a.get("id") for t, a in tags(html_zh) if t == "section"] == [f"slide-{i}" for i in range(1, 7)]
+    # the six slides, then the full sources (not a slide: not projected, printed after the slides)
+    assert [a.get("id") for t, a in tags(html_zh) if t == "section"] == [*(f"slide-{i}" for i in range(1, 7)),
+                                                                         "sources-full"]
     assert '<html lang="zh-CN">' in html_zh
 
 
 def test_file_names_no_external_resource(html_zh, table):
     found = tags(html_zh)
-    # no tag loads or links anything: no <script src>, <link>, <iframe>, no href/src pointing anywhere
+    # no tag loads or links anything: no <script src>, <link>, <iframe>, no href/src pointing anywhere but
+    # within the file (the notes slide's link to its full sources)
     assert [t for t, _ in found if t in ("link", "iframe", "object", "embed", "base")] == []
-    assert [(t, a) for t, a in found if a.get("src") or a.get("href")] == []
+    assert [(t, a) for t, a in found if a.get("src") or (a.get("href") or "#").strip()[:1] != "#"] == []
     # plotly.js itself mentions URLs (logo and attribution links, tile presets it is not asked to use);
     # everything else may name a URL only inside a plain-text citation, never as src/href/url()/@import
     ours = html_zh.replace(get_plotlyjs(), "").replace(briefing_export.map_script(), "")
@@ -132,3 +136,20 @@ def test_english_file_and_a_subset_of_districts(table):
     assert "Ningbo learning-city briefing" in out
     assert "2023 · 2 districts" in out
     assert "宁波学习型城市建设简报" in out  # the Chinese title as the English title's kicker
+
+
+def test_slides_cite_the_original_documents_and_the_full_sources_close_the_file(table, html_zh):
+    """Handed out, a slide names the original document; the copies read and their addresses (decoded) are
+    only in the closing full-sources section, which the notes slide links to."""
+    deck = slides.build_deck(table, 2024, ALL, "zh")
+    notes = deck[-1]
+    assert notes.sources
+    assert len(notes.full_sources) == len(notes.sources)
+    assert not any(URL.search(s) for s in notes.sources)
+    assert any(URL.search(s) for s in notes.full_sources)
+    slides_part, _, closing = html_zh.partition('id="sources-full"')
+    assert 'href="#sources-full"' in slides_part
+    body = slides_part.split("<main>", 1)[1]
+    assert not URL.search(body.replace(briefing_export.map_script(), ""))
+    assert all(html.escape(s, quote=True) in closing for s in notes.full_sources)
+    assert not re.search(r"%[0-9A-F]{2}", closing.split("</section>")[0])

@@ -248,3 +248,46 @@ def test_map_labels_are_short_names_and_the_hover_keeps_full_ones(table):
     zh = view.indicator_payload(table, "funding_per_capita", tuple(load_registry().adcodes), "quantiles", 5,
                                 "zh", "经费")
     assert zh["short"][ids.index("330205")] == "江北区"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_district_names_are_laid_out_apart_at_every_label_size(lang):
+    """The names the map writes (payload `labels`, one layout per size class; map.js only draws them) never
+    cover one another: '江北区' and '镇海区' (and 'Jiangbei', 'Zhenhai', 'Yuyao') at a projector's size move
+    off their districts, each with a leader line ending on its name, inside the drawing."""
+    from dashboard.briefing import text_fit
+
+    shapes = payload.project(boundaries_geojson(simplified=True))
+    names = [formatting.map_label(a, lang) for a in shapes.ids]
+    layout = payload.label_layouts(shapes, names)
+    assert layout["sizes"][0] == 26
+    assert len(layout["sizes"]) == len(layout["at"])
+    moved_at = {}
+    for size, at in zip(layout["sizes"], layout["at"], strict=True):
+        if size > 70:  # larger than a projected map 280 px wide needs (16-px names): best effort only
+            continue
+        w = [text_fit.width_pt(n, size) + 2 * payload.LABEL_HALO * size for n in names]
+        h = size * (1.1 + 2 * payload.LABEL_HALO)
+        boxes = [(x - wi / 2, y - h / 2, x + wi / 2, y + h / 2) for (x, y, *_), wi in zip(at, w, strict=True)]
+        for i, a in enumerate(boxes):
+            assert a[0] >= 0, (size, names[i])
+            assert a[1] >= 0, (size, names[i])
+            assert a[2] <= shapes.width, (size, names[i])
+            assert a[3] <= shapes.height, (size, names[i])
+            for j in range(i + 1, len(boxes)):
+                b = boxes[j]
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (size, names[i], names[j])
+        for i, spot in enumerate(at):
+            if len(spot) == 4:  # a leader line from the label point to the edge of the name
+                ex, ey = spot[2:]
+                assert boxes[i][0] - 0.1 <= ex <= boxes[i][2] + 0.1
+                assert boxes[i][1] - 0.1 <= ey <= boxes[i][3] + 0.1
+        moved_at[size] = {names[i] for i, spot in enumerate(at) if len(spot) == 4}
+    assert not moved_at[26] or lang == "en"  # on a wide map every name sits on its district
+    assert moved_at[60] & {formatting.map_label("330205", lang), formatting.map_label("330211", lang)}
+
+
+def test_map_payload_carries_the_label_layout_only_when_names_are_written(table, shapes):
+    data = indicator_map(table, shapes)["map"]
+    assert data["labelled"]
+    assert len(data["labels"]["at"][0]) == len(data["shapes"]["ids"])

@@ -32,3 +32,33 @@ def test_html_escapes_every_text_and_names_its_columns():
     assert "生均经费（元）&lt;b&gt;" in out
     assert out.count('<th scope="col"') == 6
     assert out.count("<tr>") == 5
+
+
+def test_ranking_and_hover_cite_the_original_document_never_a_copy_or_its_address():
+    """What the Map page shows and hands out (ranking table, hover, pictures) names the original document
+    (issuer, title, date, grade); the copy it was read from and the address only in the Sources panel."""
+    import re
+
+    from dashboard.map import maps
+    from dashboard.map.map_component import frames
+    from lcity_data.citation import format_source, short_source
+    from lcity_data.funding import funding_check
+    from lcity_data.loading import load_shipped
+
+    table = load_shipped()
+    copied = table[table["source"].map(lambda s: format_source(s, "zh") != short_source(s, "zh"))]
+    assert len(copied), "the shipped data has values read from copies"
+    indicator, year = copied.iloc[0]["indicator"], int(copied.iloc[0]["year"])
+    address = re.compile(r"https?://|%[0-9A-F]{2}|转引|retrieved", re.IGNORECASE)
+    for lang in ("zh", "en"):
+        shown = maps.map_frame(table, indicator, year, lang)
+        cells = [r[5] for r in map_ranking.ranking_rows(shown.assign(class_text=""), "yuan_per_person", lang)]
+        assert any(cells)
+        assert not [c for c in cells if address.search(c)], cells
+        raw = table[(table["indicator"] == indicator) & (table["year"] == year)]
+        assert {short_source(s, lang) for s in raw["source"]} >= {c for c in cells if c}
+        status = frames.status_years(funding_check(table, 2024, "ningbo_household"), "ningbo_household", lang,
+                                     list(shown["adcode"]))
+        hover = [s for yf in status for s in yf.frame["source"]]
+        assert hover
+        assert not [s for s in hover if address.search(s)], hover

@@ -4,16 +4,17 @@ Why a single file: a presenter copies it to a USB stick and opens it on whatever
 with no server, no network and nothing to install. So everything is inlined: plotly.js once in the
 head (the charts' own scripts then only call `Plotly.newPlot`), each chart's data as JSON, the styles
 and a small script for keyboard navigation. Nothing is fetched: no CDN, no web font, and the map is
-SVG paths (no tiles, no WebGL, no worker), so it draws from a file:// page too. Citations keep their
-URLs as plain text only.
+SVG paths (no tiles, no WebGL, no worker), so it draws from a file:// page too. Slides cite the original
+documents (short citations); the closing "full sources" section after the slides gives each in full, with
+the copy read and its address as plain text (decoded), like the deck's speaker notes.
 
 The status map is the app's own map component (dashboard/map/map_component/map.js and map.css, inlined
 as they are): the same SVG map with the same timeline, every year's colours in the file.
 
-Printing: `@page { size: A4 landscape }` and one slide per page. A live plotly chart keeps the pixel
-width of the screen it was drawn on, so once the page has loaded every plotly chart is also rendered to
-a PNG (`Plotly.toImage`, in the browser) that only the print stylesheet shows; the SVG map scales by
-itself. `<body data-print-ready="true">` says those pictures are done.
+Printing: `@page { size: A4 landscape }` and one slide per page, then the full sources. A live plotly chart
+keeps the pixel width of the screen it was drawn on, so once the page has loaded every plotly chart is also
+rendered to a PNG (`Plotly.toImage`, in the browser) that only the print stylesheet shows; the SVG map scales
+by itself. `<body data-print-ready="true">` says those pictures are done.
 
 Pure: no Streamlit. All text from the slides is escaped here.
 """
@@ -36,6 +37,7 @@ from dashboard.i18n import t
 from dashboard.map.map_component import ASSETS, presenting
 from lcity_data import __version__
 from lcity_data.catalog import load_catalog
+from lcity_data.citation import grade_note
 from lcity_data.funding import funding_check
 
 PRINT_IMAGE = {"width": 1600, "height": 640}  # px: the picture a printed chart becomes (A4 landscape width)
@@ -51,11 +53,13 @@ body { margin: 0; color: #1a1a1a; background: #fff;
          padding: 2.5vh 4vw 1.2vh; overflow: hidden; border-bottom: 1px solid #ddd; }
 .kicker { font-size: 22px; color: #555; margin: 0 0 0.3em; }
 .headline { font-size: clamp(40px, 3.4vw, 64px); line-height: 1.15; margin: 0 0 0.25em; font-weight: 700; }
-.chart { height: 60vh; flex: none; }
-.chart-small { height: 24vh; }
+/* a chart is as tall as it may be and gives way (to no less than MIN) when the slide's text needs the room */
+.chart { height: 60vh; flex: 0 1 auto; min-height: 28vh; overflow: hidden; }
+.chart-small { height: 24vh; min-height: 12vh; }
 .live, .live > div { height: 100%; width: 100%; }
-.map-chart { height: auto; }
-.map-chart .lcm-svg { max-height: 56vh; }
+.map-chart { height: auto; flex: none; overflow: visible; }
+.map-chart .lcm-svg { max-height: calc(100vh - 410px); }  /* the slide's text and the timeline take the rest */
+.slide-status_map .sentence { font-size: clamp(22px, 1.8vw, 34px); }
 .print-img { display: none; }
 .sentence { font-size: clamp(26px, 2vw, 38px); line-height: 1.35; margin: 0.4em 0 0.2em; }
 .notes { font-size: 18px; color: #555; margin: 0.3em 0; padding-left: 1.2em; }
@@ -67,12 +71,31 @@ body { margin: 0; color: #1a1a1a; background: #fff;
 .slide-title .sentence { font-size: clamp(36px, 3vw, 56px); }
 .slide-title .notes { font-size: 24px; color: #8A4A00; }
 .nav-hint { font-size: 18px; color: #666; margin: 1.5em 0 0; }
+/* the data-notes slide fits one screen: a lower chart, notes in two columns, short citations in three */
+.slide-notes .chart-small { height: 15vh; min-height: 15vh; }
+.slide-notes .sentence { font-size: clamp(20px, 1.7vw, 34px); margin: 0.2em 0; }
+.slide-notes .notes { font-size: 15px; columns: 2; column-gap: 2.5em; line-height: 1.35; margin: 0; }
+.slide-notes .sources-title { margin: 0.4em 0 0.1em; }
+.slide-notes .sources { font-size: 14px; columns: 3; column-gap: 2em; line-height: 1.3; }
+.slide-notes li { break-inside: avoid; }
+.sources-hint { font-size: 14px; font-weight: 400; color: #555; margin-left: 1em; }
+/* after the slides: every source in full, with the copy read and its address (not projected) */
+.source-notes { min-height: 100vh; padding: 2.5vh 4vw; scroll-snap-align: start; }
+.source-notes h2 { font-size: 32px; margin: 0 0 0.3em; }
+.source-notes p { font-size: 16px; color: #555; margin: 0 0 0.6em; }
+.source-notes ol { font-size: 16px; line-height: 1.45; margin: 0 0 0.8em; padding-left: 1.8em;
+                   overflow-wrap: anywhere; }
 footer { margin-top: auto; display: flex; justify-content: space-between; font-size: 16px; color: #777; }
+footer .counter { flex: none; margin-left: 1em; white-space: nowrap; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
   html { scroll-snap-type: none; }
   .slide { height: 186mm; padding: 0; border: 0; page-break-after: always; break-after: page; }
-  .slide:last-child { page-break-after: auto; break-after: auto; }
+  main > :last-child { page-break-after: auto; break-after: auto; }
+  .slide-notes .notes { font-size: 9pt; }
+  .source-notes { min-height: 0; padding: 0; }
+  .source-notes h2 { font-size: 18pt; }
+  .source-notes p, .source-notes ol { font-size: 9pt; }
   .kicker { font-size: 12pt; }
   .headline { font-size: 28pt; }
   .slide-title .headline { font-size: 40pt; }
@@ -81,7 +104,8 @@ footer { margin-top: auto; display: flex; justify-content: space-between; font-s
   .sentence { font-size: 16pt; }
   .notes { font-size: 10pt; }
   .sources-title { font-size: 11pt; }
-  .sources { font-size: 8pt; }
+  .sources, .slide-notes .sources, .sources-hint { font-size: 8pt; }
+  .slide-notes .chart-small { height: auto; }
   footer { font-size: 9pt; }
   .chart, .chart-small { height: auto; }
   .map-chart .lcm-svg { max-height: 112mm; }
@@ -120,13 +144,19 @@ EMBED_STYLE = """
 .lcm-timeline { display: none; }  /* projected: the map of the briefing's year, no controls */
 .lc-brief .kicker { font-size: 20px; }
 .lc-brief .headline { font-size: clamp(32px, 3.2vw, 52px); }
+.lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
+/* nothing scrolls on a projector: notes and sources take the room they need and the chart takes the rest */
+.lc-brief .notes { font-size: 15px; }
+.lc-brief .sources { font-size: 13px; }
+.lc-brief-notes .notes { columns: 2; column-gap: 2.5em; line-height: 1.35; }
+.lc-brief-notes .sources { columns: 3; column-gap: 2em; line-height: 1.3; }
+.lc-brief-notes li { break-inside: avoid; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+  > .stElementContainer.st-key-briefing_notes { min-height: 120px; }
 .lc-brief-title .kicker { margin-top: 14vh; font-size: 30px; }
 .lc-brief-title .headline { font-size: clamp(64px, 7vw, 110px); }
 .lc-brief-title .sentence { font-size: clamp(40px, 4vw, 64px); }
-.lc-brief-title .notes { font-size: 22px; max-height: none; }
-.lc-brief .sentence { font-size: clamp(22px, 2vw, 32px); margin: 0; }
-.lc-brief .notes { font-size: 15px; max-height: 15vh; overflow-y: auto; }  /* long provenance notes scroll */
-.lc-brief .sources { font-size: 13px; max-height: 24vh; overflow-y: auto; }  /* the list scrolls, the slide fits */
+.lc-brief-title .notes { font-size: 22px; }
 """
 
 SCRIPT = """
@@ -158,6 +188,8 @@ SCRIPT = """
   var charts = Array.prototype.slice.call(document.querySelectorAll(".chart:not(.map-chart)"));
   Promise.all(charts.map(function (box) {
     var gd = box.querySelector(".plotly-graph-div");
+    // drawn while the page was still loading: now that the slide's text is in, the chart takes its final size
+    Plotly.Plots.resize(gd);
     var width = Number(box.getAttribute("data-print-width")), height = Number(box.getAttribute("data-print-height"));
     return Plotly.toImage(gd, {format: "png", width: width, height: height}).then(function (url) {
       box.querySelector(".print-img").src = url;
@@ -220,13 +252,16 @@ def heading_html(slide: slides.Slide, tag: str = "h2") -> str:
     return f'{kicker}<{tag} class="headline">{_text(slide.headline)}</{tag}>'
 
 
-def finding_html(slide: slides.Slide, lang: str) -> str:
-    """The key sentence, the small print and any citations, escaped (shared with the briefing page)."""
+def finding_html(slide: slides.Slide, lang: str, more: str = "") -> str:
+    """The key sentence, the small print and any citations, escaped (shared with the briefing page); `more`:
+    the link to the full citations, beside the sources heading (the offline file's closing section)."""
     parts = [f'<p class="sentence">{_text(slide.sentence)}</p>']
     if slide.notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{_text(n)}</li>" for n in slide.notes) + "</ul>")
     if slide.sources:
-        parts.append(f'<p class="sources-title">{_text(t("briefing.sources", lang))}</p>')
+        hint = (f' <a class="sources-hint" href="{_text(more)}">{_text(t("briefing.full_sources_hint", lang))}</a>'
+                if more else "")
+        parts.append(f'<p class="sources-title">{_text(t("briefing.sources", lang))}{hint}</p>')
         parts.append('<ol class="sources">' + "".join(f"<li>{_text(s)}</li>" for s in slide.sources) + "</ol>")
     return "".join(parts)
 
@@ -246,7 +281,7 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, f
         parts.append(_map(slide, number, year, map_footer))
     elif slide.figure is not None:
         parts.append(_chart(slide, number, year))
-    parts.append(finding_html(slide, lang))
+    parts.append(finding_html(slide, lang, more="#sources-full" if slide.full_sources else ""))
     if number == 1:
         parts.append(f'<p class="nav-hint">{_text(t("briefing.export_nav", lang))}</p>')
     made_with = t("briefing.export_footer", lang, version=__version__)
@@ -256,13 +291,27 @@ def _slide(slide: slides.Slide, number: int, total: int, year: int, lang: str, f
     return "\n".join(parts)
 
 
+def full_sources_html(deck: Sequence[slides.Slide], lang: str) -> str:
+    """The closing section: every source of the briefing in full (the original document, the copy the values
+    were read from and its address, decoded), then what the grades mean. Not a slide: a presenter does not
+    project it, a reader and the printout have it."""
+    cited = list(dict.fromkeys(s for slide in deck for s in slide.full_sources))
+    if not cited:
+        return ""
+    return (f'<section class="source-notes" id="sources-full"><h2>{_text(t("briefing.full_sources", lang))}</h2>'
+            f'<p>{_text(t("briefing.full_sources_intro", lang))}</p>'
+            '<ol>' + "".join(f"<li>{_text(s)}</li>" for s in cited) + "</ol>"
+            f"<p>{_text(grade_note(lang))}</p></section>")
+
+
 def render_html(deck: Sequence[slides.Slide], year: int, lang: str, today: date | None = None,
                 release: str | None = None, map_footer: dict | None = None) -> str:
     """The HTML document for an already built deck; every slide's footer names the issuing unit, the date
     and the data release (the shipped sample unless `release` says otherwise); `map_footer`: the status
     map's picture footers (`map_footer_of`)."""
     footer = footer_text(lang, today or date.today(), release)
-    body = "\n".join(_slide(s, i, len(deck), year, lang, footer, map_footer) for i, s in enumerate(deck, start=1))
+    body = "\n".join([*(_slide(s, i, len(deck), year, lang, footer, map_footer) for i, s in enumerate(deck, start=1)),
+                      full_sources_html(deck, lang)])
     title = f"{t('briefing.title', lang)} {year}"
     map_css = (ASSETS / "map.css").read_text(encoding="utf-8")
     return (

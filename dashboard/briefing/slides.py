@@ -25,7 +25,7 @@ from dashboard.map.map_component import payload as map_payload
 from lcity_data import briefing
 from lcity_data.aggregate import city_series
 from lcity_data.catalog import STATUSES, Standard, load_catalog
-from lcity_data.citation import format_source, short_sources
+from lcity_data.citation import format_sources, short_source, short_sources
 from lcity_data.composite import compute_index, default_config, sensitivity
 from lcity_data.funding import funding_check
 from lcity_data.geometry import boundaries_geojson
@@ -40,6 +40,8 @@ SMALL_FONT = 18  # px: annotations and hover text
 TREND_SPAN = 10  # years shown on the trend slide, ending in the briefing year
 TREND_PLOT_PX = 300  # the trend slide's plot area on a 1280×720 projector (end labels are spaced for it)
 PNG_SIZE = {"width": 1600, "height": 900, "scale": 1}  # modebar "download as png": a 16:9 slide picture
+LEGEND_UNDER_AXIS = 110  # px under a plot: tick labels, the axis title, then a one-line legend (FONT px each)
+LEGEND_UNDER_TICKS = 80  # px under a plot without an axis title: tick labels, then the legend
 CROSSED_COLOR = "#0072B2"
 TEXT_COLOR = "#1A1A1A"
 BEFORE_COLOR = "#888888"
@@ -55,7 +57,8 @@ class Slide:
     figure: go.Figure | None = None
     kicker: str = ""  # the small line above the headline
     notes: tuple[str, ...] = ()  # small print under the sentence
-    sources: tuple[str, ...] = ()  # plain-text citations (data-notes slide)
+    sources: tuple[str, ...] = ()  # plain-text short citations: the original documents (data-notes slide)
+    full_sources: tuple[str, ...] = ()  # the same in full, with the copies read and their addresses (notes)
     map: dict | None = None  # the map component's payload (dashboard/map/map_component), instead of a figure
 
 
@@ -194,11 +197,15 @@ def _dumbbell(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std: S
                                   "font": {"color": color}, "bgcolor": "rgba(255,255,255,0.85)"},
                       annotation_position="top")
     fig.update_layout(
-        margin={"l": 10, "r": 40, "t": 50, "b": 10}, plot_bgcolor="white", hovermode="closest",
+        margin={"l": 10, "r": 40, "t": 50, "b": LEGEND_UNDER_AXIS}, plot_bgcolor="white", hovermode="closest",
         xaxis={"title": {"text": figures.esc(indicator_label(briefing.TREND_INDICATOR, lang))},
                "rangemode": "tozero", "gridcolor": "#E5E5E5"},
-        yaxis={"categoryorder": "array", "categoryarray": names, "automargin": True},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": -0.12, "yanchor": "top"},
+        # every district named, however low the chart is drawn (plotly would leave out every other one)
+        yaxis={"categoryorder": "array", "categoryarray": names, "tickmode": "array", "tickvals": names,
+               "automargin": True},
+        # the legend at the foot of the figure, under the axis title whatever height the chart is given
+        # (a projector stretches it to the screen): the bottom margin holds tick labels, title and legend
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "yref": "container", "y": 0, "yanchor": "bottom"},
     )
     return projector(fig), len(adcodes) - len(shown)
 
@@ -231,7 +238,7 @@ def _trend_slide(df: pd.DataFrame, year: int, adcodes: list[str], lang: str, std
     rows["value_text"] = [value_text(v, ind.unit, lang) for v in rows["value"]]
     rows["status_text"] = [maps.status_text(s, lang, src)
                            for s, src in zip(rows["status"], rows["source"], strict=True)]
-    rows["source"] = [format_source(s, lang) for s in rows["source"]]
+    rows["source"] = [short_source(s, lang) for s in rows["source"]]  # projected and handed out: the original
     city = city_series(df, ind.id, years=years)
     city = city.assign(y=city["value"], value_text=[value_text(v, ind.unit, lang) for v in city["value"]],
                        status_text=[maps.status_text(s, lang) if isinstance(s, str) else "" for s in city["status"]],
@@ -295,8 +302,13 @@ def _sources(rows: pd.DataFrame, std: Standard, lang: str) -> tuple[str, ...]:
     """The standard's document, then every distinct document behind the values used (a ratio's inputs
     split), as lcity_data.citation.short_cite writes it: issuer, title, date and grade. A slide is handed
     out, so it cites the original document; the copies it was read from, with their addresses, are in
-    the speaker notes and on the About page."""
+    the speaker notes, the offline file's closing source list (`_full_sources`) and on the About page."""
     return tuple(short_sources([std.source, *rows["source"].dropna()], lang))
+
+
+def _full_sources(rows: pd.DataFrame, std: Standard, lang: str) -> tuple[str, ...]:
+    """The same documents in full (lcity_data.citation.format_sources: the copy read, its address decoded)."""
+    return tuple(format_sources([std.source, *rows["source"].dropna()], lang))
 
 
 def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
@@ -304,7 +316,7 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
     counts = shares.set_index("status")["count"]
     fig = figures.status_share(shares, colors=tables.PROVENANCE_COLORS, height=220)
     fig.update_traces(textfont_size=FONT + 4)
-    fig.update_layout(legend={"y": -0.45})
+    fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"}, margin={"b": LEGEND_UNDER_TICKS})
     notes = (t("briefing.notes_official", lang), t("briefing.notes_derived", lang),
              t("import_returns.notes_reported", lang), t("briefing.notes_illustrative", lang),
              t("import_returns.notes_mixed", lang), t("briefing.notes_standard", lang, standard=std.name(lang)))
@@ -314,7 +326,7 @@ def _notes_slide(rows: pd.DataFrame, lang: str, std: Standard) -> Slide:
                  t("import_returns.briefing_notes_sentence", lang, total=f"{len(rows):,}",
                    **_status_counts(counts)),
                  projector(fig, height=260), kicker=t("briefing.notes_kicker", lang), notes=notes,
-                 sources=_sources(rows, std, lang))
+                 sources=_sources(rows, std, lang), full_sources=_full_sources(rows, std, lang))
 
 
 def used_rows(df: pd.DataFrame, year: int, adcodes: list[str]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from dashboard.charts.figures import MapClass
 from dashboard.formatting import DECIMALS, legend_text, other_lang, value_text
 from dashboard.i18n import t
 from lcity_data.catalog import load_catalog
-from lcity_data.citation import format_source, status_suffix
+from lcity_data.citation import short_source, status_suffix
 from lcity_data.classify import NO_DATA, class_breaks, policy_classes, standard_for_indicator
 from lcity_data.loading import mixed_sources
 from lcity_data.provenance import any_illustrative, ratio_provenance
@@ -53,9 +53,11 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
     """One row per current district (registry order) with the indicator's value in `year`.
 
     Columns: adcode, name, name_alt, value, unit, status, mixed (inputs mix real and sample data),
-    source (as cited for people), note, rank, selected, and the display
-    texts value_text, rank_text, status_text, year. Rank 1 = best (highest, or lowest when the
-    catalog says lower is better) among all districts with data, whatever the selection.
+    source (the original document, `citation.short_source`: the map, its hover and ranking table are shown
+    and handed out; the copies read and their addresses are in the Sources panel and on the About page),
+    note, rank, selected, and the display texts value_text, rank_text, status_text, year. Rank 1 = best
+    (highest, or lowest when the catalog says lower is better) among all districts with data, whatever the
+    selection.
     `mixes`: `mixed_sources(table, indicator_id)` when the caller already has it (every year of a map
     shares it; it does not depend on the year).
     """
@@ -75,7 +77,7 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, lang: str,
         rows.append({
             "adcode": adcode, "name": d.name(lang), "name_alt": d.name(other), "value": value,
             "unit": ind.unit, "status": r["status"] if r is not None else None,
-            "source": format_source(r["source"], lang) if r is not None else "",
+            "source": short_source(r["source"], lang) if r is not None else "",
             "note": r["note"] if r is not None else "",
             "selected": adcode in chosen, "year": year, "mixed": (adcode, year, indicator_id) in mixes,
         })
@@ -203,7 +205,7 @@ def check_frame(check: pd.DataFrame, lang: str, selected: Iterable[str]) -> pd.D
         statuses.append(status)
         mixes.append(mix)
         parts = [s for s in (nsrc, dsrc) if isinstance(s, str) and s]
-        sources.append(format_source(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts), lang))
+        sources.append(short_source(parts[0] if len(set(parts)) == 1 else " ÷ ".join(parts), lang))
     frame["status"] = statuses
     frame["mixed"] = mixes
     frame["source"] = sources

@@ -1,6 +1,7 @@
 """The offline briefing file in headless Chromium with the network blocked: every chart draws (the
 map component's district paths too, checked on screen, and its timeline repaints the years), nothing
-tries to leave the machine, keyboard navigation works, and printing gives one A4-landscape page per slide.
+tries to leave the machine, keyboard navigation works, every slide fits a projector's screen, and printing
+gives one A4-landscape page per slide, then the full sources.
 
 Opened both ways a presenter would: from disk (file://) and as a document without any origin
 (`page.set_content`). No app server is needed.
@@ -124,7 +125,7 @@ def test_file_without_any_origin_and_print_to_pdf(browser, briefing_file):
         assert_every_chart_drawn(page)
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
         pages = pdf_pages(pdf)
-        assert pages == SLIDES, f"{pages} PDF pages for {SLIDES} slides"
+        assert pages == SLIDES + 1, f"{pages} PDF pages for {SLIDES} slides and the full sources"
         assert errors == []
         assert attempted == [], f"the briefing file tried to reach the network: {attempted}"
     finally:
@@ -155,3 +156,60 @@ def test_briefing_page_embedded_turns_with_page_down_and_saves_png_offline(page,
     assert page.locator(".lc-brief-counter").inner_text().strip() == "3 / 6"
     assert exceptions(page) == []
     assert context.leaked == [], f"the briefing page tried to reach the internet: {context.leaked}"
+
+
+# Every slide of the file on one screen: each block (kicker, headline, chart, sentence, each note and source,
+# the sources heading, the footer) inside its slide and clear of the others; and what the closing section says.
+FIT_JS = """() => {
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const out = {};
+  document.querySelectorAll('.slide').forEach(slide => {
+    slide.scrollIntoView();
+    const box = slide.getBoundingClientRect();
+    const blocks = Array.from(slide.querySelectorAll(
+      '.kicker, .headline, .chart, .sentence, .notes li, .sources-title, .sources li, .nav-hint, footer'))
+      .map(e => [e.textContent.trim().slice(0, 40) || e.className, e.getBoundingClientRect()]);
+    const outside = blocks.filter(([, r]) => r.top < box.top - 1 || r.bottom > box.bottom + 1
+                                             || r.left < box.left - 1 || r.right > box.right + 1).map(([t]) => t);
+    const over = [];
+    for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++)
+      if (hit(blocks[i][1], blocks[j][1])) over.push([blocks[i][0], blocks[j][0]]);
+    if (outside.length || over.length) out[slide.id] = {outside: outside, over: over};
+  });
+  const full = document.getElementById('sources-full');
+  return {misfits: out, slideText: Array.from(document.querySelectorAll('.slide')).map(s => s.innerText).join('\\n'),
+          full: full ? Array.from(full.querySelectorAll('li')).map(li => li.textContent) : null,
+          link: document.querySelector('.slide-notes a.sources-hint')?.getAttribute('href')};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["1280x720", "1024x768"])
+def test_every_slide_of_the_file_fits_the_projector(browser, tmp_path, lang, size):
+    """The offline file at a projector's size: every slide's text, the whole list of short citations (the
+    original documents) and the footer on one screen, nothing over anything; the copies read and their
+    addresses only in the closing 'full sources' section the notes slide links to, decoded."""
+    from lcity_data.catalog import load_catalog
+    from lcity_data.citation import short_sources
+
+    path = tmp_path / f"briefing-{lang}.html"
+    path.write_text(build_briefing_html(load_shipped(), 2024, list(load_registry().adcodes), lang), encoding="utf-8")
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("document.body.getAttribute('data-print-ready') === 'true'", timeout=LOAD_MS)
+        found = page.evaluate(FIT_JS)
+        page.evaluate("document.getElementById('slide-6').scrollIntoView()")
+        page.screenshot(path=str(SCREENSHOTS / f"briefing_export_slide6_{lang}_{width}x{height}.png"))
+    finally:
+        context.close()
+    assert found["misfits"] == {}, found["misfits"]
+    assert found["link"] == "#sources-full"
+    assert found["full"], "no full sources section"
+    assert not re.search(r"https?://|%[0-9A-F]{2}|\.com\b|\.cn\b", found["slideText"]), "an address on a slide"
+    assert any(re.search(r"https?://", s) for s in found["full"]), found["full"]  # the copies' addresses ...
+    assert not any(re.search(r"%[0-9A-F]{2}", s) for s in found["full"]), found["full"]  # ... decoded
+    standard = short_sources(load_catalog().standard().source, lang)[0]  # the original document, on the slide
+    assert standard in found["slideText"]

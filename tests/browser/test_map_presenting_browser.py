@@ -154,3 +154,57 @@ def test_map_legend_covers_no_district(context, app_server, width, lang):
     assert under["covered"] == []
     screenshot(page, f"map_legend_leaflet_{lang}_{width}")
     page.close()
+
+
+# The picture (map.js `pictureSvg`) of the map on the page, drawn into the page so its texts can be measured:
+# with `tall`, the year shown gets a long legend (14 classes), a long note and long footer lines first.
+PICTURE_BOXES_JS = """(tall) => {
+  const v = document.querySelector('[data-testid="lcMap"]').lcmView, m = v.map, f = v.frameOf(v.year);
+  if (tall) {
+    const add = (s) => m.strings.push(s) - 1;
+    const long = 'Illustrative values for the demonstration, not official statistics: replace them with the '
+      + 'districts\\' returns on the Import data page before any briefing. '
+      + '示例数据，非官方统计，汇报前请替换为各区报表';
+    f.l = Array.from({length: 14}, (_, i) => [add(`Class ${i + 1}: from ${i * 3} to ${i * 3 + 3} yuan per `
+                                                  + 'household-registered resident'), f.l[0][1]]);
+    f.n = add(long);
+    v.footer = {title: m.title, years: {[v.year]: [long, long + ' ' + long, '制表单位：宁波市终身学习促进中心']}};
+  }
+  const svg = v.pictureSvg();
+  document.body.appendChild(svg);
+  const W = +svg.getAttribute('width'), H = +svg.getAttribute('height');
+  // the picture's own texts and its copy of the map (the background rect left out)
+  const boxes = Array.from(svg.children).filter(e => e.tagName === 'text' || e.tagName === 'svg').map(e => {
+    const own = e.tagName === 'svg', b = own ? null : e.getBBox();
+    const x = own ? +e.getAttribute('x') : b.x, y = own ? +e.getAttribute('y') : b.y;
+    const w = own ? +e.getAttribute('width') : b.width, h = own ? +e.getAttribute('height') : b.height;
+    return {text: own ? 'map' : e.textContent, x: x, y: y, r: x + w, b: y + h};
+  });
+  svg.remove();
+  const hit = (a, b) => a.x < b.r - 1 && b.x < a.r - 1 && a.y < b.b - 1 && b.y < a.b - 1;
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
+    if (hit(boxes[i], boxes[j])) overlaps.push([boxes[i].text.slice(0, 30), boxes[j].text.slice(0, 30)]);
+  return {W: W, H: H, overlaps: overlaps, cut: boxes.filter(b => b.text.includes('…')).map(b => b.text),
+          outside: boxes.filter(b => b.x < 0 || b.y < 0 || b.r > W + 1 || b.b > H + 1).map(b => b.text.slice(0, 40)),
+          texts: boxes.map(b => b.text).join(' ')};
+}"""
+
+
+@pytest.mark.parametrize(("path", "query"), [("/", "lang=en"), ("/map", ""), ("/map", "lang=en")])
+def test_map_picture_fits_a_tall_legend_and_wraps_every_text(page, app_server, path, query):
+    """The map's PNG/SVG picture: as tall as the taller of the map and its legend, then the footer; the
+    legend's title, labels and note and every footer line wrap inside the picture, never cut with "…" and
+    never drawn over one another (the English Overview's long standard name ran off the right edge)."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_page(page, app_server, path, query)
+    wait_for_map(page)
+    for tall in (False, True):
+        found = page.evaluate(PICTURE_BOXES_JS, tall)
+        assert found["outside"] == [], found
+        assert found["overlaps"] == [], found
+        assert found["cut"] == [], found
+        if tall:  # every word of the long note and footer lines is in the picture
+            assert "replace them with the" in found["texts"]
+            assert "汇报前请替换为各区报表" in found["texts"]
+    assert exceptions(page) == []

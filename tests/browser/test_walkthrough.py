@@ -3,6 +3,7 @@ overflow a projector). Screenshots go to artifacts/screenshots/walkthrough-*.png
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -46,31 +47,63 @@ SLIDE_FIT_JS = """
   const sentence = document.querySelector('.lc-brief .sentence');
   const buttons = Array.from(document.querySelectorAll('[data-testid="stButton"]'));
   const bottom = (el) => el ? el.getBoundingClientRect().bottom : 0;
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+    && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const boxes = (sel, root) => Array.from((root || document).querySelectorAll(sel))
+    .map(e => [e.textContent.trim().slice(0, 40), e.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+  const collisions = (items) => {
+    const out = [];
+    for (let i = 0; i < items.length; i++)
+      for (let j = i + 1; j < items.length; j++)
+        if (hit(items[i][1], items[j][1])) out.push([items[i][0], items[j][0]]);
+    return out;
+  };
+  // text hidden in a scroller or clipped by its list: a projector has no scroll bar
+  const hidden = Array.from(document.querySelectorAll('.lc-brief .notes, .lc-brief .sources'))
+    .filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.className);
+  // the brief's own lines (each bullet, the sources title, each source) never drawn over one another
+  const text = collisions(boxes('.lc-brief .kicker, .lc-brief .headline, .lc-brief .sentence, .lc-brief li, '
+                                + '.lc-brief .sources-title'));
+  // a plotly chart's axis titles against its legend; the map's district names against each other
+  const chart = [];
+  document.querySelectorAll('.js-plotly-plot').forEach(g => {
+    const legend = g.querySelector('.legend');
+    if (!legend) return;
+    const l = legend.getBoundingClientRect();
+    g.querySelectorAll('.xtitle, .ytitle').forEach(ti => {
+      if (hit(ti.getBoundingClientRect(), l)) chart.push(ti.textContent);
+    });
+  });
+  const labels = collisions(boxes('.lcm-labels text'));
   return {overflow: main.scrollHeight - main.clientHeight, viewport: window.innerHeight,
-          sentence: bottom(sentence), buttons: Math.max(0, ...buttons.map(bottom))};
+          sentence: bottom(sentence), buttons: Math.max(0, ...buttons.map(bottom)),
+          hidden: hidden, text: text, chart: chart, labels: labels};
 }
 """
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["1280x720", "1024x768"])
-def test_every_briefing_slide_fits_the_projector_in_embed_mode(page, app_server, size):
-    """Presenting (?embed=true): each slide — headline, chart, key sentence, buttons — on one screen."""
+def test_every_briefing_slide_fits_the_projector_in_embed_mode(page, app_server, size, lang):
+    """Presenting (?embed=true): each slide — headline, chart, key sentence, every note and source,
+    buttons — on one screen, in both languages, with no text drawn over other text (the map's district
+    names, a chart's axis title and legend, the notes and the sources heading)."""
     from driver import wait_for_charts
 
     width, height = size
     page.set_viewport_size({"width": width, "height": height})
     misfits = {}
     for number in range(1, 7):
-        open_page(page, app_server, "/briefing", f"slide={number}&embed=true")
+        open_page(page, app_server, "/briefing", f"slide={number}&embed=true&lang={lang}")
         wait_for_charts(page)
         page.wait_for_timeout(300)
         assert exceptions(page) == []
         fit = page.evaluate(SLIDE_FIT_JS)
-        if fit["overflow"] > 1 or max(fit["sentence"], fit["buttons"]) > height:
+        if (fit["overflow"] > 1 or max(fit["sentence"], fit["buttons"]) > height
+                or any(fit[k] for k in ("hidden", "text", "chart", "labels"))):
             misfits[number] = fit
-        if number in (2, 6):
-            screenshot(page, f"walkthrough-slide{number}-{width}x{height}")
-    assert not misfits, misfits
+        screenshot(page, f"walkthrough-slide{number}-{lang}-{width}x{height}")
+    assert not misfits, json.dumps(misfits, ensure_ascii=False)
 
 
 TRUNCATED_JS = """

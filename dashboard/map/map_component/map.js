@@ -27,24 +27,29 @@ function el(tag, attrs, parent, ns) {
 }
 
 const PICTURE_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
-const FOOT_FONT = [`20px ${PICTURE_FONT}`, `17px ${PICTURE_FONT}`];
 let measure = null;
 
-// A footer line split into pieces no wider than `width` (at words, or anywhere in CJK text): [[piece, first?]].
-function wrapText(line, font, width) {
+// `line` split into pieces no wider than `width` px at `px` px (bold or not): at words, or anywhere in CJK
+// text; a word wider than the line is broken where it must be. Nothing is ever cut short with "…".
+function wrapText(line, px, width, bold) {
   measure = measure || document.createElement("canvas").getContext("2d");
-  measure.font = font;
-  const first = font === FOOT_FONT[0];
+  measure.font = `${bold ? "700 " : ""}${px}px ${PICTURE_FONT}`;
+  const fits = (s) => measure.measureText(s).width <= width;
   const out = [];
   let current = "";
-  for (const token of line.match(/\s+|[A-Za-z0-9.,:;()'’\-–]+|./gu) || []) {
+  for (const token of String(line).match(/\s+|[A-Za-z0-9.,:;()'’\-–]+|./gu) || []) {
     const next = current + token;
-    if (current && measure.measureText(next).width > width) {
-      out.push([current.trimEnd(), first && !out.length]);
-      current = token.trimStart();
-    } else current = next;
+    if (fits(next.trimEnd())) { current = next; continue; }
+    if (current.trim()) out.push(current.trimEnd());
+    current = token.trimStart();
+    while (current.length > 1 && !fits(current)) { // one word longer than the line
+      let cut = current.length - 1;
+      while (cut > 1 && !fits(current.slice(0, cut))) cut -= 1;
+      out.push(current.slice(0, cut));
+      current = current.slice(cut);
+    }
   }
-  if (current) out.push([current, first && !out.length]);
+  if (current.trim() || !out.length) out.push(current.trimEnd());
   return out;
 }
 
@@ -122,6 +127,8 @@ class MapView {
       const lg = el("g", {class: "lcm-labels", "font-size": 26, "text-anchor": "middle", "aria-hidden": "true",
                           "pointer-events": "none"}, svg, true);
       this.labels = lg;
+      // leader lines (and a dot on the district) for names placed off their district, under the names
+      el("g", {class: "lcm-leaders", stroke: "#1A1A1A", fill: "#1A1A1A"}, lg, true);
       sh.ids.forEach((id, i) => {
         const t = el("text", {x: sh.lp[i][0], y: sh.lp[i][1], "data-id": id, fill: "#1A1A1A", stroke: "#FFFFFF",
                               "stroke-width": 4, "paint-order": "stroke", "stroke-linejoin": "round"}, lg, true);
@@ -182,52 +189,41 @@ class MapView {
 
   // Names stay readable however small the map is drawn: at least LABEL_PX on screen (more on a projector).
   sizeLabels() {
-    const width = this.svg.clientWidth;
+    const width = this.svg.clientWidth, height = this.svg.clientHeight, sh = this.map.shapes;
     if (!width || !this.labels) return;
-    const units = this.map.shapes.w / width; // view-box units per screen pixel
     const px = this.root.classList.contains("lcm-projector") ? 16 : 11;
-    const size = Math.max(26, px * units);
-    this.labels.setAttribute("font-size", size.toFixed(1));
-    this.labels.querySelectorAll("text").forEach((t) => t.setAttribute("stroke-width", (size / 6).toFixed(1)));
-    this.placeLabels(size);
+    // view-box units per screen pixel: the drawing fits the element's width or, when height-limited, its height
+    const units = Math.max(sh.w / width, height ? sh.h / height : 0);
+    const size = this.drawLabels(this.svg, px * units, this.labelSize);
+    this.labelSize = size;
   }
 
-  // Names that would collide (the small central districts: "JiangbeiZhenhai") move to the nearest free
-  // spot around their district, in growing rings, joined to it by a leader line; the rest stay put.
-  placeLabels(size) {
-    const sh = this.map.shapes, texts = Array.from(this.labels.querySelectorAll("text"));
-    if (!texts.length || !this.svg.isConnected) return;
-    this.leaders.replaceChildren();
-    this.leaders.setAttribute("stroke-width", (size / 9).toFixed(1));
-    const taken = [];
-    const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-    const dirs = [[0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]];
-    texts.forEach((t, i) => {
-      const [ax, ay] = sh.lp[i];
-      t.setAttribute("x", ax);
-      t.setAttribute("y", ay);
-      let box;
-      try { box = t.getBBox(); } catch (e) { return; } // not drawn yet: the next resize places it
-      const pad = size * 0.1, w = box.width + pad, h = box.height + pad;
-      const at = (dx, dy) => ({x: box.x - pad / 2 + dx, y: box.y - pad / 2 + dy, w: w, h: h, dx: dx, dy: dy});
-      let spot = null;
-      for (let ring = 0; ring < 8 && !spot; ring++) {
-        for (const [kx, ky] of ring ? dirs : [[0, 0]]) {
-          const c = at(kx * ring * (w / 2 + h) / 2, ky * ring * h * 0.9);
-          const inside = c.x >= 0 && c.y >= 0 && c.x + c.w <= sh.w && c.y + c.h <= sh.h;
-          if (inside && !taken.some((b) => overlaps(c, b))) { spot = c; break; }
-        }
-      }
-      spot = spot || at(0, 0);
-      taken.push(spot);
-      if (!spot.dx && !spot.dy) return;
-      t.setAttribute("x", ax + spot.dx);
-      t.setAttribute("y", ay + spot.dy);
-      // the leader runs from the district's label point to the near edge of the moved name
-      const ex = Math.max(spot.x, Math.min(ax, spot.x + spot.w)), ey = Math.max(spot.y, Math.min(ay, spot.y + spot.h));
-      el("line", {x1: ax, y1: ay, x2: ex, y2: ey}, this.leaders, true);
-      el("circle", {cx: ax, cy: ay, r: (size / 8).toFixed(1), fill: "#1A1A1A", stroke: "none"}, this.leaders, true);
+  // The names in `svg` (the map on screen or its copy in a picture) at least `want` view-box units high: at
+  // the payload's size class for that, placed as the payload laid them out for it (payload.py
+  // `label_layouts`: names that would collide moved off their district, with a leader line). Returns the size.
+  drawLabels(svg, want, drawn) {
+    const m = this.map, layout = m.labels;
+    want = Math.max(26, want);
+    let k = layout ? layout.sizes.findIndex((s) => s >= want) : -1;
+    if (layout && k < 0) k = layout.sizes.length - 1;
+    const size = layout ? layout.sizes[k] : want;
+    if (drawn === size) return size;
+    const group = svg.querySelector(".lcm-labels"), leaders = svg.querySelector(".lcm-leaders");
+    group.setAttribute("font-size", size.toFixed(1));
+    leaders.replaceChildren();
+    group.querySelectorAll("text").forEach((t, i) => {
+      t.setAttribute("stroke-width", (size / 6).toFixed(1));
+      const at = layout ? layout.at[k][i] : m.shapes.lp[i];
+      t.setAttribute("x", at[0]);
+      t.setAttribute("y", at[1]);
+      if (at.length < 4) return;
+      const [ax, ay] = m.shapes.lp[i];
+      el("line", {x1: ax, y1: ay, x2: at[2], y2: at[3], "stroke-width": (size / 16).toFixed(1),
+                  "data-id": m.shapes.ids[i]}, leaders, true);
+      el("circle", {cx: ax, cy: ay, r: (size / 9).toFixed(1), stroke: "#FFFFFF", "stroke-width": (size / 24).toFixed(1)},
+         leaders, true);
     });
+    return size;
   }
 
   frameOf(year) {
@@ -410,41 +406,43 @@ class MapView {
   }
 
   // The picture of the year on screen, as one SVG: title, the map, its legend and note beside it, and under
-  // it the footer lines the server sent for that year (`data.footer`, the same lines as chart pictures:
-  // title, unit, year, sources, release, issuing unit, date). All text goes in with textContent.
+  // both (the taller of the two) the footer lines the server sent for that year (`data.footer`, the same
+  // lines as chart pictures: title, unit, year, sources, release, issuing unit, date). Every text is wrapped
+  // to its column, never cut; all go in with textContent.
   pictureSvg() {
     const m = this.map, f = this.frameOf(this.year), sh = m.shapes, foot = this.footer || {};
     const lines = (foot.years && foot.years[String(f.y)]) || [`${m.title} · ${f.y}`];
-    const legendW = 460, top = 70, lineH = 28;
-    const wrapped = lines.flatMap((line, i) => wrapText(line, i === 0 ? FOOT_FONT[0] : FOOT_FONT[1], sh.w + legendW - 48));
-    const H = Math.ceil(top + sh.h + 24 + wrapped.length * lineH + 16), W = Math.ceil(sh.w + legendW);
-    const out = el("svg", {xmlns: SVG_NS, width: W, height: H, viewBox: `0 0 ${W} ${H}`,
-                           "font-family": PICTURE_FONT}, null, true);
-    el("rect", {width: W, height: H, fill: "#FFFFFF"}, out, true);
+    const legendW = 460, W = Math.ceil(sh.w + legendW), colX = sh.w + 10, colW = legendW - 34;
+    const out = el("svg", {xmlns: SVG_NS, width: W, "font-family": PICTURE_FONT}, null, true);
+    const ground = el("rect", {width: W, fill: "#FFFFFF"}, out, true);
     const text = (x, y, content, size, attrs) => {
       const node = el("text", {x: x, y: y, "font-size": size, fill: "#1A1A1A", ...(attrs || {})}, out, true);
       node.textContent = content;
       return node;
     };
-    text(24, 46, `${foot.title || m.title} · ${m.ui.year_value.replace("{year}", String(f.y))}`, 30,
-         {"font-weight": 700});
+    // a wrapped block of text from baseline `y` on: returns the last baseline
+    const block = (x, y, content, size, width, attrs, bold) => {
+      const pieces = wrapText(content, size, width, bold), step = Math.ceil(size * 1.5);
+      pieces.forEach((piece, i) => text(x, y + i * step, piece, size, {...(attrs || {}), ...(bold ? {"font-weight": 700} : {})}));
+      return y + (pieces.length - 1) * step;
+    };
+    const heading = `${foot.title || m.title} · ${m.ui.year_value.replace("{year}", String(f.y))}`;
+    const top = block(24, 46, heading, 30, W - 48, {}, true) + 24;
     const map = this.svg.cloneNode(true);
     map.removeAttribute("style");
     map.removeAttribute("class");
     for (const [k, v] of Object.entries({x: 0, y: top, width: sh.w, height: sh.h})) map.setAttribute(k, String(v));
+    if (this.labels) this.drawLabels(map, 11); // the picture's map is drawn a unit a pixel: names for that size
     out.appendChild(map);
-    const x = sh.w + 10;
-    let y = top + 30;
-    text(x, y, m.title, 22, {"font-weight": 700});
+    let y = block(colX, top + 30, m.title, 22, colW, {}, true);
     if (f.g) {
       y += 36;
       const id = `${this.id}-ramp`;
       const grad = el("linearGradient", {id: id}, el("defs", {}, out, true), true);
       f.g[2].forEach((c, i) => el("stop", {offset: i / (f.g[2].length - 1), "stop-color": this.str(c)}, grad, true));
-      text(x, y, this.str(f.g[0]), 18);
-      el("rect", {x: x, y: y + 8, width: 200, height: 16, fill: `url(#${id})`, stroke: "#666666"}, out, true);
-      text(x, y + 46, this.str(f.g[1]), 18);
-      y += 46;
+      y = block(colX, y, this.str(f.g[0]), 18, colW);
+      el("rect", {x: colX, y: y + 8, width: 200, height: 16, fill: `url(#${id})`, stroke: "#666666"}, out, true);
+      y = block(colX, y + 46, this.str(f.g[1]), 18, colW);
     }
     const rows = f.l.map(([label, color]) => [this.str(label), this.str(color)]);
     rows.push([m.noData, this.noDataFill]);
@@ -453,13 +451,19 @@ class MapView {
     if (f.s && f.s.some((v, i) => v === 0 && m.selected[i])) rows.push([m.ui.mark_real, "#FFFFFF", 3]);
     for (const [label, color, outline] of rows) {
       y += 34;
-      el("rect", {x: x, y: y - 17, width: 22, height: 22, fill: color, stroke: outline ? "#1A1A1A" : "#666666",
+      el("rect", {x: colX, y: y - 17, width: 22, height: 22, fill: color, stroke: outline ? "#1A1A1A" : "#666666",
                   "stroke-width": outline || 1}, out, true);
-      text(x + 32, y, label, 18);
+      y = block(colX + 32, y, label, 18, colW - 32);
     }
-    if (f.n >= 0) text(x, y + 40, this.str(f.n), 18, {fill: "#8A4A00"});
-    wrapped.forEach(([line, first], i) => text(24, top + sh.h + 24 + (i + 1) * lineH - 8, line, first ? 20 : 17,
+    if (f.n >= 0) y = block(colX, y + 40, this.str(f.n), 18, colW, {fill: "#8A4A00"});
+    const footTop = Math.max(top + sh.h, y + 16) + 24;
+    const wrapped = lines.flatMap((line, i) => wrapText(line, i ? 17 : 20, W - 48).map((piece) => [piece, !i]));
+    wrapped.forEach(([line, first], i) => text(24, footTop + (i + 1) * 28 - 8, line, first ? 20 : 17,
                                                {fill: first ? "#1A1A1A" : "#444444"}));
+    const H = Math.ceil(footTop + wrapped.length * 28 + 16);
+    out.setAttribute("height", H);
+    out.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    ground.setAttribute("height", H);
     return out;
   }
 

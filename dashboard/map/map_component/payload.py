@@ -9,6 +9,12 @@ small. Every string is plain text: map.js puts it into the page with `textConten
 Shapes are projected once per geometry (`project`): equirectangular with the x axis shrunk by the cosine
 of the middle latitude (true shape at a city's extent), scaled to VIEW_WIDTH units, rounded to 0.1 unit
 (about 15 m for Ningbo), written as relative path commands.
+
+District names are placed here too (`label_layouts`), once per set of names, for each of a few label sizes
+(LABEL_SIZES, in view-box units; the browser draws names at least 11 px, 16 on a projector, so the size in
+units depends on how wide the map is shown): a name that would cover another leaves its district for the
+nearest free spot, joined to it by a leader line (dashboard/map/label_layout.py, the rule the PowerPoint map
+uses). map.js only picks the size class for the width on screen and draws that layout.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.briefing import text_fit
 from dashboard.charts.figures import NOT_SELECTED_COLOR
+from dashboard.map.label_layout import leader_end, place
 from lcity_data.provenance import is_illustrative
 
 VIEW_WIDTH = 1000.0
@@ -32,17 +40,22 @@ MAX_LABELLED = 40  # more regions than this (towns): no name labels, the hover n
 MARK_NONE, MARK_REAL, MARK_ILLUSTRATIVE = -1, 0, 1  # a region's status mark: hatched = illustrative, outline = real
 HOVER_FIELDS = ("value", "class", "progress", "rank", "status", "source", "note")
 """Hover lines in order; a frame column `<field>_text` (or `source`/`note`) fills each."""
+LABEL_SIZES = tuple(round(26 * 1.15**n) for n in range(14))  # 26 … 160 units: a label size class per 15 %
+LABEL_HALO = 1 / 6  # the white stroke around a name, as a share of its size (map.js)
+YEAR_TEXT = (24, 36, 96)  # map.js: the big year's x, distance of its baseline from the bottom, and size
 
 
 @dataclass(frozen=True)
 class Shapes:
-    """Projected shapes of one geometry: ids in feature order, SVG path strings, label points, view box."""
+    """Projected shapes of one geometry: ids in feature order, SVG path strings, label points, view box,
+    and each label point's room (its distance to the district's edge: how big a name fits there)."""
 
     ids: tuple[str, ...]
     paths: tuple[str, ...]
     label_points: tuple[tuple[float, float], ...]
     width: float
     height: float
+    label_room: tuple[float, ...] = ()
 
     def as_json(self) -> dict:
         return {"w": round(self.width, 1), "h": round(self.height, 1),
@@ -120,7 +133,7 @@ def project(geojson: dict, width: float = VIEW_WIDTH, padding: float = PADDING) 
     def xy(lon: float, lat: float) -> tuple[int, int]:
         return round(((lon - west) * kx * scale + off) * 10), round(((north - lat) * scale + off) * 10)
 
-    ids, paths, points = [], [], []
+    ids, paths, points, rooms = [], [], [], []
     for feature in geojson["features"]:
         geometry = feature["geometry"]
         rings = [[xy(p[0], p[1]) for p in ring] for ring in _rings(geometry)]
@@ -132,7 +145,35 @@ def project(geojson: dict, width: float = VIEW_WIDTH, padding: float = PADDING) 
         largest = max(parts, key=lambda p: p.area)
         pole = polylabel(largest, tolerance=10) if largest.is_valid else largest.representative_point()
         points.append((round(pole.x / 10, 1), round(pole.y / 10, 1)))
-    return Shapes(tuple(ids), tuple(paths), tuple(points), width, height)
+        rooms.append(round(largest.boundary.distance(pole) / 10, 1))
+    return Shapes(tuple(ids), tuple(paths), tuple(points), width, height, tuple(rooms))
+
+
+def label_layouts(shapes: Shapes, names: Sequence[str], sizes: Sequence[int] = LABEL_SIZES) -> dict:
+    """Where each name goes at each label size: {"sizes": [...], "at": [[[x, y], ...] per size]}, with
+    [x, y, leader end x, leader end y] for a name moved off its district.
+
+    Names are placed roomiest district first, so the large districts keep their names inside and the
+    small central ones move out (with a leader line) when they must; the big year in the corner is kept
+    clear. Widths are measured conservatively (dashboard/briefing/text_fit.py) plus the white halo."""
+    x, below, size = YEAR_TEXT
+    year_box = (x, shapes.height - below - size * 0.8, x + text_fit.width_pt("2024", size, True),
+                shapes.height - below + size * 0.1)
+    order = sorted(range(len(names)), key=lambda i: -(shapes.label_room[i] if shapes.label_room else 0))
+    at = []
+    for px in sizes:
+        boxes = [(str(i), *shapes.label_points[i], text_fit.width_pt(names[i], px) + 2 * LABEL_HALO * px,
+                  px * (1.1 + 2 * LABEL_HALO)) for i in order]
+        spots = {int(s.key): s for s in place(boxes, (0, 0, shapes.width, shapes.height), [year_box], pad=px * 0.1)}
+        row = []
+        for i, box in sorted(zip(order, boxes, strict=True)):
+            spot, (_, _, _, w, h) = spots[i], box
+            # a moved name: its leader line runs from the district's label point to the nearest edge of the name
+            end = leader_end(spot.anchor, (spot.x - w / 2, spot.y - h / 2, spot.x + w / 2, spot.y + h / 2))
+            end = [round(end[0], 1), round(end[1], 1)] if spot.moved else []
+            row.append([round(spot.x, 1), round(spot.y, 1), *end])
+        at.append(row)
+    return {"sizes": list(sizes), "at": at}
 
 
 class _Strings:
@@ -205,12 +246,15 @@ def build(shapes: Shapes, years: Sequence[YearFrame], *, year: int, title: str, 
             frame["g"] = [strings.add(lo), strings.add(hi), [strings.add(c) for c in stops]]
         frames.append(frame)
     years_list = [int(yf.year) for yf in years]
+    short = list(map_labels) if map_labels is not None else [n[0] for n in names]
+    labelled = len(shapes.ids) <= MAX_LABELLED
     body = {
         "shapes": shapes.as_json(),
         "names": names,
-        "short": list(map_labels) if map_labels is not None else [n[0] for n in names],
+        "short": short,
         "selected": selected,
-        "labelled": len(shapes.ids) <= MAX_LABELLED,
+        "labelled": labelled,
+        "labels": label_layouts(shapes, short) if labelled else None,
         "years": years_list,
         "frames": frames,
         "strings": strings.items,
