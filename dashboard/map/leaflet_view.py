@@ -100,7 +100,7 @@ def _label_point(geometry: dict) -> tuple[float, float]:
 
 
 LEGEND_ROW_PX = 20  # one legend line (13px/1.5)
-LEGEND_PAD_PX = 26  # the legend's padding and border, and Leaflet's 10px margin
+LEGEND_PAD_PX = 70  # the legend's padding and border, Leaflet's two 10px margins and the attribution line under it
 
 
 class _Legend(MacroElement):
