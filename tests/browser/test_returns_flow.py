@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from driver import ROOT, exceptions, new_context, new_page, rerun, run_streamlit, screenshot, wait_for_app
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rounds_fixtures import fill  # tests/ is on the path: its conftest.py is this directory's parent's
 
 from lcity_data.collection.rounds import history, list_rounds
@@ -53,9 +54,22 @@ def _sign_in(page, base: str, name: str) -> None:
 
 
 def _template_bytes(page) -> bytes:
-    """What the template download button serves: the URL its click requests, fetched by the test."""
-    with page.expect_request(lambda r: "/media/" in r.url) as request:
-        page.get_by_role("button", name="下载填报模板 (.xlsx)").click()
+    """What the template download button serves: the URL its click requests, fetched by the test.
+
+    The button is drawn before the page's rerun has settled; a click then can be lost with the rerun,
+    so the page settles first and a click that brought no request is made once more."""
+    button = page.get_by_role("button", name="下载填报模板 (.xlsx)")
+    button.wait_for(state="visible")
+    wait_for_app(page)
+    for attempt in range(3):
+        try:
+            with page.expect_request(lambda r: "/media/" in r.url, timeout=20_000) as request:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_for_app(page)
     response = page.context.request.get(request.value.url)
     assert response.ok, response.status
     return response.body()
