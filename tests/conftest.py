@@ -88,3 +88,13 @@ def store_url(empty_store_url: str) -> str:
     if not empty_store_url.startswith("sqlite"):
         upgrade_store(empty_store_url)
     return empty_store_url
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Store accounts hashed at the test cost (tests/hash_cost.py) instead of the deployment's."""
+    from hash_cost import FAST
+
+    from lcity_data import accounts
+
+    monkeypatch.setattr(accounts, "HASH_COST", FAST)

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+from hash_cost import FAST
 
 from lcity_data import accounts, editors
 from lcity_data import sign_in_throttle as throttle
@@ -17,14 +18,10 @@ from lcity_data.catalog import reporting_units
 from lcity_data.registry import load_registry
 from lcity_data.store import accounts as store_accounts
 
-FAST = {"n": 2**4, "r": 8, "p": 1}
 T0 = 1_800_000_000.0
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real scrypt at a test cost (the parameters travel in every hash line)."""
-    monkeypatch.setattr(accounts, "HASH_COST", FAST)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 def sign_in(url: str, name: str, password: str, client: str = "browser-a", now: float = T0,

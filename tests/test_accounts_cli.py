@@ -8,15 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hash_cost import FAST
 
 from lcity_data import accounts, cli, editors
 
-FAST = {"n": 2**4, "r": 8, "p": 1}
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "HASH_COST", FAST)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ import uuid
 
 import pytest
 from app_harness import make_app, upload
+from hash_cost import FAST
 
 from dashboard.uploads import import_worker
 from lcity_data import editors, importer
 from lcity_data.store import open_store
 from tests.worker_targets import parse_log
 
-FAST = {"n": 2**4, "r": 8, "p": 1}
 RETURN_CSV = (b"year,district,indicator,value,unit,status,source\n"
               b"2024,Haishu,Community education funding,1400,10k yuan,official,Haishu return 2024\n")
 

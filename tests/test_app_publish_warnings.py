@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from app_harness import make_app, upload
+from hash_cost import FAST
 
 from lcity_data import editors
 from lcity_data.store import open_store
 
-FAST = {"n": 2**4, "r": 8, "p": 1}
 # 海曙's 2024 funding typed ten times too large (5,232 万元 for 523.2), its population as in the sample
 TYPO = "年份,地区,社区教育经费（万元）,户籍人口（万人）\n2024,海曙区,5232,58.45\n".encode()
 CLEAN = "年份,地区,社区教育经费（万元）,户籍人口（万人）\n2024,海曙区,540,58.45\n".encode()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from app_harness import go, make_app
+from hash_cost import FAST
 from streamlit.testing.v1 import AppTest
 
 from lcity_data import cli, editors
@@ -24,7 +25,6 @@ PAGES = ["overview", "map", "trends", "funding", "data", "import_data", "index",
 CELL = {"adcode": "330203", "year": 2024, "indicator": "funding_community_edu"}
 RELEASE_VALUES = {2: 12_000_000.0, 3: 13_000_000.0}
 PUBLISHER = "市终身教育指导中心"
-FAST = {"n": 2**4, "r": 8, "p": 1}
 RETURN_CSV = (b"year,district,indicator,value,unit,status,source\n"
               b"2024,Haishu,Community education funding,1400,10k yuan,official,Haishu return 2024\n")
 

@@ -27,13 +27,10 @@ from lcity_data.collection.template import build_template
 from lcity_data.store import open_store
 
 HAISHU, JIANGBEI = "330203", "330205"
-FAST = {"n": 2**4, "r": 8, "p": 1}
 PASSWORD = "pass word"
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "HASH_COST", FAST)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from app_harness import make_app
+from hash_cost import FAST
 from test_app_releases import RETURN_CSV, go, import_page, sign_in
 
 from dashboard import auth
@@ -15,13 +16,10 @@ from lcity_data import accounts, cli, editors
 from lcity_data.accounts import Account
 from lcity_data.store import open_store
 
-FAST = {"n": 2**4, "r": 8, "p": 1}
 LEGACY = {"editors": {"Chen": editors.hash_password("right pass", **FAST)}}
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "HASH_COST", FAST)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture
